@@ -1,0 +1,149 @@
+# sv - seed-variance audit tools
+.SUFFIXES:
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/lib/sv
+MANPREFIX ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+# Build outputs: B=build/asan etc. keeps variants apart.
+B       ?= build
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+PKG_CONFIG ?= pkg-config
+PKGS     = gsl libarchive libxxhash
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+# -ffp-contract=off: no implicit fused multiply-add; kernels write fmaf()
+# where one is meant, so every build rounds the same way.
+SV_CFLAGS = -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+            -Wno-sign-compare -ffp-contract=off -fno-fast-math -fopenmp \
+            -Ilib -DSV_VERSION='"$(VERSION)"' \
+            -DSV_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS)
+SV_LIBS   = $(PKG_LIBS) -fopenmp -ldl -lm
+
+PROGS  = sv-train sv-eval sv-stats sv-outliers sv-hash
+LIBSRC = $(sort $(wildcard lib/*.c))
+LIBOBJ = $(LIBSRC:lib/%.c=$(B)/lib/%.o)
+BINS   = $(PROGS:%=$(B)/%)
+UNITSRC = $(sort $(wildcard tests/unit/test_*.c))
+UNITS   = $(UNITSRC:tests/unit/%.c=$(B)/tests/%)
+
+# Kernels for one instruction set live in lib/*_avx512.c / lib/*_avx2.c;
+# they are called only after a run-time CPU check.
+ISA_avx512 = -mavx512f -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma
+ISA_avx2   = -mavx2 -mfma
+
+# CUDA: built only where nvcc and cudnn.h are found.
+NVCC ?= $(shell command -v nvcc 2>/dev/null || { test -x /usr/local/cuda/bin/nvcc && echo /usr/local/cuda/bin/nvcc; })
+CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(NVCC))
+CUDNN_H := $(firstword $(wildcard $(CUDA_HOME)/include/cudnn.h /usr/include/cudnn.h /usr/include/x86_64-linux-gnu/cudnn.h))
+CUDASRC = $(wildcard cuda/*.cu)
+ifneq ($(and $(NVCC),$(CUDNN_H),$(CUDASRC)),)
+GPU_SO = $(B)/libsv-cuda.so
+endif
+
+all: $(BINS) $(GPU_SO) build-note
+
+build-note: $(BINS)
+	@if [ -n "$(GPU_SO)" ]; then echo "sv: built $(PROGS) and the GPU backend $(GPU_SO)"; \
+	 else echo "sv: built $(PROGS) (CPU only: no GPU backend, nvcc or cudnn.h not found)"; fi
+
+$(B)/lib $(B)/tests:
+	mkdir -p $@
+
+$(B)/lib/%.o: lib/%.c lib/*.h | $(B)/lib
+	$(CC) $(SV_CFLAGS) $(CFLAGS) $(ISA_$(lastword $(subst _, ,$*))) -c -o $@ $<
+
+$(B)/libsv.a: $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+$(B)/sv-%: bin/sv-%.c $(B)/libsv.a lib/*.h
+	$(CC) $(SV_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libsv.a $(LDFLAGS) $(SV_LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libsv.a lib/*.h | $(B)/tests
+	$(CC) $(SV_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libsv.a $(LDFLAGS) $(SV_LIBS)
+
+# --- GPU backend (dlopen'ed by sv-train/sv-eval only when asked for a GPU)
+NVCCFLAGS ?= -O2 -fmad=false -Xcompiler -fPIC,-ffp-contract=off -Ilib \
+             -gencode arch=compute_90,code=sm_90 -gencode arch=compute_80,code=sm_80
+$(B)/libsv-cuda.so: $(CUDASRC) cuda/*.h lib/*.h
+	$(NVCC) $(NVCCFLAGS) -shared -cudart static -o $@ $(CUDASRC) \
+	    -L$(CUDA_HOME)/lib64 -lcudnn
+
+# --- dependencies (Debian)
+DEBS = build-essential pkg-config libgsl-dev libarchive-dev libxxhash-dev \
+       dataset-fashion-mnist perl datamash libxml2-utils
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "sv: dependencies present"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "sv: installing$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+	  echo "sv: missing Debian packages; run as root:"; \
+	  echo "  apt-get update && apt-get install -y$$missing"; exit 3; \
+	fi
+
+# --- the main job: a real seed scan through the real pipe
+DEMO_SEEDS ?= 8
+demo: deps
+	@$(MAKE) --no-print-directory all
+	seq 0 $$(( $(DEMO_SEEDS) - 1 )) | $(B)/sv-train --epochs 1 --progress | $(B)/sv-stats
+
+# --- tests
+SV_WRAP ?=
+check: deps
+	@$(MAKE) --no-print-directory all units $(B)/native/sv-train
+	prove --exec '$(SV_WRAP) ' $(UNITS)
+	SV_WRAP='$(SV_WRAP)' SV_BUILD='$(abspath $(B))' prove tests/*.t
+
+units: $(UNITS)
+
+# the same sources built for this CPU, for the bit-identity tests
+$(B)/native/sv-train: $(LIBSRC) bin/sv-train.c lib/*.h
+	@$(MAKE) --no-print-directory B=$(B)/native CFLAGS='-O2 -march=native' $(B)/native/sv-train
+
+# unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
+SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+check-san: deps
+	@$(MAKE) --no-print-directory B=build/san CFLAGS='$(SANFLAGS)' LDFLAGS='$(SANFLAGS)' units
+	prove --exec '' build/san/tests/test_*
+
+# --- install
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 \
+	         $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	for p in $(PROGS); do cp -f $(B)/$$p $(DESTDIR)$(BINDIR)/$$p; chmod 755 $(DESTDIR)$(BINDIR)/$$p; done
+	for m in man/*.1; do [ -f "$$m" ] && cp -f $$m $(DESTDIR)$(MANPREFIX)/man1/ || true; done
+	for m in man/*.5; do [ -f "$$m" ] && cp -f $$m $(DESTDIR)$(MANPREFIX)/man5/ || true; done
+	for f in completions/bash/*; do [ -f "$$f" ] && cp -f $$f $(DESTDIR)$(BASHCOMPDIR)/ || true; done
+	for f in completions/zsh/*; do [ -f "$$f" ] && cp -f $$f $(DESTDIR)$(ZSHCOMPDIR)/ || true; done
+	for f in completions/fish/*; do [ -f "$$f" ] && cp -f $$f $(DESTDIR)$(FISHCOMPDIR)/ || true; done
+	if [ -n "$(GPU_SO)" ]; then mkdir -p $(DESTDIR)$(LIBEXECDIR) && cp -f $(GPU_SO) $(DESTDIR)$(LIBEXECDIR)/; fi
+
+uninstall:
+	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	for m in man/*.1; do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m#man/}; done
+	for m in man/*.5; do rm -f $(DESTDIR)$(MANPREFIX)/man5/$${m#man/}; done
+	for f in completions/bash/*; do rm -f $(DESTDIR)$(BASHCOMPDIR)/$${f##*/}; done
+	for f in completions/zsh/*; do rm -f $(DESTDIR)$(ZSHCOMPDIR)/$${f##*/}; done
+	for f in completions/fish/*; do rm -f $(DESTDIR)$(FISHCOMPDIR)/$${f##*/}; done
+	rm -f $(DESTDIR)$(LIBEXECDIR)/libsv-cuda.so
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
+
+clean:
+	rm -rf build
+
+.PHONY: all build-note deps demo check units check-san install uninstall clean

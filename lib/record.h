@@ -1,0 +1,79 @@
+/* record.h - the TSV record protocol between the tools (man/sv-records.5) */
+#ifndef SV_RECORD_H
+#define SV_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util.h"
+
+enum sv_rec_status {
+	SV_REC_DATA = 0, /* a data line: r->field[0..nfield-1] are set */
+	SV_REC_EOF,      /* end of this input */
+	SV_REC_BAD       /* malformed input: r->err says where and why */
+};
+
+/* A reader over one or more inputs that share one header.
+ * Owns every pointer inside it; field[] and col[] point into its own
+ * buffers and stay valid until the next call to sv_reader_next(). */
+struct sv_reader {
+	FILE *fp;
+	const char *name;      /* for messages; not owned */
+	unsigned long lineno;  /* line number of the last line read */
+	char *line;
+	size_t cap;
+	size_t len;
+	char **field;          /* split fields of the current data line */
+	size_t nfield, fieldcap;
+	char *header;          /* header text after '#', or NULL (plain input) */
+	char **col;            /* header column names, ncol of them */
+	size_t ncol;
+	int new_header;        /* this call read the first header */
+	int saw_data;          /* a data line was seen (in any input) */
+	char err[512];
+};
+
+void sv_reader_init(struct sv_reader *r, FILE *fp, const char *name);
+/* Continue with another input; the header seen so far is kept, so an
+ * identical header in the next file is skipped and a different one is an
+ * error.  Line numbers restart. */
+void sv_reader_next_input(struct sv_reader *r, FILE *fp, const char *name);
+void sv_reader_free(struct sv_reader *r);
+
+/* Read the next data line.
+ * Grammar (one line, LF-terminated, a trailing CR is dropped):
+ *   blank line            skipped
+ *   '#' then ' ' or EOL   comment, skipped
+ *   '#' NAME ('\t' NAME)* header; NAME is non-empty and holds no tab
+ *   FIELD ('\t' FIELD)*   data; with a header, exactly ncol fields
+ * The first header fixes the columns; a later identical one is skipped,
+ * a later different one, or a header after data lines of plain input, is
+ * SV_REC_BAD. */
+enum sv_rec_status sv_reader_next(struct sv_reader *r);
+
+/* Index of the column called name, or -1 (also -1 for plain input). */
+int sv_reader_col(const struct sv_reader *r, const char *name);
+
+/* Resolve a column given by name or by 1-based number ("acc" or "3").
+ * Returns the 0-based index, or -1 with r->err set. */
+int sv_reader_pick(struct sv_reader *r, const char *spec);
+
+/* "NA" (the missing-value marker) */
+int sv_is_na(const char *s);
+
+/* Parse field i of the current line as a double.
+ * Returns 0 and sets *v, 1 when the field is NA, or -1 with r->err set to
+ * "name:line: field 'col': not a number: 'text'". */
+int sv_reader_double(struct sv_reader *r, size_t i, double *v);
+/* Same for an unsigned 64-bit integer. */
+int sv_reader_u64(struct sv_reader *r, size_t i, uint64_t *v);
+
+/* Formatting in the C locale: float32 with %.9g, double with %.17g,
+ * NaN as NA.  Append to b. */
+void sv_put_f32(struct sv_buf *b, float v);
+void sv_put_f64(struct sv_buf *b, double v);
+/* %.*g with prec digits; NaN as NA */
+void sv_put_g(struct sv_buf *b, double v, int prec);
+
+#endif
