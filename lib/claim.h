@@ -1,0 +1,31 @@
+/* claim.h - auditing a single-seed claim against a seed distribution, and
+ * the expected best of n seeds */
+#ifndef SV_CLAIM_H
+#define SV_CLAIM_H
+
+#include <stddef.h>
+
+/* Where a claimed score x falls among N observed seeds. */
+struct sv_claim {
+	double percentile; /* 100 * (#{v < x} + 0.5 #{v == x}) / N */
+	double p_single;   /* #{v >= x} / N: chance one seed reaches x */
+	double seeds_50;   /* smallest n with 1-(1-p_single)^n >= 0.5 */
+	double seeds_95;   /* same for 0.95; both NAN when p_single == 0,
+	                      1 when p_single == 1 */
+};
+
+/* sorted ascending, n >= 1 (n == 0 or NaN x: every field NAN). */
+void sv_claim_audit(const double *sorted, size_t n, double x,
+                    struct sv_claim *out);
+
+/* Expected maximum of n draws from the N observed scores sorted[0..N-1]
+ * (ascending).  with_replacement (Dodge et al. 2019):
+ *   sum_i v(i) [(i/N)^n - ((i-1)/N)^n]
+ * without (Tang et al.): sum_i v(i) C(i-1,n-1)/C(N,n), weights in log
+ * space with lgamma.  *sd (may be NULL) is the standard deviation of the
+ * maximum under the same distribution.  NAN (and *sd NAN) when N == 0,
+ * n == 0, or n > N without replacement. */
+double sv_expected_best(const double *sorted, size_t N, size_t n,
+                        int with_replacement, double *sd);
+
+#endif

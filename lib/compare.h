@@ -1,0 +1,40 @@
+/* compare.h - comparing two sets of seeds: A vs B */
+#ifndef SV_COMPARE_H
+#define SV_COMPARE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sv_compare {
+	double diff;             /* mean(a) - mean(b) */
+	double diff_lo, diff_hi; /* bootstrap percentile CI of diff */
+	double welch_t, welch_df, welch_p; /* Welch t-test, two-sided */
+	double mw_u, mw_p;       /* Mann-Whitney U of a, two-sided p
+	                            (normal approx., tie + continuity corr.) */
+	double p_a_gt_b;         /* P(A > B) = U / (na nb), ties 1/2 */
+	double cohen_d;          /* (mean a - mean b) / pooled sd */
+	double aso_eps;          /* ASO eps_min of A over B (see compare.c) */
+	double n_power80;        /* seeds per group for power 0.8, alpha 0.05
+	                            two-sided, at effect |cohen_d| */
+};
+
+/* Compare a[0..na-1] with b[0..nb-1] (any order, not modified); reps
+ * bootstrap resamples at confidence level for diff and ASO, from GSL
+ * mt19937 seeded by rng_seed (same inputs and seed: same bits).
+ * Returns 0, or a negative SV_CMP_E* code.  Fields that cannot be computed
+ * for the input (e.g. zero variance) are NAN and 0 is still returned. */
+int sv_compare(const double *a, size_t na, const double *b, size_t nb,
+               size_t reps, double level, uint64_t rng_seed,
+               struct sv_compare *out);
+
+enum {
+	SV_CMP_ESMALL = -1, /* na or nb < 2 */
+	SV_CMP_EREPS = -2,  /* reps < 2 */
+	SV_CMP_ELEVEL = -3, /* level not in (0,1) */
+	SV_CMP_ENAN = -4    /* a value is NaN or infinite */
+};
+
+/* Message for a negative code from sv_compare. */
+const char *sv_compare_strerror(int code);
+
+#endif
