@@ -1,0 +1,45 @@
+/* dataset.h - the datasets sv-train can use (one table) */
+#ifndef SV_DATASET_H
+#define SV_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Images as unsigned bytes, NHWC: x[((i*h + y)*w + x)*c + ch]. */
+struct sv_split {
+	uint32_t n, h, w, c;
+	uint8_t *x;
+	uint8_t *y;
+};
+
+struct sv_dataset {
+	const char *name;   /* table name, e.g. "fashion-mnist" */
+	char *path;         /* where it was read from, or the spec */
+	int nclass;
+	float mean[3], std[3];
+	struct sv_split train, test;
+};
+
+struct sv_dataset_def {
+	const char *name;
+	const char *help;
+	const char *default_path; /* NULL: a path is required */
+	int (*load)(struct sv_dataset *d, const char *path, char *err,
+	            size_t errsz);
+};
+
+extern const struct sv_dataset_def sv_datasets[];
+
+/* Load "NAME[:PATH]" (PATH overrides the default; for synthetic it is a
+ * spec such as "n=2000,test=500,h=28,w=28,c=1,classes=10").
+ * Returns 0, 2 (bad spec or corrupt data) or 3 (missing data); err says
+ * which file and where. */
+int sv_dataset_load(const char *spec, struct sv_dataset *d, char *err,
+                    size_t errsz);
+void sv_dataset_free(struct sv_dataset *d);
+
+/* The float value of pixel byte v in channel ch after /255 and
+ * normalisation: ((float)v / 255 - mean) / std, as a lookup table. */
+void sv_dataset_lut(const struct sv_dataset *d, float lut[3][256]);
+
+#endif

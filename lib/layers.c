@@ -1,0 +1,268 @@
+/* layers.c - CPU layer kernels other than convolution (NHWC, float32) */
+#include "layers.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+void
+sv_relu_fwd(const float *x, float *y, long n)
+{
+	for (long i = 0; i < n; i++)
+		y[i] = x[i] > 0 ? x[i] : 0.0f;
+}
+
+void
+sv_relu_bwd(const float *y, const float *dy, float *dx, long n)
+{
+	for (long i = 0; i < n; i++)
+		dx[i] = y[i] > 0 ? dy[i] : 0.0f;
+}
+
+void
+sv_maxpool2_fwd(const float *in, float *out, int32_t *arg, int N, int H,
+                int W, int C, int nthreads)
+{
+	int Ho = H / 2, Wo = W / 2;
+
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+	for (int n = 0; n < N; n++) {
+		const float *ip = in + (long)n * H * W * C;
+
+		for (int y = 0; y < Ho; y++)
+			for (int x = 0; x < Wo; x++) {
+				long o = (((long)n * Ho + y) * Wo + x) * C;
+
+				for (int c = 0; c < C; c++) {
+					int32_t best = ((2 * y) * W + 2 * x) * C + c;
+					float m = ip[best];
+
+					for (int t = 1; t < 4; t++) {
+						int32_t off = ((2 * y + t / 2) * W +
+						               2 * x + t % 2) * C + c;
+
+						if (ip[off] > m)
+							m = ip[off], best = off;
+					}
+					out[o + c] = m;
+					arg[o + c] = best;
+				}
+			}
+	}
+}
+
+void
+sv_maxpool2_bwd(const float *dout, const int32_t *arg, float *din, int N,
+                int H, int W, int C, int nthreads)
+{
+	long per_in = (long)H * W * C, per_out = (long)(H / 2) * (W / 2) * C;
+
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+	for (int n = 0; n < N; n++) {
+		float *dp = din + n * per_in;
+
+		memset(dp, 0, sizeof(float) * per_in);
+		for (long i = 0; i < per_out; i++)
+			dp[arg[n * per_out + i]] = dout[n * per_out + i];
+	}
+}
+
+void
+sv_gmaxpool_fwd(const float *in, float *out, int32_t *arg, int N, int P,
+                int C)
+{
+	for (int n = 0; n < N; n++)
+		for (int c = 0; c < C; c++) {
+			const float *ip = in + (long)n * P * C + c;
+			float m = ip[0];
+			int32_t best = 0;
+
+			for (int p = 1; p < P; p++)
+				if (ip[(long)p * C] > m)
+					m = ip[(long)p * C], best = p;
+			out[(long)n * C + c] = m;
+			arg[(long)n * C + c] = best;
+		}
+}
+
+void
+sv_gmaxpool_bwd(const float *dout, const int32_t *arg, float *din, int N,
+                int P, int C)
+{
+	memset(din, 0, sizeof(float) * (size_t)N * P * C);
+	for (int n = 0; n < N; n++)
+		for (int c = 0; c < C; c++)
+			din[((long)n * P + arg[(long)n * C + c]) * C + c] =
+				dout[(long)n * C + c];
+}
+
+void
+sv_linear_fwd(const float *in, const float *w, const float *b, float *out,
+              int N, int I, int O, int nthreads)
+{
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+	for (int n = 0; n < N; n++)
+		for (int o = 0; o < O; o++) {
+			const float *ip = in + (long)n * I, *wp = w + (long)o * I;
+			float acc = b ? b[o] : 0.0f;
+
+			for (int i = 0; i < I; i++)
+				acc = fmaf(ip[i], wp[i], acc);
+			out[(long)n * O + o] = acc;
+		}
+}
+
+void
+sv_linear_bwd(const float *dout, const float *in, const float *w, float *dw,
+              float *db, float *din, int N, int I, int O, int nthreads)
+{
+	enum { BLK = 256 };
+	int nblk = (I + BLK - 1) / BLK;
+
+	/* dw: split over (o, block of i); each element reduces over n */
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+	for (int t = 0; t < O * nblk; t++) {
+		int o = t / nblk, i0 = (t % nblk) * BLK;
+		int i1 = i0 + BLK < I ? i0 + BLK : I;
+		float *dp = dw + (long)o * I;
+
+		for (int i = i0; i < i1; i++)
+			dp[i] = 0.0f;
+		for (int n = 0; n < N; n++) {
+			float g = dout[(long)n * O + o];
+			const float *ip = in + (long)n * I;
+
+			for (int i = i0; i < i1; i++)
+				dp[i] = fmaf(g, ip[i], dp[i]);
+		}
+	}
+	if (db)
+		for (int o = 0; o < O; o++) {
+			float acc = 0.0f;
+
+			for (int n = 0; n < N; n++)
+				acc = acc + dout[(long)n * O + o];
+			db[o] = acc;
+		}
+	if (!din)
+		return;
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+	for (int n = 0; n < N; n++) {
+		float *dp = din + (long)n * I;
+
+		for (int i = 0; i < I; i++)
+			dp[i] = 0.0f;
+		for (int o = 0; o < O; o++) {
+			float g = dout[(long)n * O + o];
+			const float *wp = w + (long)o * I;
+
+			for (int i = 0; i < I; i++)
+				dp[i] = fmaf(g, wp[i], dp[i]);
+		}
+	}
+}
+
+void
+sv_bn_fwd(const float *x, float *y, const float *g, const float *b,
+          float *rmean, float *rvar, float *mean, float *invstd, long M,
+          int C, float eps, float mom, int eval)
+{
+	if (eval) {
+		for (int c = 0; c < C; c++) {
+			mean[c] = rmean[c];
+			invstd[c] = (float)(1.0 / sqrt((double)rvar[c] + eps));
+		}
+	} else {
+		double s[C], q[C];
+
+		for (int c = 0; c < C; c++)
+			s[c] = q[c] = 0;
+		for (long m = 0; m < M; m++)
+			for (int c = 0; c < C; c++)
+				s[c] += x[m * C + c];
+		for (int c = 0; c < C; c++)
+			s[c] /= (double)M;
+		for (long m = 0; m < M; m++)
+			for (int c = 0; c < C; c++) {
+				double d = x[m * C + c] - s[c];
+
+				q[c] += d * d;
+			}
+		for (int c = 0; c < C; c++) {
+			double var = q[c] / (double)M;
+			double uvar = M > 1 ? q[c] / (double)(M - 1) : var;
+
+			mean[c] = (float)s[c];
+			invstd[c] = (float)(1.0 / sqrt(var + eps));
+			rmean[c] = (1.0f - mom) * rmean[c] + mom * (float)s[c];
+			rvar[c] = (1.0f - mom) * rvar[c] + mom * (float)uvar;
+		}
+	}
+	for (long m = 0; m < M; m++)
+		for (int c = 0; c < C; c++)
+			y[m * C + c] = fmaf((x[m * C + c] - mean[c]) * invstd[c],
+			                    g[c], b[c]);
+}
+
+void
+sv_bn_bwd(const float *x, const float *dy, const float *g, const float *mean,
+          const float *invstd, float *dx, float *dg, float *db, long M,
+          int C)
+{
+	double sg[C], sb[C];
+
+	for (int c = 0; c < C; c++)
+		sg[c] = sb[c] = 0;
+	for (long m = 0; m < M; m++)
+		for (int c = 0; c < C; c++) {
+			float xh = (x[m * C + c] - mean[c]) * invstd[c];
+
+			sb[c] += dy[m * C + c];
+			sg[c] += (double)dy[m * C + c] * xh;
+		}
+	for (int c = 0; c < C; c++) {
+		dg[c] = (float)sg[c];
+		db[c] = (float)sb[c];
+	}
+	for (long m = 0; m < M; m++)
+		for (int c = 0; c < C; c++) {
+			float xh = (x[m * C + c] - mean[c]) * invstd[c];
+			double v = (double)M * dy[m * C + c] - sb[c] - xh * sg[c];
+
+			dx[m * C + c] = (float)((double)g[c] * invstd[c] / (double)M * v);
+		}
+}
+
+double
+sv_softmax_xent(const float *logits, const uint8_t *y, float *dlogits, int N,
+                int K, float ls_weight, float eps)
+{
+	double total = 0;
+
+	for (int n = 0; n < N; n++) {
+		const float *z = logits + (long)n * K;
+		double m = z[0], s = 0, lse, mean_nll = 0;
+
+		for (int k = 1; k < K; k++)
+			if (z[k] > m)
+				m = z[k];
+		for (int k = 0; k < K; k++)
+			s += exp((double)z[k] - m);
+		lse = m + log(s);
+		for (int k = 0; k < K; k++)
+			mean_nll += lse - z[k];
+		mean_nll /= K;
+		total += (lse - z[y[n]]) +
+		         ls_weight * ((1.0 - eps) * (lse - z[y[n]]) + eps * mean_nll);
+		if (dlogits)
+			for (int k = 0; k < K; k++) {
+				double p = exp((double)z[k] - lse);
+				double hot = k == y[n];
+				double d = (p - hot) + ls_weight *
+				           (p - ((1.0 - eps) * hot + eps / K));
+
+				dlogits[(long)n * K + k] = (float)(d / N);
+			}
+	}
+	return total / N;
+}

@@ -1,0 +1,101 @@
+/* model.h - the models sv-train can train (one table) and their recipes */
+#ifndef SV_MODEL_H
+#define SV_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tensor.h"
+
+enum sv_op {
+	SV_OP_CONV,   /* conv3x3 pad 1; arg = output channels; bias flag */
+	SV_OP_RELU,
+	SV_OP_POOL,   /* maxpool 2x2 stride 2 */
+	SV_OP_LINEAR, /* flatten then linear; arg = outputs; bias flag */
+	SV_OP_BN,     /* BatchNorm2d, eps 1e-5, momentum 0.1, weight 1 */
+	SV_OP_GMAX,   /* global max pool */
+	SV_OP_SCALE,  /* multiply by scale */
+	SV_OP_SAVE,   /* remember this activation for a residual add */
+	SV_OP_ADD     /* add the most recently saved activation */
+};
+
+struct sv_layer_def {
+	enum sv_op op;
+	int arg;
+	int bias;
+	float scale;
+};
+
+enum sv_schedule { SV_SCHED_CONST, SV_SCHED_PICARD };
+
+/* A recipe: the defaults each model trains with. */
+struct sv_recipe {
+	int epochs, batch;
+	float lr, momentum, wd;
+	int nesterov;
+	enum sv_schedule schedule;
+	float ls_weight, ls_eps; /* loss = CE + ls_weight * smoothed CE */
+	int augment;             /* crop/flip/cutout per chunk of 500 */
+	int drop_last;           /* drop the last partial batch */
+};
+
+struct sv_model_def {
+	const char *name;
+	const char *help;
+	const char *data;        /* default dataset spec */
+	int in_h, in_w, in_c;    /* 0: take the dataset's */
+	const struct sv_layer_def *layers;
+	int nlayers;
+	struct sv_recipe recipe;
+};
+
+extern const struct sv_model_def sv_models[];
+const struct sv_model_def *sv_model_find(const char *name);
+const char *sv_schedule_name(enum sv_schedule s);
+
+struct sv_layer; /* internal */
+
+/* A network instance for a fixed batch size and input shape.
+ * param[] are trainable tensors, then non-trainable buffers (BatchNorm
+ * running statistics); all are hashed and saved in that order. */
+struct sv_net {
+	const struct sv_model_def *def;
+	int nl;
+	struct sv_layer *l;
+	int batch, in_h, in_w, in_c, nclass;
+	size_t nparam, ntrain; /* all tensors; the first ntrain are trained */
+	struct sv_tensor *param;
+	float **grad;          /* one per trainable tensor */
+	float **mom;           /* momentum buffers */
+	int have_mom;
+	float *x;              /* input (batch,H,W,C) */
+	float *gbuf[2];        /* gradient ping-pong */
+	size_t maxact;
+	int nthreads;
+};
+
+/* Build the network: shapes checked against the data (err names the
+ * problem; returns 0 or 2). */
+int sv_net_init(struct sv_net *net, const struct sv_model_def *def,
+                int batch, int h, int w, int c, int nclass, int nthreads,
+                char *err, size_t errsz);
+void sv_net_free(struct sv_net *net);
+
+/* Initialise the weights from the init stream of seed (PyTorch's default
+ * scheme: uniform in +-1/sqrt(fan_in) for weights and biases; BatchNorm
+ * weight 1, bias 0, running mean 0, running var 1). */
+void sv_net_init_weights(struct sv_net *net, uint64_t seed);
+
+/* Forward pass of the first n (<= batch) inputs in net->x; returns the
+ * logits (n, nclass), owned by net. */
+const float *sv_net_forward(struct sv_net *net, int n, int train);
+/* Backward pass from dlogits (n, nclass) after a training forward pass;
+ * fills net->grad. */
+void sv_net_backward(struct sv_net *net, const float *dlogits, int n);
+/* One SGD step on every trainable tensor (PyTorch semantics):
+ * g = fmaf(wd, p, grad); buf = first ? g : fmaf(mom, buf, g);
+ * d = nesterov ? fmaf(mom, buf, g) : buf; p = fmaf(-lr, d, p). */
+void sv_net_sgd(struct sv_net *net, float lr, float momentum, float wd,
+                int nesterov);
+
+#endif
