@@ -1,0 +1,97 @@
+/* archive.h - named files in tar, tar.gz and directories, read in place */
+#ifndef SV_ARCHIVE_H
+#define SV_ARCHIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* This file shadows libarchive's <archive.h> on the -Ilib include path;
+ * pull libarchive's in too, so that <archive.h> anywhere means both. */
+#include_next <archive.h>
+
+/* What a reader accepts; a limit of 0 means the default below. */
+struct sv_ar_limits {
+	uint64_t max_entry;  /* bytes in one entry */
+	uint64_t max_total;  /* bytes over all entries read */
+	size_t max_entries;  /* entries (files) in one archive or directory */
+};
+#define SV_AR_MAX_ENTRY (UINT64_C(1) << 31)   /* 2 GiB, as SV_CKPT_MAXBYTES */
+#define SV_AR_MAX_TOTAL (UINT64_C(1) << 40)   /* 1 TiB streamed */
+#define SV_AR_MAX_ENTRIES 1000000
+#define SV_AR_MAX_DEPTH 16                    /* directory levels */
+
+enum sv_ar_status {
+	SV_AR_OK = 0,
+	SV_AR_EIO,       /* open/read/write failed */
+	SV_AR_EFORMAT,   /* not a tar archive (or an unknown output suffix) */
+	SV_AR_EUNSAFE,   /* absolute path, '..' or empty name component */
+	SV_AR_ELINK,     /* symbolic or hard link */
+	SV_AR_ETYPE,     /* device, fifo, socket or other special file */
+	SV_AR_ELIMIT,    /* entry, total or count over the limits */
+	SV_AR_EDUP,      /* two entries with one name */
+	SV_AR_ENOENT,    /* sv_ar_read_one: no entry by that name */
+	SV_AR_ENOMEM,    /* allocation failed */
+	SV_AR_ECALLBACK  /* the callback asked to stop with an error */
+};
+
+/* One file: its name inside the archive or directory and its bytes.
+ * buf and name are the reader's and valid only during the callback. */
+struct sv_ar_entry {
+	const char *name;
+	const unsigned char *buf;
+	size_t size;
+};
+
+/* Return 0 to go on, 1 to stop early (the walk returns SV_AR_OK), or -1
+ * to stop with SV_AR_ECALLBACK (the callback reports its own error). */
+typedef int (*sv_ar_fn)(const struct sv_ar_entry *e, void *ctx);
+
+/* Call fn for each regular file in path, never extracting anything.
+ * path is a directory or a tar archive (ustar, pax, GNU; plain or
+ * compressed with gzip, bzip2, xz or zstd).
+ * Archive: entries in archive order; a leading "./" is dropped from names;
+ * directory entries are skipped; an absolute name, a '..' or empty
+ * component, a link, a special file, an entry whose declared size exceeds
+ * lim->max_entry, more than max_entries entries or more than max_total
+ * bytes stop the walk with an error.
+ * Directory: regular files in it and below (at most SV_AR_MAX_DEPTH
+ * levels), named relative to path ("sub/x"), in strcmp order of those
+ * names; names starting with '.' and names ending in ".tmp" (files being
+ * written) are skipped; a symbolic link or special file is an error.
+ * lim may be NULL (defaults).  err gets "path: entry 'name': what". */
+int sv_ar_each(const char *path, const struct sv_ar_limits *lim,
+               sv_ar_fn fn, void *ctx, char *err, size_t errsz);
+
+/* Read the one entry called name from the archive or directory path into
+ * a malloc'ed buffer (*buf, *n; the caller frees *buf).  SV_AR_ENOENT if
+ * there is none; the same refusals as sv_ar_each. */
+int sv_ar_read_one(const char *path, const char *name,
+                   const struct sv_ar_limits *lim, unsigned char **buf,
+                   size_t *n, char *err, size_t errsz);
+
+/* Is name a safe relative entry name?  Grammar: components separated by
+ * '/', none empty, "." or ".."; no leading '/'.  A leading "./" must be
+ * stripped first (sv_ar_each does).  1 yes, 0 no. */
+int sv_ar_name_ok(const char *name);
+
+/* One file to store: name in the archive, and either the path of a file
+ * to copy (path != NULL) or size bytes at buf.  All the caller's. */
+struct sv_ar_member {
+	const char *name;
+	const char *path;
+	const void *buf;
+	size_t size;
+};
+
+/* Write a byte-identical archive: the same members give the same bytes
+ * on every machine and at every time.  Entries in strcmp order of name,
+ * pax-restricted tar (plain ustar headers unless a name needs more), mode
+ * 0644, mtime 0, uid/gid 0, no user/group names, no atime/ctime; gzip
+ * without a timestamp or file name; the last block not padded.  Output
+ * format from out's suffix: ".tar", ".tar.gz" or ".tgz".  Written to
+ * out.tmp and renamed, so a failed run leaves no partial archive.
+ * Unsafe or duplicate names are refused. */
+int sv_ar_write(const char *out, const struct sv_ar_member *m, size_t n,
+                char *err, size_t errsz);
+
+#endif
