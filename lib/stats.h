@@ -1,0 +1,64 @@
+/* stats.h - descriptive statistics of one sample: exact fast number
+ * parsing, sorting, type 7 quantiles, moments, IQM, MAD */
+#ifndef SV_STATS_H
+#define SV_STATS_H
+
+#include <stddef.h>
+
+/* Parse the whole string s as a number, giving exactly the value that
+ * strtod (resp. strtold) gives in the C locale.
+ * Grammar of the fast path: [+-] DIGITS ['.' DIGITS] [(e|E) [+-] DIGITS],
+ * at most 19 significant digits and a small exponent; anything else is
+ * handed to strtod/strtold, so the result is always theirs.
+ * sv_fast_double: 0 and *v set, or -1 when s is not a finite number
+ *   (same acceptance as sv_parse_double: no blanks, no nan, no inf,
+ *   no overflow).
+ * sv_fast_ldouble: 0 and *v set, or -1 when s is not a number
+ *   (no blanks; nan and inf accepted, as strtold does). */
+int sv_fast_double(const char *s, double *v);
+int sv_fast_ldouble(const char *s, long double *v);
+
+/* Sort ascending in place (LSD radix sort on the IEEE bit patterns;
+ * -0 sorts before +0).  No NaN allowed. */
+void sv_sort_double(double *x, size_t n);
+void sv_sort_ldouble(long double *x, size_t n);
+
+/* Quantile type 7 (R's default, GSL's quantile_from_sorted_data) of
+ * sorted[0..n-1] at p in [0,1]: h = (n-1)p, v[floor h] + (h - floor h)
+ * (v[floor h + 1] - v[floor h]).  NAN when n is 0. */
+double sv_quantile7(const double *sorted, size_t n, double p);
+
+/* Mean of sorted[k..n-k-1] with k = floor(n frac), 0 <= frac < 0.5
+ * (scipy.stats.trim_mean, datamash trimmean); frac >= 0.5 gives the
+ * median.  NAN when n is 0. */
+double sv_trimmed_mean(const double *sorted, size_t n, double frac);
+
+/* Median absolute deviation from the median, times scale (1.4826 for
+ * datamash 'mad', 1 for 'madraw').  work holds n doubles (scratch).
+ * NAN when n is 0. */
+double sv_mad(const double *sorted, size_t n, double scale, double *work);
+
+/* The paper's table for one sample. */
+struct sv_summary {
+	size_t n;
+	double mean, sd;          /* sd with n-1; NAN when n < 2 */
+	double min, max, range;
+	double q1, median, q3, iqr; /* type 7 */
+	double skew;              /* datamash sskew; NAN when n < 3 */
+	double kurt;              /* datamash skurt (excess); NAN when n < 4 */
+	double iqm;               /* 25% trimmed mean */
+	double mad;               /* 1.4826 * median |x - median| */
+};
+
+/* Fill s from sorted[0..n-1] (ascending, no NaN).  Moments are summed in
+ * long double, as datamash does.  n == 0: every field NAN, s->n = 0. */
+void sv_summarize(const double *sorted, size_t n, struct sv_summary *s);
+
+/* Gaussian kernel density estimate of sorted[0..n-1] at x with
+ * bandwidth h (> 0). */
+double sv_kde(const double *sorted, size_t n, double h, double x);
+/* Scott's rule bandwidth (scipy.stats.gaussian_kde default):
+ * sd * n^(-1/5); 0 when sd is 0 or n < 2. */
+double sv_kde_bandwidth(const double *sorted, size_t n);
+
+#endif
