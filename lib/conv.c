@@ -113,12 +113,34 @@ sv_conv3x3_bwd_filter_scalar(const float *in, const float *dout, float *dw,
  * registers (XCR0).  The avx512 row needs every extension its file is
  * compiled with (see ISA_avx512 in the Makefile). */
 static int
+usable_avx512(void)
+{
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx512f") &&
+	       __builtin_cpu_supports("avx512bw") &&
+	       __builtin_cpu_supports("avx512dq") &&
+	       __builtin_cpu_supports("avx512vl") &&
+	       __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+static int
+usable_avx2(void)
+{
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+static int
 usable_scalar(void)
 {
 	return 1;
 }
 
 const struct sv_conv_impl sv_conv_impls[] = {
+	{ "avx512", usable_avx512, sv_conv3x3_fwd_avx512,
+	  sv_conv3x3_bwd_data_avx512, sv_conv3x3_bwd_filter_avx512 },
+	{ "avx2", usable_avx2, sv_conv3x3_fwd_avx2,
+	  sv_conv3x3_bwd_data_avx2, sv_conv3x3_bwd_filter_avx2 },
 	{ "scalar", usable_scalar, sv_conv3x3_fwd_scalar,
 	  sv_conv3x3_bwd_data_scalar, sv_conv3x3_bwd_filter_scalar },
 };

@@ -1,0 +1,23 @@
+/* conv_avx512.c - the conv_kern.h body for AVX-512F, 16 lanes
+ * (called only after the run-time check in conv.c) */
+#include <immintrin.h>
+
+#define VL 16
+typedef __m512 vec_t;
+typedef __mmask16 mask_t;
+#define V_MASK(n)        ((__mmask16)((1u << (n)) - 1))
+#define V_LOADM(p, m)    _mm512_maskz_loadu_ps((m), (p))
+#define V_STOREM(p, m, v) _mm512_mask_storeu_ps((p), (m), (v))
+#define V_BCAST(p)       _mm512_set1_ps(*(p))
+#define V_FMA(a, b, c)   _mm512_fmadd_ps((a), (b), (c))
+#define V_ADD(a, b)      _mm512_add_ps((a), (b))
+#define V_ZERO()         _mm512_setzero_ps()
+#define KERN(name)       name##_avx512
+/* 32 registers: 28 accumulators + the weights / dout vectors; the
+ * broadcasts are folded into the FMA as memory operands. */
+#define FWD_P1 28
+#define FWD_P2 14
+#define BF_R1 28
+#define BF_R2 14
+
+#include "conv_kern.h"

@@ -1,0 +1,364 @@
+/* conv_kern.h - the vector body of the 3x3 convolution kernels, written
+ * once and built once per instruction set (conv_avx512.c, conv_avx2.c)
+ *
+ * Accumulation order (the conv.h contract, the same as conv.c's scalar
+ * reference, bit for bit):
+ * - fwd:        out[n,y,x,k] = b[k], then for ky, kx, c ascending one
+ *               V_FMA(in[n,y+ky-1,x+kx-1,c], w[ky,kx,c,k], acc);
+ * - bwd_data:   din[n,y,x,c] = +0, then for ky, kx, k ascending one
+ *               V_FMA(dout[n,y-ky+1,x-kx+1,k], w[ky,kx,c,k], acc);
+ * - bwd_filter: dw[ky,kx,c,k] = +0, then for n, y, x ascending one
+ *               V_FMA(in[n,y+ky-1,x+kx-1,c], dout[n,y,x,k], acc);
+ *               db[k] = +0, then for n, y, x ascending acc = acc + dout.
+ * Vector lanes hold independent outputs (k for fwd and bwd_filter, c for
+ * bwd_data); a reduction never runs across lanes, only down one lane in
+ * the order above, so the lane count and the thread count do not change
+ * a bit.  The register blocks (several pixels for fwd/bwd_data, several
+ * (tap, c) rows for bwd_filter) only interleave independent chains.
+ * bwd_filter keeps its accumulators in dw between images: a store and a
+ * reload are exact, so running image by image keeps the order.
+ * Out-of-image taps read the +0 border of a padded copy of the input and
+ * really do V_FMA(+0, w, acc), as the contract says.
+ *
+ * The including file defines, before including this one:
+ *   VL            lanes of one vector
+ *   vec_t mask_t  vector and lane-mask types
+ *   V_MASK(n)     mask of the first n lanes, 1 <= n <= VL
+ *   V_LOADM(p,m)  load with masked-off lanes read as +0 (no access there)
+ *   V_STOREM(p,m,v) store the masked lanes only
+ *   V_BCAST(p)    every lane = *p
+ *   V_FMA(a,b,c)  a*b+c with one rounding
+ *   V_ADD(a,b)    a+b
+ *   V_ZERO()      every lane +0
+ *   KERN(name)    the exported name for this ISA (name##_avx512)
+ *   FWD_P1, FWD_P2  pixels per block with 1 and 2 vectors of outputs
+ *   BF_R1, BF_R2    (tap, c) rows per block in bwd_filter, with
+ *                   BF_R2 <= BF_R1; each of the four is 6, 14 or 28
+ */
+#include "conv_impl.h"
+#include "util.h"
+
+#include <omp.h>
+#include <stddef.h>
+#include <string.h>
+
+#define KI static inline __attribute__((always_inline))
+
+#define SEQ6(M, a) M(1, a) M(2, a) M(3, a) M(4, a) M(5, a) M(6, a)
+#define SEQ14(M, a) SEQ6(M, a) M(7, a) M(8, a) M(9, a) M(10, a) M(11, a) \
+	M(12, a) M(13, a) M(14, a)
+#define SEQ28(M, a) SEQ14(M, a) M(15, a) M(16, a) M(17, a) M(18, a) \
+	M(19, a) M(20, a) M(21, a) M(22, a) M(23, a) M(24, a) M(25, a) \
+	M(26, a) M(27, a) M(28, a)
+
+/* Masks of the nv vectors of a block of n outputs starting at a vector
+ * boundary: full vectors, then the last one possibly partial. */
+static void
+block_masks(int n, int nv, mask_t m[2])
+{
+	for (int v = 0; v < nv; v++) {
+		int left = n - v * VL;
+
+		m[v] = V_MASK(left >= VL ? VL : left);
+	}
+}
+
+/* --- fwd and bwd_data: a block of NP pixels of one row times NV vectors
+ * of outputs, the whole reduction in registers.
+ * pad: the image padded by one pixel, planar rows: pad[yy][c][xx] with
+ * yy < H+2, c < Cin, xx < Wp = W+2, so the NP pixels of one (tap, c) are
+ * consecutive floats.  wt (9, Cin, Kout) with tap t = ky*3+kx; a tap reads
+ * padded pixel (y+ky, x+kx), or (y+2-ky, x+2-kx) when flip (bwd_data).
+ * init: NV vectors of start values (bias or +0), dst: the first output. */
+KI void
+rows_body(const float *pad, int y, int x, int Cin, int Wp, int flip,
+          const float *wt, int Kout, const mask_t *m, const vec_t *init,
+          float *dst, const int NP, const int NV)
+{
+	vec_t acc[NP][NV];
+
+	#pragma GCC unroll 28
+	for (int p = 0; p < NP; p++)
+		#pragma GCC unroll 2
+		for (int v = 0; v < NV; v++)
+			acc[p][v] = init[v];
+	for (int t = 0; t < 9; t++) {
+		int dy = flip ? 2 - t / 3 : t / 3, dx = flip ? 2 - t % 3 : t % 3;
+		const float *s = pad + (size_t)(y + dy) * Cin * Wp + x + dx;
+		const float *wp = wt + (size_t)t * Cin * Kout;
+
+		for (int c = 0; c < Cin; c++, s += Wp, wp += Kout) {
+			vec_t wv[NV];
+
+			#pragma GCC unroll 2
+			for (int v = 0; v < NV; v++)
+				wv[v] = V_LOADM(wp + v * VL, m[v]);
+			#pragma GCC unroll 28
+			for (int p = 0; p < NP; p++) {
+				vec_t xb = V_BCAST(s + p);
+
+				#pragma GCC unroll 2
+				for (int v = 0; v < NV; v++)
+					acc[p][v] = V_FMA(xb, wv[v], acc[p][v]);
+			}
+		}
+	}
+	#pragma GCC unroll 28
+	for (int p = 0; p < NP; p++)
+		#pragma GCC unroll 2
+		for (int v = 0; v < NV; v++)
+			V_STOREM(dst + (size_t)p * Kout + v * VL, m[v], acc[p][v]);
+}
+
+typedef void rows_fn(const float *pad, int y, int x, int Cin, int Wp,
+                     int flip, const float *wt, int Kout, const mask_t *m,
+                     const vec_t *init, float *dst);
+
+#define ROWS_DEF(np, nv)                                                   \
+	static void rows_##np##_##nv(const float *pad, int y, int x, int Cin, \
+	    int Wp, int flip, const float *wt, int Kout, const mask_t *m,  \
+	    const vec_t *init, float *dst)                                 \
+	{                                                                  \
+		rows_body(pad, y, x, Cin, Wp, flip, wt, Kout, m, init, dst, \
+		          np, nv);                                         \
+	}
+#define ROWS_PTR(np, nv) rows_##np##_##nv,
+#define FWD_SEQ(p) FWD_SEQ_(p)
+#define FWD_SEQ_(p) SEQ##p
+
+FWD_SEQ(FWD_P1)(ROWS_DEF, 1)
+FWD_SEQ(FWD_P2)(ROWS_DEF, 2)
+static rows_fn *const rows_tab1[] = { FWD_SEQ(FWD_P1)(ROWS_PTR, 1) };
+static rows_fn *const rows_tab2[] = { FWD_SEQ(FWD_P2)(ROWS_PTR, 2) };
+
+/* Copy image src (H,W,Cin) into the planar padded pad (H+2, Cin, W+2)
+ * whose border is already +0 and stays so. */
+static void
+pad_planar(const float *src, float *pad, int H, int W, int Cin)
+{
+	int Wp = W + 2;
+
+	for (int y = 0; y < H; y++)
+		for (int c = 0; c < Cin; c++) {
+			float *d = pad + ((size_t)(y + 1) * Cin + c) * Wp + 1;
+			const float *s = src + (size_t)y * W * Cin + c;
+
+			for (int x = 0; x < W; x++)
+				d[x] = s[(size_t)x * Cin];
+		}
+}
+
+/* The shared driver of fwd and bwd_data: images split over threads
+ * (static), each image padded into the thread's own buffer, then every
+ * row in blocks of up to 2 vectors of outputs times up to FWD_P pixels. */
+static void
+conv_rows(const float *in, const float *wt, const float *bias, float *out,
+          int N, int H, int W, int Cin, int Kout, int flip, int nthreads)
+{
+	int Wp = W + 2;
+	size_t padsz = (size_t)(H + 2) * Cin * Wp;
+	float *pads = sv_calloc((size_t)nthreads * padsz, sizeof *pads);
+
+	#pragma omp parallel num_threads(nthreads)
+	{
+		float *pad = pads + (size_t)omp_get_thread_num() * padsz;
+
+		#pragma omp for schedule(static)
+		for (int n = 0; n < N; n++) {
+			const float *src = in + (size_t)n * H * W * Cin;
+			float *img = out + (size_t)n * H * W * Kout;
+
+			pad_planar(src, pad, H, W, Cin);
+			for (int k0 = 0; k0 < Kout; k0 += 2 * VL) {
+				int nk = Kout - k0 < 2 * VL ? Kout - k0 : 2 * VL;
+				int nv = (nk + VL - 1) / VL;
+				int pmax = nv == 1 ? FWD_P1 : FWD_P2;
+				rows_fn *const *tab = nv == 1 ? rows_tab1 : rows_tab2;
+				mask_t m[2];
+				vec_t init[2];
+
+				block_masks(nk, nv, m);
+				for (int v = 0; v < nv; v++)
+					init[v] = bias ? V_LOADM(bias + k0 + v * VL, m[v]) : V_ZERO();
+				for (int y = 0; y < H; y++)
+					for (int x = 0; x < W;) {
+						int np = W - x < pmax ? W - x : pmax;
+
+						tab[np - 1](pad, y, x, Cin, Wp, flip, wt + k0, Kout, m,
+						            init, img + ((size_t)y * W + x) * Kout + k0);
+						x += np;
+					}
+			}
+		}
+	}
+	free(pads);
+}
+
+/* in (N,H,W,C), w (3,3,C,K), b (K) -> out (N,H,W,K) */
+void
+KERN(sv_conv3x3_fwd)(const float *in, const float *w, const float *b,
+                     float *out, int N, int H, int W, int C, int K,
+                     int nthreads)
+{
+	conv_rows(in, w, b, out, N, H, W, C, K, 0, nthreads);
+}
+
+/* dout (N,H,W,K), w (3,3,C,K) -> din (N,H,W,C); w is transposed to
+ * (3,3,K,C) so that lanes run over c. */
+void
+KERN(sv_conv3x3_bwd_data)(const float *dout, const float *w, float *din,
+                          int N, int H, int W, int C, int K, int nthreads)
+{
+	float *wt = sv_mallocarray((size_t)9 * C * K, sizeof *wt);
+
+	for (int t = 0; t < 9; t++)
+		for (int c = 0; c < C; c++)
+			for (int k = 0; k < K; k++)
+				wt[((size_t)t * K + k) * C + c] = w[((size_t)t * C + c) * K + k];
+	conv_rows(dout, wt, NULL, din, N, H, W, K, C, 1, nthreads);
+	free(wt);
+}
+
+/* --- bwd_filter: a block of NR rows of dw times NV vectors of k.
+ * For one ky the 3C rows j = kx*C + c of dw (row ky*3C + j) read the
+ * padded NHWC image at (y+ky, x)*C + j: consecutive floats, so the NR
+ * broadcasts of a pixel sit at fixed offsets.  pad: this image padded
+ * (H+2, W+2, C); g: dout of this image, already offset to k0; acc: dw at
+ * the block's first row and k0 (row stride K); first: start from +0. */
+KI void
+filt_body(const float *pad, const float *g, float *acc, int H, int W, int C,
+          int K, const mask_t *m, int first, const int NR, const int NV)
+{
+	int Wp = W + 2;
+	vec_t a[NR][NV];
+
+	#pragma GCC unroll 28
+	for (int r = 0; r < NR; r++)
+		#pragma GCC unroll 2
+		for (int v = 0; v < NV; v++)
+			a[r][v] = first ? V_ZERO() : V_LOADM(acc + (size_t)r * K + v * VL, m[v]);
+	for (int y = 0; y < H; y++) {
+		const float *s = pad + (size_t)y * Wp * C;
+		const float *gy = g + (size_t)y * W * K;
+
+		for (int x = 0; x < W; x++, s += C, gy += K) {
+			vec_t gv[NV];
+
+			#pragma GCC unroll 2
+			for (int v = 0; v < NV; v++)
+				gv[v] = V_LOADM(gy + v * VL, m[v]);
+			#pragma GCC unroll 28
+			for (int r = 0; r < NR; r++) {
+				vec_t xb = V_BCAST(s + r);
+
+				#pragma GCC unroll 2
+				for (int v = 0; v < NV; v++)
+					a[r][v] = V_FMA(xb, gv[v], a[r][v]);
+			}
+		}
+	}
+	#pragma GCC unroll 28
+	for (int r = 0; r < NR; r++)
+		#pragma GCC unroll 2
+		for (int v = 0; v < NV; v++)
+			V_STOREM(acc + (size_t)r * K + v * VL, m[v], a[r][v]);
+}
+
+typedef void filt_fn(const float *pad, const float *g, float *acc, int H,
+                     int W, int C, int K, const mask_t *m, int first);
+
+#define FILT_DEF(nr, nv)                                                   \
+	static void filt_##nr##_##nv(const float *pad, const float *g,    \
+	    float *acc, int H, int W, int C, int K, const mask_t *m,       \
+	    int first)                                                     \
+	{                                                                  \
+		filt_body(pad, g, acc, H, W, C, K, m, first, nr, nv);      \
+	}
+#define FILT_PTR(nr, nv) filt_##nr##_##nv,
+
+FWD_SEQ(BF_R1)(FILT_DEF, 1)
+FWD_SEQ(BF_R2)(FILT_DEF, 2)
+static filt_fn *const filt_tab1[] = { FWD_SEQ(BF_R1)(FILT_PTR, 1) };
+static filt_fn *const filt_tab2[] = { FWD_SEQ(BF_R2)(FILT_PTR, 2) };
+
+/* One work item of bwd_filter: rows [j0, j0+nr) of tap row ky, k-block
+ * [k0, k0+nk). */
+struct filt_item {
+	int ky, j0, nr, k0, nk;
+};
+
+/* in (N,H,W,C), dout (N,H,W,K) -> dw (3,3,C,K), db (K) or NULL.
+ * Work items (ky, row block, k block) are split statically over the
+ * threads; every thread walks all images in order, padding each into its
+ * own buffer, and runs its items on it. */
+void
+KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
+                            float *db, int N, int H, int W, int C, int K,
+                            int nthreads)
+{
+	int Wp = W + 2, rows = 3 * C, nkb = (K + 2 * VL - 1) / (2 * VL);
+	int rmax = K <= VL ? BF_R1 : BF_R2;
+	int nrb = (rows + rmax - 1) / rmax, nitems = 3 * nrb * nkb;
+	size_t padsz = (size_t)(H + 2) * Wp * C;
+	float *pads = sv_calloc((size_t)nthreads * padsz, sizeof *pads);
+	struct filt_item *items = sv_mallocarray((size_t)nitems, sizeof *items);
+	int ni = 0;
+
+	if (N == 0) {
+		memset(dw, 0, (size_t)9 * C * K * sizeof *dw);
+		if (db)
+			memset(db, 0, (size_t)K * sizeof *db);
+	}
+	/* row blocks of nearly equal size, at most rmax each */
+	for (int ky = 0; ky < 3; ky++)
+		for (int b = 0; b < nrb; b++)
+			for (int kb = 0; kb < nkb; kb++) {
+				int j0 = (int)((long)rows * b / nrb);
+				int j1 = (int)((long)rows * (b + 1) / nrb);
+				int k0 = kb * 2 * VL;
+
+				items[ni++] = (struct filt_item){ ky, j0, j1 - j0, k0,
+					K - k0 < 2 * VL ? K - k0 : 2 * VL };
+			}
+
+	#pragma omp parallel num_threads(nthreads)
+	{
+		int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+		int i0 = (int)((long)nitems * tid / nth);
+		int i1 = (int)((long)nitems * (tid + 1) / nth);
+		float *pad = pads + (size_t)tid * padsz;
+
+		for (int n = 0; n < N && i0 < i1; n++) {
+			const float *src = in + (size_t)n * H * W * C;
+			const float *g = dout + (size_t)n * H * W * K;
+
+			for (int y = 0; y < H; y++)
+				memcpy(pad + ((size_t)(y + 1) * Wp + 1) * C,
+				       src + (size_t)y * W * C, (size_t)W * C * sizeof *pad);
+			for (int i = i0; i < i1; i++) {
+				const struct filt_item *it = &items[i];
+				int nv = (it->nk + VL - 1) / VL;
+				mask_t m[2];
+
+				block_masks(it->nk, nv, m);
+				(nv == 1 ? filt_tab1 : filt_tab2)[it->nr - 1](
+					pad + (size_t)it->ky * Wp * C + it->j0, g + it->k0,
+					dw + ((size_t)it->ky * rows + it->j0) * K + it->k0,
+					H, W, C, K, m, n == 0);
+			}
+		}
+		if (db) {
+			#pragma omp for schedule(static)
+			for (int k0 = 0; k0 < K; k0 += VL) {
+				mask_t m = V_MASK(K - k0 < VL ? K - k0 : VL);
+				vec_t a = V_ZERO();
+
+				for (size_t p = 0; p < (size_t)N * H * W; p++)
+					a = V_ADD(a, V_LOADM(dout + p * K + k0, m));
+				V_STOREM(db + k0, m, a);
+			}
+		}
+	}
+	free(items);
+	free(pads);
+}
