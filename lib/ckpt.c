@@ -571,6 +571,10 @@ sv_ckpt_read_file(const char *path, struct sv_ckpt *c, char *err,
 			              (unsigned long long)SV_CKPT_MAXBYTES);
 		}
 		cap = (size_t)sb.st_size + 1;
+		if (!(buf = malloc(cap))) {
+			close(fd);
+			return seterr(err, errsz, SV_CKPT_ENOMEM, "%s: out of memory", path);
+		}
 	}
 	for (;;) {
 		ssize_t r;
