@@ -1,0 +1,18 @@
+# fish completion for sv-outliers(1); the methods come from the program's
+# own table (sv-outliers --list-methods).
+complete -c sv-outliers -s m -l method -x -a '(sv-outliers --list-methods 2>/dev/null)' -d 'outlier test'
+complete -c sv-outliers -s f -l field -x -d 'column tested, name or number'
+complete -c sv-outliers -s g -l group -x -d 'test within each group of this column'
+complete -c sv-outliers -s s -l side -x -a 'low high both' -d 'side that may be flagged'
+complete -c sv-outliers -s k -l k -x -d 'threshold of z, mad, tukey'
+complete -c sv-outliers -s a -l alpha -x -d 'significance level of grubbs, gesd'
+complete -c sv-outliers -l max-outliers -x -d 'gesd: most outliers looked for'
+complete -c sv-outliers -l top -x -d 'tail: this many from each side'
+complete -c sv-outliers -l percentile -x -d 'tail: beyond this percentile'
+complete -c sv-outliers -s v -l invert -d 'print the records that are not outliers'
+complete -c sv-outliers -s c -l count -d 'print only the count'
+complete -c sv-outliers -l verbose -d 'test statistics on stderr'
+complete -c sv-outliers -l list-methods -d 'method names, one a line'
+complete -c sv-outliers -l list-options -d 'long options, one a line'
+complete -c sv-outliers -l help -d 'show the help'
+complete -c sv-outliers -l version -d 'show the version'
