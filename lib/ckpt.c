@@ -352,10 +352,11 @@ get64(const unsigned char *p)
 static int
 need(struct cursor *cu, uint64_t k, const char *what)
 {
-	if (k > cu->n - cu->off)
+	if (cu->off > cu->n || k > cu->n - cu->off)
 		return cerr(cu, SV_CKPT_ETRUNC, cu->off,
 		            "truncated: %s needs %llu bytes, %zu left", what,
-		            (unsigned long long)k, cu->n - cu->off);
+		            (unsigned long long)k,
+		            cu->off > cu->n ? (size_t)0 : cu->n - cu->off);
 	return SV_CKPT_OK;
 }
 
@@ -481,7 +482,7 @@ sv_ckpt_read_mem(const void *buf, size_t n, const char *name,
 	memset(c, 0, sizeof *c);
 	if (memcmp(buf, SV_CKPT_MAGIC, n < SV_CKPT_MAGICLEN ? n : SV_CKPT_MAGICLEN) != 0)
 		return cerr(&cu, SV_CKPT_EMAGIC, 0, "not a checkpoint (bad magic)");
-	if (n < SV_CKPT_MAGICLEN + 8)
+	if (n < SV_CKPT_MAGICLEN + 4 + 8)
 		return cerr(&cu, SV_CKPT_ETRUNC, n,
 		            "truncated: %zu bytes, too short for a checkpoint", n);
 	cu.off = SV_CKPT_MAGICLEN;
