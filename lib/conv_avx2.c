@@ -19,5 +19,7 @@ typedef __m256i mask_t;
 #define FWD_P2 6
 #define BF_R1 14
 #define BF_R2 6
+#define BF_Y1 4
+#define BF_Y2 2
 
 #include "conv_kern.h"

@@ -18,6 +18,8 @@ typedef __mmask16 mask_t;
 #define FWD_P1 28
 #define FWD_P2 14
 #define BF_R1 28
-#define BF_R2 14
+#define BF_R2 12
+#define BF_Y1 9
+#define BF_Y2 4
 
 #include "conv_kern.h"

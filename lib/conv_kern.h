@@ -33,7 +33,10 @@
  *   KERN(name)    the exported name for this ISA (name##_avx512)
  *   FWD_P1, FWD_P2  pixels per block with 1 and 2 vectors of outputs
  *   BF_R1, BF_R2    (tap, c) rows per block in bwd_filter, with
- *                   BF_R2 <= BF_R1; each of the four is 6, 14 or 28
+ *                   BF_R2 <= BF_R1
+ *   BF_Y1, BF_Y2    the same for blocks of all three tap rows (small C):
+ *                   3 * BF_Y rows, BF_Y2 <= BF_Y1
+ *   each of these is 2, 4, 6, 9, 12, 14 or 28
  */
 #include "conv_impl.h"
 #include "util.h"
@@ -44,12 +47,56 @@
 
 #define KI static inline __attribute__((always_inline))
 
-#define SEQ6(M, a) M(1, a) M(2, a) M(3, a) M(4, a) M(5, a) M(6, a)
-#define SEQ14(M, a) SEQ6(M, a) M(7, a) M(8, a) M(9, a) M(10, a) M(11, a) \
-	M(12, a) M(13, a) M(14, a)
+#define SEQ2(M, a) M(1, a) M(2, a)
+#define SEQ4(M, a) SEQ2(M, a) M(3, a) M(4, a)
+#define SEQ6(M, a) SEQ4(M, a) M(5, a) M(6, a)
+#define SEQ9(M, a) SEQ6(M, a) M(7, a) M(8, a) M(9, a)
+#define SEQ12(M, a) SEQ9(M, a) M(10, a) M(11, a) M(12, a)
+#define SEQ14(M, a) SEQ12(M, a) M(13, a) M(14, a)
 #define SEQ28(M, a) SEQ14(M, a) M(15, a) M(16, a) M(17, a) M(18, a) \
 	M(19, a) M(20, a) M(21, a) M(22, a) M(23, a) M(24, a) M(25, a) \
 	M(26, a) M(27, a) M(28, a)
+
+/* UNROLLk(i, n, body): body for i = 0..n-1 (n a constant, at most k),
+ * written out so that i is a constant in each copy: the accumulator
+ * arrays then live in registers (GCC scalarises arrays indexed by
+ * constants only; a loop it unrolls later would leave them in memory). */
+#define UNROLL2(i, n, ...) \
+	{ const int i = 0; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 1; if (i < (n)) { __VA_ARGS__ } }
+#define UNROLL3(i, n, ...) \
+	{ const int i = 0; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 1; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 2; if (i < (n)) { __VA_ARGS__ } }
+#define UNROLL28(i, n, ...) \
+	{ const int i = 0; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 1; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 2; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 3; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 4; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 5; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 6; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 7; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 8; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 9; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 10; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 11; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 12; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 13; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 14; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 15; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 16; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 17; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 18; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 19; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 20; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 21; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 22; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 23; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 24; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 25; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 26; if (i < (n)) { __VA_ARGS__ } } \
+	{ const int i = 27; if (i < (n)) { __VA_ARGS__ } }
 
 /* Masks of the nv vectors of a block of n outputs starting at a vector
  * boundary: full vectors, then the last one possibly partial. */
@@ -75,39 +122,25 @@ rows_body(const float *pad, int y, int x, int Cin, int Wp, int flip,
           const float *wt, int Kout, const mask_t *m, const vec_t *init,
           float *dst, const int NP, const int NV)
 {
-	vec_t acc[NP][NV];
+	vec_t acc[28][2]; /* fixed sizes: a VLA would stay in memory */
 
-	#pragma GCC unroll 28
-	for (int p = 0; p < NP; p++)
-		#pragma GCC unroll 2
-		for (int v = 0; v < NV; v++)
-			acc[p][v] = init[v];
+	UNROLL28(p, NP, UNROLL2(v, NV, acc[p][v] = init[v];))
 	for (int t = 0; t < 9; t++) {
 		int dy = flip ? 2 - t / 3 : t / 3, dx = flip ? 2 - t % 3 : t % 3;
 		const float *s = pad + (size_t)(y + dy) * Cin * Wp + x + dx;
 		const float *wp = wt + (size_t)t * Cin * Kout;
 
 		for (int c = 0; c < Cin; c++, s += Wp, wp += Kout) {
-			vec_t wv[NV];
+			vec_t wv[2];
 
-			#pragma GCC unroll 2
-			for (int v = 0; v < NV; v++)
-				wv[v] = V_LOADM(wp + v * VL, m[v]);
-			#pragma GCC unroll 28
-			for (int p = 0; p < NP; p++) {
+			UNROLL2(v, NV, wv[v] = V_LOADM(wp + v * VL, m[v]);)
+			UNROLL28(p, NP,
 				vec_t xb = V_BCAST(s + p);
-
-				#pragma GCC unroll 2
-				for (int v = 0; v < NV; v++)
-					acc[p][v] = V_FMA(xb, wv[v], acc[p][v]);
-			}
+				UNROLL2(v, NV, acc[p][v] = V_FMA(xb, wv[v], acc[p][v]);))
 		}
 	}
-	#pragma GCC unroll 28
-	for (int p = 0; p < NP; p++)
-		#pragma GCC unroll 2
-		for (int v = 0; v < NV; v++)
-			V_STOREM(dst + (size_t)p * Kout + v * VL, m[v], acc[p][v]);
+	UNROLL28(p, NP, UNROLL2(v, NV,
+		V_STOREM(dst + (size_t)p * Kout + v * VL, m[v], acc[p][v]);))
 }
 
 typedef void rows_fn(const float *pad, int y, int x, int Cin, int Wp,
@@ -219,86 +252,87 @@ KERN(sv_conv3x3_bwd_data)(const float *dout, const float *w, float *din,
 	free(wt);
 }
 
-/* --- bwd_filter: a block of NR rows of dw times NV vectors of k.
- * For one ky the 3C rows j = kx*C + c of dw (row ky*3C + j) read the
- * padded NHWC image at (y+ky, x)*C + j: consecutive floats, so the NR
- * broadcasts of a pixel sit at fixed offsets.  pad: this image padded
- * (H+2, W+2, C); g: dout of this image, already offset to k0; acc: dw at
- * the block's first row and k0 (row stride K); first: start from +0. */
+/* --- bwd_filter: a block of NY tap rows ky times NR rows of dw times NV
+ * vectors of k.  For one ky the 3C rows j = kx*C + c of dw (row ky*3C + j)
+ * read the padded NHWC image at (y+ky, x)*C + j: consecutive floats, so
+ * the broadcasts of a pixel sit at fixed offsets from NY pointers.
+ * pad: this image padded (H+2, W+2, C), at the block's first ky and j;
+ * g: dout of this image at k0; acc: dw at the block's first row and k0
+ * (row stride K, ky stride 3C rows); first: start from +0. */
 KI void
 filt_body(const float *pad, const float *g, float *acc, int H, int W, int C,
-          int K, const mask_t *m, int first, const int NR, const int NV)
+          int K, const mask_t *m, int first, const int NY, const int NR,
+          const int NV)
 {
-	int Wp = W + 2;
-	vec_t a[NR][NV];
+	size_t Wp = W + 2, kys = (size_t)Wp * C, rows = 3 * (size_t)C;
+	vec_t a[3][28][2];
 
-	#pragma GCC unroll 28
-	for (int r = 0; r < NR; r++)
-		#pragma GCC unroll 2
-		for (int v = 0; v < NV; v++)
-			a[r][v] = first ? V_ZERO() : V_LOADM(acc + (size_t)r * K + v * VL, m[v]);
+	UNROLL3(q, NY, UNROLL28(r, NR, UNROLL2(v, NV,
+		a[q][r][v] = first ? V_ZERO() :
+			V_LOADM(acc + (q * rows + r) * K + v * VL, m[v]);)))
 	for (int y = 0; y < H; y++) {
-		const float *s = pad + (size_t)y * Wp * C;
+		const float *s = pad + (size_t)y * kys;
 		const float *gy = g + (size_t)y * W * K;
 
 		for (int x = 0; x < W; x++, s += C, gy += K) {
-			vec_t gv[NV];
+			vec_t gv[2];
 
-			#pragma GCC unroll 2
-			for (int v = 0; v < NV; v++)
-				gv[v] = V_LOADM(gy + v * VL, m[v]);
-			#pragma GCC unroll 28
-			for (int r = 0; r < NR; r++) {
-				vec_t xb = V_BCAST(s + r);
-
-				#pragma GCC unroll 2
-				for (int v = 0; v < NV; v++)
-					a[r][v] = V_FMA(xb, gv[v], a[r][v]);
-			}
+			UNROLL2(v, NV, gv[v] = V_LOADM(gy + v * VL, m[v]);)
+			UNROLL3(q, NY, UNROLL28(r, NR,
+				vec_t xb = V_BCAST(s + q * kys + r);
+				UNROLL2(v, NV, a[q][r][v] = V_FMA(xb, gv[v], a[q][r][v]);)))
 		}
 	}
-	#pragma GCC unroll 28
-	for (int r = 0; r < NR; r++)
-		#pragma GCC unroll 2
-		for (int v = 0; v < NV; v++)
-			V_STOREM(acc + (size_t)r * K + v * VL, m[v], a[r][v]);
+	UNROLL3(q, NY, UNROLL28(r, NR, UNROLL2(v, NV,
+		V_STOREM(acc + (q * rows + r) * K + v * VL, m[v], a[q][r][v]);)))
 }
 
 typedef void filt_fn(const float *pad, const float *g, float *acc, int H,
                      int W, int C, int K, const mask_t *m, int first);
 
-#define FILT_DEF(nr, nv)                                                   \
-	static void filt_##nr##_##nv(const float *pad, const float *g,    \
-	    float *acc, int H, int W, int C, int K, const mask_t *m,       \
-	    int first)                                                     \
+#define FILT_DEF(nr, nv, ny)                                               \
+	static void filt_##ny##_##nr##_##nv(const float *pad,              \
+	    const float *g, float *acc, int H, int W, int C, int K,        \
+	    const mask_t *m, int first)                                    \
 	{                                                                  \
-		filt_body(pad, g, acc, H, W, C, K, m, first, nr, nv);      \
+		filt_body(pad, g, acc, H, W, C, K, m, first, ny, nr, nv);  \
 	}
-#define FILT_PTR(nr, nv) filt_##nr##_##nv,
+#define FILT_DEF1(nr, nv) FILT_DEF(nr, nv, 1)
+#define FILT_DEF3(nr, nv) FILT_DEF(nr, nv, 3)
+#define FILT_PTR1(nr, nv) filt_1_##nr##_##nv,
+#define FILT_PTR3(nr, nv) filt_3_##nr##_##nv,
 
-FWD_SEQ(BF_R1)(FILT_DEF, 1)
-FWD_SEQ(BF_R2)(FILT_DEF, 2)
-static filt_fn *const filt_tab1[] = { FWD_SEQ(BF_R1)(FILT_PTR, 1) };
-static filt_fn *const filt_tab2[] = { FWD_SEQ(BF_R2)(FILT_PTR, 2) };
+FWD_SEQ(BF_R1)(FILT_DEF1, 1)
+FWD_SEQ(BF_R2)(FILT_DEF1, 2)
+FWD_SEQ(BF_Y1)(FILT_DEF3, 1)
+FWD_SEQ(BF_Y2)(FILT_DEF3, 2)
+/* [ny == 3][nv - 1][nr - 1] */
+static filt_fn *const filt_tab1[] = { FWD_SEQ(BF_R1)(FILT_PTR1, 1) };
+static filt_fn *const filt_tab2[] = { FWD_SEQ(BF_R2)(FILT_PTR1, 2) };
+static filt_fn *const filt_tab31[] = { FWD_SEQ(BF_Y1)(FILT_PTR3, 1) };
+static filt_fn *const filt_tab32[] = { FWD_SEQ(BF_Y2)(FILT_PTR3, 2) };
 
-/* One work item of bwd_filter: rows [j0, j0+nr) of tap row ky, k-block
- * [k0, k0+nk). */
+/* One work item of bwd_filter: tap rows [ky, ky+ny), in each the rows
+ * [j0, j0+nr) of the 3C, k-block [k0, k0+nk). */
 struct filt_item {
-	int ky, j0, nr, k0, nk;
+	int ky, ny, j0, nr, k0, nk;
 };
 
 /* in (N,H,W,C), dout (N,H,W,K) -> dw (3,3,C,K), db (K) or NULL.
  * Work items (ky, row block, k block) are split statically over the
  * threads; every thread walks all images in order, padding each into its
- * own buffer, and runs its items on it. */
+ * own buffer, and runs its items on it.  When the 3C rows of a tap row are
+ * few (small C) one item takes all three tap rows, so that enough
+ * independent accumulators hide the FMA latency. */
 void
 KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
                             float *db, int N, int H, int W, int C, int K,
                             int nthreads)
 {
 	int Wp = W + 2, rows = 3 * C, nkb = (K + 2 * VL - 1) / (2 * VL);
-	int rmax = K <= VL ? BF_R1 : BF_R2;
-	int nrb = (rows + rmax - 1) / rmax, nitems = 3 * nrb * nkb;
+	int rmax = K <= VL ? BF_R1 : BF_R2, ylim = K <= VL ? BF_Y1 : BF_Y2;
+	int ny = rows <= ylim ? 3 : 1;
+	int nrb = (rows + rmax - 1) / rmax, nitems = 3 / ny * nrb * nkb;
 	size_t padsz = (size_t)(H + 2) * Wp * C;
 	float *pads = sv_calloc((size_t)nthreads * padsz, sizeof *pads);
 	struct filt_item *items = sv_mallocarray((size_t)nitems, sizeof *items);
@@ -310,14 +344,14 @@ KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
 			memset(db, 0, (size_t)K * sizeof *db);
 	}
 	/* row blocks of nearly equal size, at most rmax each */
-	for (int ky = 0; ky < 3; ky++)
+	for (int ky = 0; ky < 3; ky += ny)
 		for (int b = 0; b < nrb; b++)
 			for (int kb = 0; kb < nkb; kb++) {
 				int j0 = (int)((long)rows * b / nrb);
 				int j1 = (int)((long)rows * (b + 1) / nrb);
 				int k0 = kb * 2 * VL;
 
-				items[ni++] = (struct filt_item){ ky, j0, j1 - j0, k0,
+				items[ni++] = (struct filt_item){ ky, ny, j0, j1 - j0, k0,
 					K - k0 < 2 * VL ? K - k0 : 2 * VL };
 			}
 
@@ -341,7 +375,11 @@ KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
 				mask_t m[2];
 
 				block_masks(it->nk, nv, m);
-				(nv == 1 ? filt_tab1 : filt_tab2)[it->nr - 1](
+				filt_fn *const *tab = it->ny == 3 ?
+					(nv == 1 ? filt_tab31 : filt_tab32) :
+					(nv == 1 ? filt_tab1 : filt_tab2);
+
+				tab[it->nr - 1](
 					pad + (size_t)it->ky * Wp * C + it->j0, g + it->k0,
 					dw + ((size_t)it->ky * rows + it->j0) * K + it->k0,
 					H, W, C, K, m, n == 0);
