@@ -23,7 +23,7 @@ enum mode { M_HASH, M_CHECK, M_RECORDS, M_DIFF, M_PACK };
 enum {
 	O_CHECK = 'c', O_HELP = 'h', O_QUIET = 'q',
 	O_TAG = 256, O_GNU, O_RAW, O_ARCHIVE, O_RECORDS, O_DIFF, O_PACK,
-	O_MAXSIZE, O_VERSION
+	O_MAXSIZE, O_VERSION, O_LISTOPT
 };
 
 /* The one option table: getopt_long's table, --help and the completion
@@ -56,6 +56,8 @@ static const struct optdef {
 	  "refuse archive entries and files larger than BYTES (default 2147483648)" },
 	{ "help", no_argument, O_HELP, NULL, "print this help and exit" },
 	{ "version", no_argument, O_VERSION, NULL, "print the version and exit" },
+	{ "list-options", no_argument, O_LISTOPT, NULL,
+	  "print the long options, one a line (for shell completion)" },
 };
 #define NOPT (sizeof optdefs / sizeof optdefs[0])
 
@@ -305,7 +307,10 @@ do_hash(const struct opts *o, int argc, char **argv)
 			}
 			st = sv_ar_each(path, &o->lim, hash_entry, &w, err, sizeof err);
 			free(pre);
-			if (st != SV_AR_OK && st != SV_AR_ECALLBACK) {
+			if (st == SV_AR_EFORMAT && !S_ISDIR(sb.st_mode)) {
+				sv_warn("%s: neither a checkpoint nor a tar archive", path);
+				w.status = worst(w.status, SV_EXIT_USAGE);
+			} else if (st != SV_AR_OK && st != SV_AR_ECALLBACK) {
 				sv_warn("%s", err);
 				w.status = worst(w.status, st == SV_AR_ENOMEM ?
 				                 SV_EXIT_ENV : SV_EXIT_USAGE);
@@ -894,6 +899,11 @@ main(int argc, char **argv)
 			break;
 		case O_HELP:
 			usage();
+			sv_close_stdout();
+			return SV_EXIT_OK;
+		case O_LISTOPT:
+			for (size_t i = 0; i < NOPT; i++)
+				printf("--%s\n", optdefs[i].name);
 			sv_close_stdout();
 			return SV_EXIT_OK;
 		case O_VERSION:

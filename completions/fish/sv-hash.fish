@@ -1,0 +1,13 @@
+# fish completion for sv-hash (options: sv-hash --list-options)
+complete -c sv-hash -l tag -d 'print XXH128 (name) = hex lines'
+complete -c sv-hash -l gnu -d 'print hex  name lines'
+complete -c sv-hash -l raw -d 'hash the file bytes instead of the weights'
+complete -c sv-hash -s c -l check -r -F -d 'check the hashes listed in LIST'
+complete -c sv-hash -l archive -r -F -d 'with --check: names are entries of this archive or directory'
+complete -c sv-hash -s q -l quiet -d 'with --check: do not print OK lines'
+complete -c sv-hash -l records -d 'compare two sv-train record files seed by seed'
+complete -c sv-hash -l diff -d 'say where two checkpoints differ'
+complete -c sv-hash -l pack -r -F -d 'write a byte-identical archive (.tar, .tar.gz, .tgz)'
+complete -c sv-hash -l max-size -x -d 'refuse entries and files larger than BYTES'
+complete -c sv-hash -s h -l help -d 'print help and exit'
+complete -c sv-hash -l version -d 'print the version and exit'
