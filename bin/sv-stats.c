@@ -1018,30 +1018,41 @@ run_ops(const struct opts *o, struct input *in, struct sv_opcall *calls,
 	}
 	for (size_t gi = 0; gi < G.n; gi++) {
 		struct group *g = &G.g[gi];
-		int *sorted = sv_calloc(ncols ? ncols : 1, sizeof *sorted);
+		/* sorted copies: datamash gives every op its own values, so
+		 * sums run in input order even after a median */
+		long double **sorted = sv_calloc(ncols ? ncols : 1,
+		                                 sizeof *sorted);
 
 		if (gcol >= 0 || in->nfiles > 1)
 			sv_buf_printf(&out, "%s\t", g->key);
 		for (size_t i = 0; i < ncalls; i++) {
-			struct colvals *cv = &g->cv[slot[i]];
+			size_t j = slot[i];
+			struct colvals *cv = &g->cv[j];
+			const long double *v = cv->v;
 
-			if (calls[i].op->sorted && !sorted[slot[i]]) {
-				sv_sort_ldouble(cv->v, cv->n);
-				sorted[slot[i]] = 1;
+			if (calls[i].op->sorted) {
+				if (!sorted[j]) {
+					sorted[j] = sv_mallocarray(cv->n ? cv->n : 1,
+					                           sizeof **sorted);
+					memcpy(sorted[j], cv->v,
+					       cv->n * sizeof *cv->v);
+					sv_sort_ldouble(sorted[j], cv->n);
+				}
+				v = sorted[j];
 			}
 			if (cv->n > workn) {
 				workn = cv->n;
 				work = sv_realloc(work, workn * sizeof *work);
 			}
-			/* order-sensitive ops see the input order only
-			 * before sorting: datamash prints sums of the input
-			 * order, so compute those first */
-			sv_statop_eval(&calls[i], cv->v, cv->n, cv->first,
+			sv_statop_eval(&calls[i], v, cv->n, cv->first,
 			               cv->last, work, &out);
 			sv_buf_puts(&out, i + 1 < ncalls ? "\t" : "\n");
 		}
+		for (size_t j = 0; j < ncols; j++)
+			free(sorted[j]);
 		free(sorted);
-		fwrite(out.p, 1, out.len, stdout);
+		if (fwrite(out.p, 1, out.len, stdout) != out.len)
+			sv_die(SV_EXIT_ENV, "write error");
 		out.len = 0;
 	}
 	sv_buf_free(&out);

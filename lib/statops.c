@@ -39,6 +39,7 @@ const struct sv_statop sv_statops[] = {
 	{ "pkurt",    SV_OP_PKURT,    SV_PARAM_NONE, 0, "population excess kurtosis" },
 	{ "skurt",    SV_OP_SKURT,    SV_PARAM_NONE, 0, "sample excess kurtosis" },
 	{ "jarque",   SV_OP_JARQUE,   SV_PARAM_NONE, 0, "p-value of the Jarque-Bera normality test" },
+	{ "dpo",      SV_OP_DPO,      SV_PARAM_NONE, 0, "p-value of the D'Agostino-Pearson omnibus test (datamash's)" },
 	{ NULL, 0, 0, 0, NULL }
 };
 
@@ -323,6 +324,24 @@ eval(const struct sv_opcall *c, const long double *v, size_t n,
 		if (n <= 1 || isnan(k) || isnan(s))
 			return nanl("");
 		return 1 - (1.0 - expl(-jb / 2));
+	}
+	case SV_OP_DPO: {
+		/* z of sample skewness and kurtosis over their standard
+		 * errors; chi-square with 2 df */
+		const long double sk = skew_l(v, n, 1), ku = kurt_l(v, n, 1);
+		long double ses, sek, zs, zk;
+
+		if (n <= 3)
+			return nanl("");
+		ses = sqrtl((long double)(6.0 * n * (n - 1)) /
+		            ((long double)(n - 2) * (n + 1) * (n + 3)));
+		sek = 2 * ses * sqrtl((long double)(n * n - 1) /
+		                      ((long double)((n - 3) * (n + 5))));
+		zs = sk / ses;
+		zk = ku / sek;
+		if (isnan(zs) || isnan(zk))
+			return nanl("");
+		return 1.0 - (1.0 - expl(-(zs * zs + zk * zk) / 2));
 	}
 	default:
 		return nanl("");

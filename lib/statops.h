@@ -15,7 +15,7 @@ enum sv_op_id {
 	SV_OP_Q3, SV_OP_IQR, SV_OP_PERC, SV_OP_MODE, SV_OP_ANTIMODE,
 	SV_OP_PSTDEV, SV_OP_SSTDEV, SV_OP_PVAR, SV_OP_SVAR, SV_OP_MAD,
 	SV_OP_MADRAW, SV_OP_PSKEW, SV_OP_SSKEW, SV_OP_PKURT, SV_OP_SKURT,
-	SV_OP_JARQUE
+	SV_OP_JARQUE, SV_OP_DPO
 };
 
 /* What an operation takes after a colon: "perc:90", "trimmean:0.2". */
