@@ -125,14 +125,16 @@ store_add(struct store *s, const char *line, size_t len, double x,
 		s->cap = s->cap ? s->cap * 2 : 1024;
 		s->off = sv_realloc(s->off, s->cap * sizeof *s->off);
 		s->x = sv_realloc(s->x, s->cap * sizeof *s->x);
-		s->key = sv_realloc(s->key, s->cap * sizeof *s->key);
+		if (key)
+			s->key = sv_realloc(s->key, s->cap * sizeof *s->key);
 	}
 	s->off[s->n] = s->lines.len;
 	sv_buf_add(&s->lines, line, len);
 	s->x[s->n] = x;
-	s->key[s->n] = s->keys.len;
-	if (key)
+	if (key) {
+		s->key[s->n] = s->keys.len;
 		sv_buf_add(&s->keys, key, strlen(key) + 1);
+	}
 	s->n++;
 	s->off[s->n] = s->lines.len;
 }
@@ -153,49 +155,51 @@ by_key(const void *a, const void *b)
 	return p->i < q->i ? -1 : p->i > q->i;
 }
 
-/* Run the method on each group (or on all records when keyed is 0).
+/* Run the method on each group (on all records when keyed is 0).
  * Returns the outlier count; dies with status 2 on a method error. */
 static size_t
 find(const struct store *s, int keyed, const struct sv_out_method *m,
      const struct sv_out_opts *o, double *score, unsigned char *side)
 {
-	struct grouped *g = sv_mallocarray(s->n ? s->n : 1, sizeof *g);
-	double *x = sv_mallocarray(s->n ? s->n : 1, sizeof *x);
-	double *sc = sv_mallocarray(s->n ? s->n : 1, sizeof *sc);
-	unsigned char *sd = sv_malloc(s->n);
+	struct grouped *g;
+	double *x, *sc;
+	unsigned char *sd;
 	size_t found = 0;
 	char err[256];
+	long got;
 
+	if (!keyed || s->n == 0) {
+		got = sv_out_run(m, s->x, s->n, o, score, side, err, sizeof err);
+		if (got < 0)
+			sv_die(SV_EXIT_USAGE, "%s", err);
+		return (size_t)got;
+	}
+	g = sv_mallocarray(s->n ? s->n : 1, sizeof *g);
+	x = sv_mallocarray(s->n ? s->n : 1, sizeof *x);
+	sc = sv_mallocarray(s->n ? s->n : 1, sizeof *sc);
+	sd = sv_malloc(s->n);
 	for (size_t i = 0; i < s->n; i++)
-		g[i].key = keyed ? s->keys.p + s->key[i] : "", g[i].i = i;
-	if (keyed)
-		qsort(g, s->n, sizeof *g, by_key);
-	for (size_t j = 0; j < s->n || j == 0;) {
+		g[i].key = s->keys.p + s->key[i], g[i].i = i;
+	qsort(g, s->n, sizeof *g, by_key);
+	for (size_t j = 0; j < s->n;) {
 		size_t e = j, len;
-		long got;
 
 		while (e < s->n && strcmp(g[e].key, g[j].key) == 0)
 			e++;
 		len = e - j;
 		for (size_t t = 0; t < len; t++)
 			x[t] = s->x[g[j + t].i];
-		if (o->trace && keyed)
+		if (o->trace)
 			fprintf(o->trace, "%s: group '%s'\n", sv_progname(),
 			        g[j].key);
 		got = sv_out_run(m, x, len, o, sc, sd, err, sizeof err);
-		if (got < 0) {
-			if (keyed)
-				sv_die(SV_EXIT_USAGE, "group '%s': %s",
-				       g[j].key, err);
-			sv_die(SV_EXIT_USAGE, "%s", err);
-		}
+		if (got < 0)
+			sv_die(SV_EXIT_USAGE, "group '%s': %s", g[j].key, err);
 		found += (size_t)got;
 		for (size_t t = 0; t < len; t++) {
 			score[g[j + t].i] = sc[t];
 			side[g[j + t].i] = sd[t];
 		}
-		if (e == j)
-			break; /* no records: sv_out_run refused them */
 		j = e;
 	}
 	free(g);

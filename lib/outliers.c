@@ -205,35 +205,79 @@ m_grubbs(const double *x, size_t n, const struct sv_out_opts *o,
 	return 0;
 }
 
+struct ranked {
+	double v;
+	size_t i;
+};
+
+static int
+by_value_up(const void *a, const void *b)
+{
+	const struct ranked *p = a, *q = b;
+
+	if (p->v != q->v)
+		return p->v < q->v ? -1 : 1;
+	return p->i < q->i ? -1 : p->i > q->i;
+}
+
 /* Rosner's generalized ESD: for i = 1..k remove the most extreme value
  * (as Grubbs, ties to the first in input order), R_i = |x - mean|/sd of
  * the values left before removing it; the outliers are the first r
  * removed, r the largest i with R_i > lambda_i.  Scores are z-scores
- * against the mean and sd of the values kept (the inliers). */
+ * against the mean and sd of the values kept (the inliers).
+ * The most extreme value is always the lowest or the highest left, so the
+ * values are sorted once (by value, then input order) and taken from the
+ * ends; the moments are downdated in long double around the median:
+ * O(n log n + k), not O(n k). */
 static int
 m_gesd(const double *x, size_t n, const struct sv_out_opts *o, double *score,
        unsigned char *side, char *err, size_t errsz)
 {
-	size_t k = o->max_out ? o->max_out : n / 10, r = 0;
+	size_t k = o->max_out ? o->max_out : n / 10, r = 0, lo = 0, hi = n;
 	int two = o->side == SV_OUT_BOTH;
+	struct ranked *a;
 	unsigned char *keep;
 	size_t *gone;
-	double mean, sd;
+	double mean, sd, c;
+	long double s1 = 0, s2 = 0;
 
 	if (k < 1 || k > n - 2) {
 		snprintf(err, errsz, "gesd: --max-outliers %zu with n = %zu "
 		         "values: it must be 1..n-2", k, n);
 		return -1;
 	}
-	keep = sv_malloc(n);
-	memset(keep, 1, n);
+	a = sv_mallocarray(n, sizeof *a);
+	for (size_t i = 0; i < n; i++)
+		a[i].v = x[i], a[i].i = i;
+	qsort(a, n, sizeof *a, by_value_up);
+	c = a[n / 2].v;
+	for (size_t i = 0; i < n; i++) {
+		long double d = (long double)a[i].v - c;
+
+		s1 += d, s2 += d * d;
+	}
 	gone = sv_mallocarray(k, sizeof *gone);
 	for (size_t i = 1; i <= k; i++) {
-		double dev, rstat, lambda;
-		size_t at;
+		long double m = (long double)(hi - lo), var;
+		double dlo, dhi, dev, rstat, lambda;
+		size_t top = hi - 1, at;
+		int take_low;
 
-		mean_sd(x, keep, n, &mean, &sd);
-		at = extreme(x, keep, n, mean, o->side, &dev);
+		while (top > lo && a[top - 1].v == a[hi - 1].v)
+			top--; /* the first in input order of the highest */
+		mean = (double)(c + s1 / m);
+		var = (s2 - s1 * s1 / m) / (m - 1);
+		sd = var > 0 ? (double)sqrtl(var) : 0;
+		dlo = mean - a[lo].v;
+		dhi = a[top].v - mean;
+		if (o->side == SV_OUT_LOW)
+			take_low = 1;
+		else if (o->side == SV_OUT_HIGH)
+			take_low = 0;
+		else
+			take_low = dlo > dhi || (dlo == dhi && a[lo].i < a[top].i);
+		at = take_low ? lo : top;
+		dev = a[at].v - mean;
 		rstat = sd > 0 ? fabs(dev) / sd : 0;
 		if (!two && (dev > 0) != (o->side == SV_OUT_HIGH))
 			rstat = 0;
@@ -244,9 +288,22 @@ m_gesd(const double *x, size_t n, const struct sv_out_opts *o, double *score,
 			        rstat > lambda ? " *" : "");
 		if (rstat > lambda)
 			r = i;
-		gone[i - 1] = at;
-		keep[at] = 0;
+		gone[i - 1] = a[at].i;
+		{
+			long double d = (long double)a[at].v - c;
+
+			s1 -= d, s2 -= d * d;
+		}
+		if (take_low) {
+			lo++;
+		} else {
+			memmove(a + top, a + top + 1,
+			        (hi - top - 1) * sizeof *a);
+			hi--;
+		}
 	}
+	free(a);
+	keep = sv_malloc(n);
 	memset(keep, 1, n);
 	for (size_t i = 0; i < r; i++)
 		keep[gone[i]] = 0;
@@ -263,21 +320,6 @@ m_gesd(const double *x, size_t n, const struct sv_out_opts *o, double *score,
 	free(gone);
 	free(keep);
 	return 0;
-}
-
-struct ranked {
-	double v;
-	size_t i;
-};
-
-static int
-by_value_up(const void *a, const void *b)
-{
-	const struct ranked *p = a, *q = b;
-
-	if (p->v != q->v)
-		return p->v < q->v ? -1 : 1;
-	return p->i < q->i ? -1 : p->i > q->i;
 }
 
 static int
