@@ -238,6 +238,13 @@ def cases():
     yield "gesd_high_one_sided", "gesd", {"maxout": 3, "side": "high"}, \
         np.array(ROSNER)
     yield "gesd_na", "gesd", {"maxout": 4}, na
+    tied = np.round(rng.normal(0, 1, 30), 2)
+    tied[[4, 12, 20]] = 7.0
+    yield "gesd_tied_high", "gesd", {"maxout": 2}, tied
+    yield "gesd_tied_high_k5", "gesd", {"maxout": 5}, tied
+    tlow = np.round(rng.normal(0, 1, 30), 1)
+    tlow[[2, 9]] = -7.0
+    yield "gesd_tied_low_one_sided", "gesd", {"maxout": 3, "side": "low"}, tlow
     yield "tail_top3", "tail", {"top": 3}, acc[:20]
     yield "tail_top2_high", "tail", {"top": 2, "side": "high"}, acc[:20]
     yield "tail_top2_ties", "tail", {"top": 2}, ties
