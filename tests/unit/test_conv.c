@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "conv_vectors.h"
+
 static const int thread_counts[] = { 1, 2, 3, 8 };
 
 /* xorshift64*: the test's own reproducible random numbers */
@@ -187,10 +189,268 @@ test_against_scalar(void)
 	}
 }
 
+/* Every kernel of every usable implementation, the scalar one included,
+ * against the committed PyTorch float64 values: within a few float32
+ * roundings of each sum (values are in [-1, 1], at most 70 terms). */
+static void
+test_vectors(void)
+{
+	for (size_t i = 0; i < sizeof conv_vecs / sizeof conv_vecs[0]; i++) {
+		const struct conv_vec *cv = &conv_vecs[i];
+		size_t nin = (size_t)cv->N * cv->H * cv->W * cv->C;
+		size_t nout = (size_t)cv->N * cv->H * cv->W * cv->K;
+		size_t nw = (size_t)9 * cv->C * cv->K;
+		float *out = sv_mallocarray(nout, 4), *din = sv_mallocarray(nin, 4);
+		float *dw = sv_mallocarray(nw, 4), *db = sv_mallocarray(cv->K, 4);
+
+		for (size_t j = 0; j < sv_conv_nimpls; j++) {
+			const struct sv_conv_impl *im = &sv_conv_impls[j];
+			double e_out = 0, e_din = 0, e_dw = 0, e_db = 0;
+
+			if (!im->usable())
+				continue;
+			im->fwd(cv->in, cv->w, cv->b, out, cv->N, cv->H, cv->W, cv->C, cv->K, 2);
+			im->bwd_data(cv->dout, cv->w, din, cv->N, cv->H, cv->W, cv->C, cv->K, 2);
+			im->bwd_filter(cv->in, cv->dout, dw, db, cv->N, cv->H, cv->W, cv->C,
+			               cv->K, 2);
+			for (size_t e = 0; e < nout; e++)
+				e_out = fmax(e_out, fabs(out[e] - cv->out[e]));
+			for (size_t e = 0; e < nin; e++)
+				e_din = fmax(e_din, fabs(din[e] - cv->din[e]));
+			for (size_t e = 0; e < nw; e++)
+				e_dw = fmax(e_dw, fabs(dw[e] - cv->dw[e]));
+			for (int e = 0; e < cv->K; e++)
+				e_db = fmax(e_db, fabs(db[e] - cv->db[e]));
+			ok(e_out < 1e-5, "%s %s fwd matches torch (max error %.3g)", im->name, cv->name, e_out);
+			ok(e_din < 1e-5, "%s %s bwd_data matches torch (max error %.3g)", im->name, cv->name, e_din);
+			ok(e_dw < 1e-5, "%s %s bwd_filter dw matches torch (max error %.3g)", im->name, cv->name, e_dw);
+			ok(e_db < 1e-5, "%s %s bwd_filter db matches torch (max error %.3g)", im->name, cv->name, e_db);
+			ok(e_out > 0 || e_dw > 0, "%s %s: float32 differs from float64 somewhere "
+			   "(the comparison is not vacuous)", im->name, cv->name);
+		}
+		free(out), free(din), free(dw), free(db);
+	}
+}
+
+static int
+signbits(const float *p, size_t n, int want_neg)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != 0 || !!signbit(p[i]) != want_neg)
+			return 0;
+	return 1;
+}
+
+/* conv.h: padding taps do fmaf(+0, w, acc); start values are b (fwd) and
+ * +0 (bwd).  With in = -0, w > 0, b = -0 an in-image tap keeps -0 and a
+ * padding tap turns the sum to +0: on a 3x3 image only the centre pixel
+ * stays -0.  bwd_data/bwd_filter start at +0, so -0 products give +0. */
+static void
+test_signed_zero(void)
+{
+	enum { C = 2, K = 3 };
+	float in[9 * C], w[9 * C * K], b[K], out[9 * K], dout[9 * K];
+	float din[9 * C], dw[9 * C * K], db[K];
+
+	for (size_t i = 0; i < 9 * C; i++)
+		in[i] = -0.0f;
+	for (size_t i = 0; i < 9 * C * K; i++)
+		w[i] = 0.5f;
+	for (int k = 0; k < K; k++)
+		b[k] = -0.0f;
+	for (size_t i = 0; i < 9 * K; i++)
+		dout[i] = -0.0f;
+	for (size_t j = 0; j < sv_conv_nimpls; j++) {
+		const struct sv_conv_impl *im = &sv_conv_impls[j];
+		int border_pos = 1;
+
+		if (!im->usable())
+			continue;
+		im->fwd(in, w, b, out, 1, 3, 3, C, K, 1);
+		for (int p = 0; p < 9; p++)
+			if (p != 4 && !signbits(out + p * K, K, 0))
+				border_pos = 0;
+		ok(border_pos, "%s fwd: border pixels +0 (padding taps add +0)", im->name);
+		ok(signbits(out + 4 * K, K, 1), "%s fwd: centre pixel -0 (no padding tap)", im->name);
+		im->bwd_data(dout, w, din, 1, 3, 3, C, K, 1);
+		ok(signbits(din, 9 * C, 0), "%s bwd_data: starts at +0", im->name);
+		for (size_t i = 0; i < 9 * K; i++)
+			dout[i] = 1.0f;
+		im->bwd_filter(in, dout, dw, db, 1, 3, 3, C, K, 1);
+		ok(signbits(dw, 9 * C * K, 0), "%s bwd_filter: dw starts at +0", im->name);
+		for (size_t i = 0; i < 9 * K; i++)
+			dout[i] = -0.0f;
+		im->bwd_filter(in, dout, dw, db, 1, 3, 3, C, K, 1);
+		ok(signbits(db, K, 0), "%s bwd_filter: db starts at +0", im->name);
+		/* the padding tap really is a multiply: 0 * inf is NaN */
+		w[0] = INFINITY;
+		for (size_t i = 0; i < 9 * C; i++)
+			in[i] = 1.0f;
+		im->fwd(in, w, NULL, out, 1, 3, 3, C, K, 1);
+		ok(isnan(out[0]) && out[4 * K] == INFINITY,
+		   "%s fwd: padding tap with w=inf gives NaN (fmaf(0, inf, acc)), "
+		   "in-image gives inf", im->name);
+		w[0] = 0.5f;
+		for (size_t i = 0; i < 9 * C; i++)
+			in[i] = -0.0f;
+	}
+}
+
+/* A one-ulp change of one element, and the same sums in another order,
+ * must both be caught by the comparison the tests rely on. */
+static void
+test_comparison_can_fail(void)
+{
+	enum { N = 1, H = 4, W = 5, C = 7, K = 6 };
+	float in[N * H * W * C], w[9 * C * K], b[K], out[N * H * W * K];
+	float alt[N * H * W * K];
+
+	fill(in, sizeof in / 4), fill(w, sizeof w / 4), fill(b, K);
+	sv_conv3x3_fwd_scalar(in, w, b, out, N, H, W, C, K, 1);
+	memcpy(alt, out, sizeof out);
+	alt[17] = nextafterf(alt[17], INFINITY);
+	is_int(first_diff(alt, out, N * H * W * K), 17, "a one-ulp change is detected");
+	alt[17] = out[17];
+	is_int(first_diff(alt, out, N * H * W * K), -1, "and its undoing is equal");
+	/* c descending instead of ascending: the same exact terms */
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++)
+			for (int k = 0; k < K; k++) {
+				float acc = b[k];
+
+				for (int t = 0; t < 9; t++)
+					for (int c = C - 1; c >= 0; c--) {
+						int iy = y + t / 3 - 1, ix = x + t % 3 - 1;
+						float v = iy < 0 || iy >= H || ix < 0 || ix >= W ? 0 :
+						          in[(iy * W + ix) * C + c];
+
+						acc = fmaf(v, w[(t * C + c) * K + k], acc);
+					}
+				alt[(y * W + x) * K + k] = acc;
+			}
+	ok(first_diff(alt, out, N * H * W * K) >= 0,
+	   "another summation order is detected");
+}
+
+/* NaN, infinities and subnormals go through every implementation exactly
+ * as through the scalar one (NaN payloads aside). */
+static void
+test_special_values(void)
+{
+	enum { N = 2, H = 5, W = 6, C = 5, K = 18 };
+	size_t nin = N * H * W * C, nout = N * H * W * K, nw = 9 * C * K;
+	float *in = sv_mallocarray(nin, 4), *dout = sv_mallocarray(nout, 4);
+	float *w = sv_mallocarray(nw, 4), *b = sv_mallocarray(K, 4);
+	float *r[4], *g[4];
+	size_t sz[4] = { nout, nin, nw, K };
+	static const float special[] = { NAN, INFINITY, -INFINITY, 0x1p-140f,
+	                                 -0x1p-149f, 0x1.fffffep127f };
+
+	fill(in, nin), fill(dout, nout), fill(w, nw), fill(b, K);
+	for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+		in[(i * 131) % nin] = special[i];
+		dout[(i * 197) % nout] = special[i];
+		w[(i * 61) % nw] = special[(i + 3) % 6];
+	}
+	for (int i = 0; i < 4; i++)
+		r[i] = sv_mallocarray(sz[i], 4), g[i] = sv_mallocarray(sz[i], 4);
+	sv_conv3x3_fwd_scalar(in, w, b, r[0], N, H, W, C, K, 1);
+	sv_conv3x3_bwd_data_scalar(dout, w, r[1], N, H, W, C, K, 1);
+	sv_conv3x3_bwd_filter_scalar(in, dout, r[2], r[3], N, H, W, C, K, 1);
+	for (size_t j = 0; j + 1 < sv_conv_nimpls; j++) {
+		const struct sv_conv_impl *im = &sv_conv_impls[j];
+		char what[100];
+
+		if (!im->usable())
+			continue;
+		im->fwd(in, w, b, g[0], N, H, W, C, K, 3);
+		im->bwd_data(dout, w, g[1], N, H, W, C, K, 3);
+		im->bwd_filter(in, dout, g[2], g[3], N, H, W, C, K, 3);
+		snprintf(what, sizeof what, "%s special values fwd", im->name);
+		same(g[0], r[0], nout, what);
+		snprintf(what, sizeof what, "%s special values bwd_data", im->name);
+		same(g[1], r[1], nin, what);
+		snprintf(what, sizeof what, "%s special values dw", im->name);
+		same(g[2], r[2], nw, what);
+		snprintf(what, sizeof what, "%s special values db", im->name);
+		same(g[3], r[3], K, what);
+	}
+	for (int i = 0; i < 4; i++)
+		free(r[i]), free(g[i]);
+	free(in), free(dout), free(w), free(b);
+}
+
+/* The dispatcher: SV_KERNELS names a row; unknown names and rows this CPU
+ * cannot run give scalar; empty or unset picks the best usable row. */
+static void
+test_dispatch(void)
+{
+	const struct sv_conv_impl *best = NULL;
+	const char *isa = sv_conv_isa();
+	const char *env = getenv("SV_KERNELS");
+	int known = 0;
+
+	for (size_t j = 0; j < sv_conv_nimpls && !best; j++)
+		if (sv_conv_impls[j].usable())
+			best = &sv_conv_impls[j];
+	is_str(sv_conv_impls[sv_conv_nimpls - 1].name, "scalar", "last row is scalar");
+	ok(sv_conv_pick(NULL) == best, "unset: the first usable row (%s)", best->name);
+	ok(sv_conv_pick("") == best, "empty: the first usable row");
+	is_str(sv_conv_pick("scalar")->name, "scalar", "scalar forced");
+	is_str(sv_conv_pick("avx-512")->name, "scalar", "unknown name: scalar");
+	is_str(sv_conv_pick("AVX512")->name, "scalar", "names are case-sensitive");
+	is_str(sv_conv_pick("avx512 ")->name, "scalar", "no trailing blank");
+	for (size_t j = 0; j < sv_conv_nimpls; j++) {
+		const struct sv_conv_impl *im = &sv_conv_impls[j];
+
+		is_str(sv_conv_pick(im->name)->name, im->usable() ? im->name : "scalar",
+		       "SV_KERNELS=%s gives %s", im->name, im->usable() ? im->name : "scalar");
+		if (strcmp(isa, im->name) == 0)
+			known = 1;
+	}
+	ok(known, "sv_conv_isa() names a row: %s", isa);
+	is_str(isa, sv_conv_pick(env)->name, "sv_conv_isa() follows SV_KERNELS=%s",
+	       env ? env : "(unset)");
+	ok(__builtin_cpu_supports("avx512f") ? sv_conv_pick("avx512")->fwd !=
+	   sv_conv3x3_fwd_scalar : 1, "this CPU has AVX-512F: the avx512 row is usable");
+}
+
+/* The public entry points give the scalar bits, whichever row runs. */
+static void
+test_public_api(void)
+{
+	enum { N = 3, H = 7, W = 9, C = 6, K = 20 };
+	size_t nin = N * H * W * C, nout = N * H * W * K, nw = 9 * C * K;
+	float *in = sv_mallocarray(nin, 4), *dout = sv_mallocarray(nout, 4);
+	float *w = sv_mallocarray(nw, 4), *b = sv_mallocarray(K, 4);
+	float *r = sv_mallocarray(nout, 4), *g = sv_mallocarray(nout, 4);
+	float *rw = sv_mallocarray(nw, 4), *gw = sv_mallocarray(nw, 4);
+
+	fill(in, nin), fill(dout, nout), fill(w, nw), fill(b, K);
+	sv_conv3x3_fwd_scalar(in, w, b, r, N, H, W, C, K, 1);
+	sv_conv3x3_fwd(in, w, b, g, N, H, W, C, K, 2);
+	same(g, r, nout, "sv_conv3x3_fwd");
+	sv_conv3x3_bwd_data_scalar(dout, w, r, N, H, W, C, K, 1);
+	sv_conv3x3_bwd_data(dout, w, g, N, H, W, C, K, 0);
+	same(g, r, nin, "sv_conv3x3_bwd_data, nthreads 0 taken as 1");
+	sv_conv3x3_bwd_filter_scalar(in, dout, rw, NULL, N, H, W, C, K, 1);
+	sv_conv3x3_bwd_filter(in, dout, gw, NULL, N, H, W, C, K, 8);
+	same(gw, rw, nw, "sv_conv3x3_bwd_filter, db NULL");
+	sv_conv3x3_bwd_filter(in, dout, gw, NULL, 0, H, W, C, K, 2);
+	ok(signbits(gw, nw, 0), "N = 0: dw is +0");
+	free(in), free(dout), free(w), free(b), free(r), free(g), free(rw), free(gw);
+}
+
 int
 main(void)
 {
 	sv_setlocale();
 	test_against_scalar();
+	test_vectors();
+	test_signed_zero();
+	test_comparison_can_fail();
+	test_special_values();
+	test_dispatch();
+	test_public_api();
 	return tap_done();
 }
