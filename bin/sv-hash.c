@@ -578,6 +578,7 @@ struct run {
 	uint64_t seed;
 	char hash[33], init[33]; /* init "" when the file has no init_hash */
 	int side;                /* 0 A, 1 B */
+	unsigned long line;      /* line number, for messages */
 };
 
 static int
@@ -587,7 +588,9 @@ cmp_run(const void *a, const void *b)
 
 	if (x->seed != y->seed)
 		return x->seed < y->seed ? -1 : 1;
-	return x->side - y->side;
+	if (x->side != y->side)
+		return x->side - y->side;
+	return x->line < y->line ? -1 : x->line > y->line;
 }
 
 /* Append the records of one file to *runs; exits 2 on bad input. */
@@ -600,7 +603,6 @@ read_runs(const char *path, int side, struct run **runs, size_t *n,
 	struct sv_reader r;
 	enum sv_rec_status st;
 	int cs = -1, ch = -1, ci = -1;
-	size_t first = *n;
 
 	if (!fp)
 		sv_die(SV_EXIT_USAGE, "%s: %s", path, strerror(errno));
@@ -641,11 +643,7 @@ read_runs(const char *path, int side, struct run **runs, size_t *n,
 			for (int k = 0; k < 33; k++)
 				u->init[k] = (char)(k < 32 ? (r.field[ci][k] | 0x20) : 0);
 		}
-		/* a seed twice in one file cannot be compared */
-		for (size_t k = first; k < *n; k++)
-			if ((*runs)[k].seed == u->seed)
-				sv_die(SV_EXIT_USAGE, "%s:%lu: seed %llu appears twice",
-				       name, r.lineno, (unsigned long long)u->seed);
+		u->line = r.lineno;
 		(*n)++;
 	}
 	if (st == SV_REC_BAD)
@@ -669,9 +667,15 @@ do_records(int argc, char **argv)
 	read_runs(a, 0, &runs, &n, &cap, &ia);
 	read_runs(b, 1, &runs, &n, &cap, &ib);
 	both_init = ia && ib;
-	/* duplicates within a file are refused above, in O(n^2) per file only
-	 * for small files; sort both sides together by (seed, side) */
+	/* sort both sides together by (seed, side, line); a seed twice in one
+	 * file cannot be compared */
 	qsort(runs, n, sizeof *runs, cmp_run);
+	for (size_t i = 1; i < n; i++)
+		if (runs[i].seed == runs[i - 1].seed && runs[i].side == runs[i - 1].side)
+			sv_die(SV_EXIT_USAGE, "%s:%lu: seed %llu appears twice",
+			       strcmp(runs[i].side ? b : a, "-") == 0 ? "stdin" :
+			       (runs[i].side ? b : a), runs[i].line,
+			       (unsigned long long)runs[i].seed);
 	printf("#seed\tdiffers\thash_a\thash_b\tinit_hash_a\tinit_hash_b\n");
 	for (size_t i = 0; i < n;) {
 		const struct run *x = &runs[i], *y = NULL;
