@@ -15,7 +15,8 @@ struct sv_compare {
 	double cohen_d;          /* (mean a - mean b) / pooled sd */
 	double aso_eps;          /* ASO eps_min of A over B (see compare.c) */
 	double n_power80;        /* seeds per group for power 0.8, alpha 0.05
-	                            two-sided, at effect |cohen_d| */
+	                            two-sided, at effect cohen_d: the normal
+	                            approximation sv_power80_n() */
 };
 
 /* Compare a[0..na-1] with b[0..nb-1] (any order, not modified); reps
@@ -33,6 +34,21 @@ enum {
 	SV_CMP_ELEVEL = -3, /* level not in (0,1) */
 	SV_CMP_ENAN = -4    /* a value is NaN or infinite */
 };
+
+/* The violation ratio eps_W2 of A over B (sa, sb sorted ascending): the
+ * share of the squared quantile distance where B's quantile exceeds A's,
+ * on the grid p = 0, 0.005, ..., 0.995 (definition in compare.c).
+ * 0 when the quantile functions agree; NAN when na or nb is 0. */
+double sv_violation_ratio(const double *sa, size_t na, const double *sb,
+                          size_t nb);
+
+/* Seeds per group for a two-sided two-sample t-test at alpha 0.05 and
+ * power 0.8 to detect Cohen's d, by the normal approximation
+ * n = ceil(2 ((z_0.975 + z_0.8) / d)^2), at least 2.  It is below the
+ * exact noncentral-t answer (scipy.stats.nct) by 1 for 0.1 <= |d| <= 1
+ * and by 1 or 2 for larger |d| (tests/vectors/infer: 'power' lines).
+ * NAN when d is 0 or not finite. */
+double sv_power80_n(double d);
 
 /* Message for a negative code from sv_compare. */
 const char *sv_compare_strerror(int code);
