@@ -165,10 +165,11 @@ dval(uint64_t k)
 	return d;
 }
 
+/* the radix order: -0 before +0 */
 static int
 cmp_double(const void *a, const void *b)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	uint64_t x = dkey(*(const double *)a), y = dkey(*(const double *)b);
 
 	return (x > y) - (x < y);
 }
@@ -224,6 +225,8 @@ cmp_ldouble(const void *a, const void *b)
 {
 	long double x = *(const long double *)a, y = *(const long double *)b;
 
+	if (x == y)
+		return (signbit(y) != 0) - (signbit(x) != 0);
 	return (x > y) - (x < y);
 }
 
