@@ -124,7 +124,7 @@ parse_best_of(const char *s, size_t **out, size_t *n, char **bad)
 	*out = sv_mallocarray(cap, sizeof **out);
 	*n = 0;
 	*bad = NULL;
-	if (!*s || s[strlen(s) - 1] == ',') {
+	if (!*s || *s == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,")) {
 		*bad = copy;
 		return -1;
 	}
@@ -673,18 +673,18 @@ put_claim(const struct opts *o, const struct result *r, const char *col,
 	if (r->n == 0)
 		sv_buf_puts(b, "  verdict: no seeds to compare with\n");
 	else if (isnan(c->seeds_50))
-		sv_buf_printf(b, "  verdict: %.6g is above every one of the %zu "
-		              "seeds: seed choice alone does not explain it\n",
-		              o->claim, r->n);
+		sv_buf_printf(b, "  verdict: %.6g is above all %zu seeds: seed "
+		              "choice alone does not explain it\n", o->claim,
+		              r->n);
 	else if (c->seeds_50 <= 1)
 		sv_buf_printf(b, "  verdict: %.6g is reached by a typical seed "
 		              "(%.3g%% of seeds reach it)\n", o->claim,
 		              100 * c->p_single);
 	else
-		sv_buf_printf(b, "  verdict: %.6g is what the best of %.0f seeds "
-		              "reaches half the time: a single-run claim at this "
-		              "level may be seed selection\n", o->claim,
-		              c->seeds_50);
+		sv_buf_printf(b, "  verdict: the best of %.0f seeds reaches %.6g "
+		              "half the time;\n           a single-run claim "
+		              "this high may be seed selection\n", c->seeds_50,
+		              o->claim);
 }
 
 static void
@@ -769,8 +769,11 @@ put_compare(const struct opts *o, const struct result *a,
 	                  ? (int)(16 - strlen(a->g->key) - strlen(bb->g->key))
 	                  : 1, "", c.p_a_gt_b);
 	sv_buf_printf(b, "  Cohen's d             %.4g\n", c.cohen_d);
-	sv_buf_printf(b, "  ASO eps_min           %.4g  (< 0.2: %s almost "
-	              "stochastically dominates)\n", c.aso_eps, a->g->key);
+	sv_buf_printf(b, "  ASO eps_min           %.4g  (%s%s%s)\n", c.aso_eps,
+	              c.aso_eps < 0.2 ? a->g->key : "below 0.2 would mean ",
+	              c.aso_eps < 0.2 ? " almost stochastically dominates "
+	                              : "almost stochastic dominance",
+	              c.aso_eps < 0.2 ? bb->g->key : "");
 	sv_buf_printf(b, "  seeds for 80%% power   %.6g per group\n",
 	              c.n_power80);
 	sv_buf_printf(b, "  verdict: %s\n", verdict);
@@ -997,9 +1000,11 @@ run_ops(const struct opts *o, struct input *in, struct sv_opcall *calls,
 			if (sv_is_na(s)) {
 				if (o->narm)
 					continue;
-				sv_die(SV_EXIT_USAGE, "%s:%lu: field '%s': NA "
-				       "value (--narm skips it)", r->name,
-				       r->lineno, r->header ? r->col[cols[j]] : s);
+				sv_die(SV_EXIT_USAGE, "%s:%lu: field %s%s%s: NA "
+				       "(--narm skips it): '%s'", r->name,
+				       r->lineno, r->header ? "'" : "",
+				       r->header ? r->col[cols[j]] : calls[0].field,
+				       r->header ? "'" : "", s);
 			}
 			if (sv_fast_ldouble(s, &v) < 0)
 				die_field(r, cols[j]);
