@@ -25,6 +25,7 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # where one is meant, so every build rounds the same way.
 SV_CFLAGS = -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
             -Wno-sign-compare -ffp-contract=off -fno-fast-math -fopenmp \
+            -fvect-cost-model=dynamic \
             -Ilib -DSV_VERSION='"$(VERSION)"' \
             -DSV_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS)
 SV_LIBS   = $(PKG_LIBS) -fopenmp -ldl -lm

@@ -290,7 +290,7 @@ load_synthetic(struct sv_dataset *d, const char *spec, char *err,
 	} kv[] = {
 		{ "n", 1, 1000000, 2000 }, { "test", 1, 1000000, 500 },
 		{ "h", 1, 256, 28 }, { "w", 1, 256, 28 }, { "c", 1, 3, 1 },
-		{ "classes", 2, 10, 10 }, { "noise", 0, 100, 60 },
+		{ "classes", 2, 10, 10 }, { "noise", 0, 100, 85 },
 	};
 	enum { K_N, K_TEST, K_H, K_W, K_C, K_CLASSES, K_NOISE, K_COUNT };
 	char *s = sv_strdup(spec ? spec : ""), *tok, *save = NULL;

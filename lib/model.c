@@ -9,6 +9,7 @@
 #include "conv.h"
 #include "layers.h"
 #include "philox.h"
+#include "simd.h"
 #include "util.h"
 
 #define L(op, arg, bias) { SV_OP_##op, arg, bias, 1.0f }
@@ -453,7 +454,7 @@ sv_net_backward(struct sv_net *net, const float *dlogits, int n)
 	}
 }
 
-void
+SV_CLONES void
 sv_net_sgd(struct sv_net *net, float lr, float momentum, float wd,
            int nesterov)
 {

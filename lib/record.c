@@ -29,6 +29,8 @@ sv_reader_free(struct sv_reader *r)
 	free(r->line);
 	free(r->field);
 	free(r->header);
+	if (r->ncol)
+		free(r->col[0]); /* the split copy of the header */
 	free(r->col);
 	memset(r, 0, sizeof *r);
 }

@@ -61,7 +61,7 @@ double sv_opt_double(const char *opt, const char *s, double min, double max);
  * Returns 0 or -1 with errno set. */
 int sv_write_all(int fd, const void *buf, size_t n);
 
-/* Flush and close stdout; on any write error print it and exit 2... */
+/* Flush and close stdout; on any write error say so and exit 3. */
 void sv_close_stdout(void);
 
 /* A growable byte buffer for building one output line at a time. */

@@ -1,0 +1,291 @@
+/* train.c - training one model for one seed, and evaluating it */
+#include "train.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layers.h"
+#include "philox.h"
+#include "util.h"
+
+static const char *const vary_words[] = { "init", "order", "aug", "split" };
+
+int
+sv_vary_parse(const char *s, unsigned *mask)
+{
+	char *copy, *tok, *save = NULL;
+	unsigned m = 0;
+
+	if (strcmp(s, "all") == 0) {
+		*mask = SV_VARY_ALL;
+		return 0;
+	}
+	if (strcmp(s, "none") == 0) {
+		*mask = 0;
+		return 0;
+	}
+	copy = sv_strdup(s);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int k;
+
+		for (k = 0; k < 4; k++)
+			if (strcmp(tok, vary_words[k]) == 0)
+				break;
+		if (k == 4) {
+			free(copy);
+			return -1;
+		}
+		m |= 1u << k;
+	}
+	free(copy);
+	if (m == 0)
+		return -1;
+	*mask = m;
+	return 0;
+}
+
+void
+sv_vary_name(unsigned mask, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	if (mask == SV_VARY_ALL) {
+		snprintf(buf, n, "all");
+		return;
+	}
+	if (mask == 0) {
+		snprintf(buf, n, "none");
+		return;
+	}
+	buf[0] = '\0';
+	for (int k = 0; k < 4; k++)
+		if (mask & (1u << k))
+			len += (size_t)snprintf(buf + len, len < n ? n - len : 0,
+			                        "%s%s", len ? "," : "", vary_words[k]);
+}
+
+float
+sv_lr_factor(enum sv_schedule s, int e, int epochs)
+{
+	(void)epochs;
+	if (s == SV_SCHED_PICARD) {
+		/* the study's per-epoch multiplier (22 epochs; held at 0.01
+		 * from epoch 22 on in the long study) */
+		if (e < 4)
+			return 0.5f * (float)e / 3.0f + 0.01f;
+		if (e < 22)
+			return 0.5f * (float)(22 - e) / 19.0f + 0.01f;
+		return 0.01f;
+	}
+	return 1.0f;
+}
+
+/* Fisher-Yates over idx[0..n-1], i from n-1 down to 1, with j drawn from
+ * counter i of (seed, stream, sub). */
+static void
+permute(uint32_t *idx, uint32_t n, uint64_t seed, enum sv_stream stream,
+        uint32_t sub)
+{
+	for (uint32_t i = n - 1; i > 0 && n > 1; i--) {
+		uint32_t r[4], j, t;
+
+		sv_rand4(seed, stream, sub, i, r);
+		j = sv_below(r[0], r[1], i + 1);
+		t = idx[i], idx[i] = idx[j], idx[j] = t;
+	}
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Augmentation of one chunk of 500 training images (in dataset order):
+ * crop offset (0..8 each way from 4-pixel zero padding), flip, and the
+ * top-left corner of an 8x8 cutout. */
+struct aug {
+	int dy, dx, flip, cy, cx;
+};
+
+static struct aug
+aug_params(uint64_t seed, int epoch, uint32_t chunk, int h, int w)
+{
+	uint32_t r[4], q[4];
+	struct aug a;
+
+	sv_rand4(seed, SV_STREAM_AUG, (uint32_t)epoch, 2 * (uint64_t)chunk, r);
+	sv_rand4(seed, SV_STREAM_AUG, (uint32_t)epoch, 2 * (uint64_t)chunk + 1, q);
+	a.dy = (int)sv_below(r[0], r[1], 9) - 4;
+	a.dx = (int)sv_below(r[2], r[3], 9) - 4;
+	a.flip = (int)(q[0] >> 31);
+	a.cy = (int)sv_below(q[1], q[2], (uint32_t)(h >= 8 ? h - 7 : 1));
+	a.cx = (int)sv_below(q[3], q[0], (uint32_t)(w >= 8 ? w - 7 : 1));
+	return a;
+}
+
+/* Fill net->x with images idx[0..n-1] of s, normalised through lut;
+ * with aug != NULL apply each image's chunk augmentation. */
+static void
+gather(struct sv_net *net, const struct sv_split *s, const uint32_t *idx,
+       int n, const float lut[3][256], uint64_t aug_seed, int epoch,
+       int augment)
+{
+	int H = (int)s->h, W = (int)s->w, C = (int)s->c;
+	size_t per = (size_t)H * W * C;
+
+	for (int i = 0; i < n; i++) {
+		const uint8_t *src = s->x + (size_t)idx[i] * per;
+		float *dst = net->x + (size_t)i * per;
+
+		if (!augment) {
+			for (size_t p = 0; p < per; p++)
+				dst[p] = lut[p % C][src[p]];
+			continue;
+		}
+		{
+			struct aug a = aug_params(aug_seed, epoch, idx[i] / 500, H, W);
+
+			for (int y = 0; y < H; y++)
+				for (int x = 0; x < W; x++) {
+					int sy = y + a.dy, sx = x + a.dx;
+					int cut = y >= a.cy && y < a.cy + 8 &&
+					          x >= a.cx && x < a.cx + 8;
+
+					if (a.flip)
+						sx = W - 1 - x + a.dx;
+					for (int c = 0; c < C; c++) {
+						float v = 0.0f;
+
+						if (!cut && sy >= 0 && sy < H && sx >= 0 && sx < W)
+							v = lut[c][src[((size_t)sy * W + sx) * C + c]];
+						dst[((size_t)y * W + x) * C + c] = v;
+					}
+				}
+		}
+	}
+}
+
+static void
+net_hash(const struct sv_net *net, char hex[33])
+{
+	sv_tensor_hash(net->param, net->nparam, hex);
+}
+
+void
+sv_evaluate(struct sv_net *net, const struct sv_dataset *d,
+            uint32_t *correct, uint32_t *total, double *loss)
+{
+	const struct sv_split *s = &d->test;
+	float lut[3][256];
+	uint32_t *idx = sv_mallocarray(net->batch, sizeof *idx);
+	double sum = 0;
+	uint32_t ok = 0;
+
+	sv_dataset_lut(d, lut);
+	for (uint32_t b = 0; b < s->n; b += (uint32_t)net->batch) {
+		int n = (int)(s->n - b < (uint32_t)net->batch ? s->n - b
+		                                             : (uint32_t)net->batch);
+		const float *z;
+
+		for (int i = 0; i < n; i++)
+			idx[i] = b + (uint32_t)i;
+		gather(net, s, idx, n, lut, 0, 0, 0);
+		z = sv_net_forward(net, n, 0);
+		sum += sv_softmax_xent(z, s->y + b, NULL, n, net->nclass, 0, 0) * n;
+		for (int i = 0; i < n; i++) {
+			const float *zi = z + (size_t)i * net->nclass;
+			int best = 0;
+
+			for (int k = 1; k < net->nclass; k++)
+				if (zi[k] > zi[best])
+					best = k;
+			ok += best == s->y[b + i];
+		}
+	}
+	free(idx);
+	*correct = ok;
+	*total = s->n;
+	*loss = s->n ? sum / s->n : 0;
+}
+
+void
+sv_train_seed(struct sv_net *net, const struct sv_dataset *d,
+              const struct sv_train_opts *o, uint64_t seed,
+              struct sv_train_result *res)
+{
+	const struct sv_split *s = &d->train;
+	uint64_t k_init = o->vary & SV_VARY_INIT ? seed : o->base_seed;
+	uint64_t k_order = o->vary & SV_VARY_ORDER ? seed : o->base_seed;
+	uint64_t k_aug = o->vary & SV_VARY_AUG ? seed : o->base_seed;
+	uint64_t k_split = o->vary & SV_VARY_SPLIT ? seed : o->base_seed;
+	uint32_t n = s->n, *pool, *order;
+	float lut[3][256];
+	uint8_t *labels = sv_malloc((size_t)net->batch);
+	float *dz = sv_mallocarray((size_t)net->batch * net->nclass, sizeof(float));
+	int B = o->r.batch;
+
+	memset(res, 0, sizeof *res);
+	sv_dataset_lut(d, lut);
+	pool = sv_mallocarray(n, sizeof *pool);
+	for (uint32_t i = 0; i < n; i++)
+		pool[i] = i;
+	if (o->train_size && o->train_size < n) {
+		permute(pool, n, k_split, SV_STREAM_SPLIT, 0);
+		n = o->train_size;
+		qsort(pool, n, sizeof *pool, cmp_u32);
+	}
+	order = sv_mallocarray(n, sizeof *order);
+	sv_net_init_weights(net, k_init);
+	net_hash(net, res->last.init_hash);
+	for (int e = 0; e < o->r.epochs; e++) {
+		int nsteps = o->r.drop_last ? (int)(n / (uint32_t)B)
+		                            : (int)((n + (uint32_t)B - 1) / (uint32_t)B);
+		float lr = o->r.lr * sv_lr_factor(o->r.schedule, e, o->r.epochs);
+		double lsum = 0;
+		uint32_t lcount = 0;
+
+		memcpy(order, pool, n * sizeof *order);
+		permute(order, n, k_order, SV_STREAM_ORDER, (uint32_t)e);
+		for (int step = 0; step < nsteps; step++) {
+			uint32_t at = (uint32_t)step * (uint32_t)B;
+			int bn = (int)(n - at < (uint32_t)B ? n - at : (uint32_t)B);
+			const float *z;
+			double loss;
+
+			gather(net, s, order + at, bn, lut, k_aug, e, o->r.augment);
+			for (int i = 0; i < bn; i++)
+				labels[i] = s->y[order[at + i]];
+			z = sv_net_forward(net, bn, 1);
+			loss = sv_softmax_xent(z, labels, dz, bn, net->nclass,
+			                       o->r.ls_weight, o->r.ls_eps);
+			sv_net_backward(net, dz, bn);
+			sv_net_sgd(net, lr, o->r.momentum, o->r.wd, o->r.nesterov);
+			lsum += loss * bn;
+			lcount += (uint32_t)bn;
+			if (o->on_step)
+				o->on_step(o->ctx, e, step, nsteps, loss, lr);
+		}
+		res->last.epoch = e + 1;
+		res->last.train_loss = lcount ? lsum / lcount : 0;
+		if (o->every_epoch || e == o->r.epochs - 1) {
+			sv_evaluate(net, d, &res->last.correct, &res->last.total,
+			            &res->last.test_loss);
+			net_hash(net, res->last.hash);
+			if (o->on_epoch)
+				o->on_epoch(o->ctx, &res->last);
+		}
+	}
+	if (o->r.epochs == 0) {
+		sv_evaluate(net, d, &res->last.correct, &res->last.total,
+		            &res->last.test_loss);
+		net_hash(net, res->last.hash);
+	}
+	free(pool);
+	free(order);
+	free(labels);
+	free(dz);
+}
