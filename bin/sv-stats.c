@@ -1226,7 +1226,7 @@ main(int argc, char **argv)
 	o.level = 0.95;
 	o.rng_seed = 1;
 	o.claim = NAN;
-	while ((c = getopt_long(argc, argv, "+f:g:jhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:g:jhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o.field = optarg; break;
 		case 'g': o.group = optarg; break;
