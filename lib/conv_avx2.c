@@ -7,6 +7,7 @@ typedef __m256 vec_t;
 typedef __m256i mask_t;
 #define V_MASK(n)        _mm256_cmpgt_epi32(_mm256_set1_epi32(n), \
                              _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
+#define V_LOAD(p)        _mm256_loadu_ps(p)
 #define V_LOADM(p, m)    _mm256_maskload_ps((p), (m))
 #define V_STOREM(p, m, v) _mm256_maskstore_ps((p), (m), (v))
 #define V_BCAST(p)       _mm256_broadcast_ss(p)

@@ -6,6 +6,7 @@
 typedef __m512 vec_t;
 typedef __mmask16 mask_t;
 #define V_MASK(n)        ((__mmask16)((1u << (n)) - 1))
+#define V_LOAD(p)        _mm512_loadu_ps(p)
 #define V_LOADM(p, m)    _mm512_maskz_loadu_ps((m), (p))
 #define V_STOREM(p, m, v) _mm512_mask_storeu_ps((p), (m), (v))
 #define V_BCAST(p)       _mm512_set1_ps(*(p))

@@ -24,6 +24,7 @@
  *   VL            lanes of one vector
  *   vec_t mask_t  vector and lane-mask types
  *   V_MASK(n)     mask of the first n lanes, 1 <= n <= VL
+ *   V_LOAD(p)     load (unaligned)
  *   V_LOADM(p,m)  load with masked-off lanes read as +0 (no access there)
  *   V_STOREM(p,m,v) store the masked lanes only
  *   V_BCAST(p)    every lane = *p
@@ -114,13 +115,15 @@ block_masks(int n, int nv, mask_t m[2])
  * of outputs, the whole reduction in registers.
  * pad: the image padded by one pixel, planar rows: pad[yy][c][xx] with
  * yy < H+2, c < Cin, xx < Wp = W+2, so the NP pixels of one (tap, c) are
- * consecutive floats.  wt (9, Cin, Kout) with tap t = ky*3+kx; a tap reads
+ * consecutive floats.  wt (9, Cin, Kp), Kp = Kout rounded up to whole
+ * vectors, the extra lanes +0, so that the inner loop needs no masks;
+ * tap t = ky*3+kx; a tap reads
  * padded pixel (y+ky, x+kx), or (y+2-ky, x+2-kx) when flip (bwd_data).
  * init: NV vectors of start values (bias or +0), dst: the first output. */
 KI void
 rows_body(const float *pad, int y, int x, int Cin, int Wp, int flip,
-          const float *wt, int Kout, const mask_t *m, const vec_t *init,
-          float *dst, const int NP, const int NV)
+          const float *wt, int Kp, int Kout, const mask_t *m,
+          const vec_t *init, float *dst, const int NP, const int NV)
 {
 	vec_t acc[28][2]; /* fixed sizes: a VLA would stay in memory */
 
@@ -128,12 +131,12 @@ rows_body(const float *pad, int y, int x, int Cin, int Wp, int flip,
 	for (int t = 0; t < 9; t++) {
 		int dy = flip ? 2 - t / 3 : t / 3, dx = flip ? 2 - t % 3 : t % 3;
 		const float *s = pad + (size_t)(y + dy) * Cin * Wp + x + dx;
-		const float *wp = wt + (size_t)t * Cin * Kout;
+		const float *wp = wt + (size_t)t * Cin * Kp;
 
-		for (int c = 0; c < Cin; c++, s += Wp, wp += Kout) {
+		for (int c = 0; c < Cin; c++, s += Wp, wp += Kp) {
 			vec_t wv[2];
 
-			UNROLL2(v, NV, wv[v] = V_LOADM(wp + v * VL, m[v]);)
+			UNROLL2(v, NV, wv[v] = V_LOAD(wp + v * VL);)
 			UNROLL28(p, NP,
 				vec_t xb = V_BCAST(s + p);
 				UNROLL2(v, NV, acc[p][v] = V_FMA(xb, wv[v], acc[p][v]);))
@@ -144,16 +147,16 @@ rows_body(const float *pad, int y, int x, int Cin, int Wp, int flip,
 }
 
 typedef void rows_fn(const float *pad, int y, int x, int Cin, int Wp,
-                     int flip, const float *wt, int Kout, const mask_t *m,
-                     const vec_t *init, float *dst);
+                     int flip, const float *wt, int Kp, int Kout,
+                     const mask_t *m, const vec_t *init, float *dst);
 
 #define ROWS_DEF(np, nv)                                                   \
 	static void rows_##np##_##nv(const float *pad, int y, int x, int Cin, \
-	    int Wp, int flip, const float *wt, int Kout, const mask_t *m,  \
-	    const vec_t *init, float *dst)                                 \
+	    int Wp, int flip, const float *wt, int Kp, int Kout,          \
+	    const mask_t *m, const vec_t *init, float *dst)                \
 	{                                                                  \
-		rows_body(pad, y, x, Cin, Wp, flip, wt, Kout, m, init, dst, \
-		          np, nv);                                         \
+		rows_body(pad, y, x, Cin, Wp, flip, wt, Kp, Kout, m, init,  \
+		          dst, np, nv);                                    \
 	}
 #define ROWS_PTR(np, nv) rows_##np##_##nv,
 #define FWD_SEQ(p) FWD_SEQ_(p)
@@ -183,11 +186,13 @@ pad_planar(const float *src, float *pad, int H, int W, int Cin)
 
 /* The shared driver of fwd and bwd_data: images split over threads
  * (static), each image padded into the thread's own buffer, then every
- * row in blocks of up to 2 vectors of outputs times up to FWD_P pixels. */
+ * row in blocks of up to 2 vectors of outputs times up to FWD_P pixels.
+ * wt is (9, Cin, Kp) with +0 in the lanes past Kout. */
 static void
 conv_rows(const float *in, const float *wt, const float *bias, float *out,
           int N, int H, int W, int Cin, int Kout, int flip, int nthreads)
 {
+	int Kp = (Kout + VL - 1) / VL * VL;
 	int Wp = W + 2;
 	size_t padsz = (size_t)(H + 2) * Cin * Wp;
 	float *pads = sv_calloc((size_t)nthreads * padsz, sizeof *pads);
@@ -217,7 +222,7 @@ conv_rows(const float *in, const float *wt, const float *bias, float *out,
 					for (int x = 0; x < W;) {
 						int np = W - x < pmax ? W - x : pmax;
 
-						tab[np - 1](pad, y, x, Cin, Wp, flip, wt + k0, Kout, m,
+						tab[np - 1](pad, y, x, Cin, Wp, flip, wt + k0, Kp, Kout, m,
 						            init, img + ((size_t)y * W + x) * Kout + k0);
 						x += np;
 					}
@@ -233,21 +238,31 @@ KERN(sv_conv3x3_fwd)(const float *in, const float *w, const float *b,
                      float *out, int N, int H, int W, int C, int K,
                      int nthreads)
 {
-	conv_rows(in, w, b, out, N, H, W, C, K, 0, nthreads);
+	int Kp = (K + VL - 1) / VL * VL;
+	float *wp = NULL;
+
+	if (Kp != K) {
+		wp = sv_calloc((size_t)9 * C * Kp, sizeof *wp);
+		for (size_t r = 0; r < (size_t)9 * C; r++)
+			memcpy(wp + r * Kp, w + r * K, (size_t)K * sizeof *wp);
+	}
+	conv_rows(in, wp ? wp : w, b, out, N, H, W, C, K, 0, nthreads);
+	free(wp);
 }
 
 /* dout (N,H,W,K), w (3,3,C,K) -> din (N,H,W,C); w is transposed to
- * (3,3,K,C) so that lanes run over c. */
+ * (3,3,K,Cp) so that lanes run over c (Cp: C in whole vectors, +0 after). */
 void
 KERN(sv_conv3x3_bwd_data)(const float *dout, const float *w, float *din,
                           int N, int H, int W, int C, int K, int nthreads)
 {
-	float *wt = sv_mallocarray((size_t)9 * C * K, sizeof *wt);
+	int Cp = (C + VL - 1) / VL * VL;
+	float *wt = sv_calloc((size_t)9 * K * Cp, sizeof *wt);
 
 	for (int t = 0; t < 9; t++)
 		for (int c = 0; c < C; c++)
 			for (int k = 0; k < K; k++)
-				wt[((size_t)t * K + k) * C + c] = w[((size_t)t * C + c) * K + k];
+				wt[((size_t)t * K + k) * Cp + c] = w[((size_t)t * C + c) * K + k];
 	conv_rows(dout, wt, NULL, din, N, H, W, K, C, 1, nthreads);
 	free(wt);
 }
@@ -257,12 +272,14 @@ KERN(sv_conv3x3_bwd_data)(const float *dout, const float *w, float *din,
  * read the padded NHWC image at (y+ky, x)*C + j: consecutive floats, so
  * the broadcasts of a pixel sit at fixed offsets from NY pointers.
  * pad: this image padded (H+2, W+2, C), at the block's first ky and j;
- * g: dout of this image at k0; acc: dw at the block's first row and k0
+ * g: dout of this image at k0, padded to Kp = K in whole vectors (+0
+ * after K), so the inner loop needs no masks; acc: dw at the block's
+ * first row and k0
  * (row stride K, ky stride 3C rows); first: start from +0. */
 KI void
 filt_body(const float *pad, const float *g, float *acc, int H, int W, int C,
-          int K, const mask_t *m, int first, const int NY, const int NR,
-          const int NV)
+          int K, int Kp, const mask_t *m, int first, const int NY,
+          const int NR, const int NV)
 {
 	size_t Wp = W + 2, kys = (size_t)Wp * C, rows = 3 * (size_t)C;
 	vec_t a[3][28][2];
@@ -272,12 +289,12 @@ filt_body(const float *pad, const float *g, float *acc, int H, int W, int C,
 			V_LOADM(acc + (q * rows + r) * K + v * VL, m[v]);)))
 	for (int y = 0; y < H; y++) {
 		const float *s = pad + (size_t)y * kys;
-		const float *gy = g + (size_t)y * W * K;
+		const float *gy = g + (size_t)y * W * Kp;
 
-		for (int x = 0; x < W; x++, s += C, gy += K) {
+		for (int x = 0; x < W; x++, s += C, gy += Kp) {
 			vec_t gv[2];
 
-			UNROLL2(v, NV, gv[v] = V_LOADM(gy + v * VL, m[v]);)
+			UNROLL2(v, NV, gv[v] = V_LOAD(gy + v * VL);)
 			UNROLL3(q, NY, UNROLL28(r, NR,
 				vec_t xb = V_BCAST(s + q * kys + r);
 				UNROLL2(v, NV, a[q][r][v] = V_FMA(xb, gv[v], a[q][r][v]);)))
@@ -288,14 +305,15 @@ filt_body(const float *pad, const float *g, float *acc, int H, int W, int C,
 }
 
 typedef void filt_fn(const float *pad, const float *g, float *acc, int H,
-                     int W, int C, int K, const mask_t *m, int first);
+                     int W, int C, int K, int Kp, const mask_t *m, int first);
 
 #define FILT_DEF(nr, nv, ny)                                               \
 	static void filt_##ny##_##nr##_##nv(const float *pad,              \
-	    const float *g, float *acc, int H, int W, int C, int K,        \
+	    const float *g, float *acc, int H, int W, int C, int K, int Kp, \
 	    const mask_t *m, int first)                                    \
 	{                                                                  \
-		filt_body(pad, g, acc, H, W, C, K, m, first, ny, nr, nv);  \
+		filt_body(pad, g, acc, H, W, C, K, Kp, m, first, ny, nr,   \
+		          nv);                                             \
 	}
 #define FILT_DEF1(nr, nv) FILT_DEF(nr, nv, 1)
 #define FILT_DEF3(nr, nv) FILT_DEF(nr, nv, 3)
@@ -333,8 +351,12 @@ KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
 	int rmax = K <= VL ? BF_R1 : BF_R2, ylim = K <= VL ? BF_Y1 : BF_Y2;
 	int ny = rows <= ylim ? 3 : 1;
 	int nrb = (rows + rmax - 1) / rmax, nitems = 3 / ny * nrb * nkb;
+	int Kp = (K + VL - 1) / VL * VL;
+	/* per thread: the padded image, then (K not in whole vectors) dout
+	 * of the image with rows of Kp */
 	size_t padsz = (size_t)(H + 2) * Wp * C;
-	float *pads = sv_calloc((size_t)nthreads * padsz, sizeof *pads);
+	size_t gsz = Kp == K ? 0 : (size_t)H * W * Kp;
+	float *pads = sv_calloc((size_t)nthreads * (padsz + gsz), sizeof *pads);
 	struct filt_item *items = sv_mallocarray((size_t)nitems, sizeof *items);
 	int ni = 0;
 
@@ -360,7 +382,7 @@ KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
 		int tid = omp_get_thread_num(), nth = omp_get_num_threads();
 		int i0 = (int)((long)nitems * tid / nth);
 		int i1 = (int)((long)nitems * (tid + 1) / nth);
-		float *pad = pads + (size_t)tid * padsz;
+		float *pad = pads + (size_t)tid * (padsz + gsz), *gbuf = pad + padsz;
 
 		for (int n = 0; n < N && i0 < i1; n++) {
 			const float *src = in + (size_t)n * H * W * C;
@@ -369,6 +391,11 @@ KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
 			for (int y = 0; y < H; y++)
 				memcpy(pad + ((size_t)(y + 1) * Wp + 1) * C,
 				       src + (size_t)y * W * C, (size_t)W * C * sizeof *pad);
+			if (gsz) {
+				for (size_t p = 0; p < (size_t)H * W; p++)
+					memcpy(gbuf + p * Kp, g + p * K, (size_t)K * sizeof *g);
+				g = gbuf;
+			}
 			for (int i = i0; i < i1; i++) {
 				const struct filt_item *it = &items[i];
 				int nv = (it->nk + VL - 1) / VL;
@@ -382,7 +409,7 @@ KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
 				tab[it->nr - 1](
 					pad + (size_t)it->ky * Wp * C + it->j0, g + it->k0,
 					dw + ((size_t)it->ky * rows + it->j0) * K + it->k0,
-					H, W, C, K, m, n == 0);
+					H, W, C, K, Kp, m, n == 0);
 			}
 		}
 		if (db) {
