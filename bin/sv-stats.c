@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -151,7 +152,7 @@ parse_best_of(const char *s, size_t **out, size_t *n, char **bad)
 struct colvals {
 	long double *v;
 	size_t n, cap;
-	char *first, *last;
+	struct sv_buf first, last; /* texts, kept only for first/last */
 };
 
 struct group {
@@ -868,6 +869,8 @@ input_next(struct input *in)
 				return 0;
 			}
 			in->cur++;
+			/* one thread reads: no stream locking per line */
+			__fsetlocking(in->fp, FSETLOCKING_BYCALLER);
 			if (in->cur == 1)
 				sv_reader_init(&in->r, in->fp, name);
 			else
@@ -962,6 +965,7 @@ run_ops(const struct opts *o, struct input *in, struct sv_opcall *calls,
 	int gcol = -1, resolved = 0;
 	int *cols = sv_mallocarray(ncalls, sizeof *cols); /* distinct */
 	size_t ncols = 0, *slot = sv_mallocarray(ncalls, sizeof *slot);
+	int *text = sv_calloc(ncalls, sizeof *text); /* column needs texts */
 	struct sv_buf out = { 0 };
 	long double *work = NULL;
 	size_t workn = 0;
@@ -981,6 +985,9 @@ run_ops(const struct opts *o, struct input *in, struct sv_opcall *calls,
 				if (j == ncols)
 					cols[ncols++] = calls[i].col;
 				slot[i] = j;
+				if (calls[i].op->id == SV_OP_FIRST ||
+				    calls[i].op->id == SV_OP_LAST)
+					text[j] = 1;
 			}
 			if (o->group)
 				gcol = pick(r, o->group);
@@ -1015,10 +1022,12 @@ run_ops(const struct opts *o, struct input *in, struct sv_opcall *calls,
 				cv->v = sv_realloc(cv->v, cv->cap * sizeof *cv->v);
 			}
 			cv->v[cv->n++] = v;
-			if (!cv->first)
-				cv->first = sv_strdup(s);
-			free(cv->last);
-			cv->last = sv_strdup(s);
+			if (text[j]) {
+				if (!cv->first.p)
+					sv_buf_puts(&cv->first, s);
+				cv->last.len = 0;
+				sv_buf_puts(&cv->last, s);
+			}
 		}
 	}
 	for (size_t gi = 0; gi < G.n; gi++) {
@@ -1049,8 +1058,8 @@ run_ops(const struct opts *o, struct input *in, struct sv_opcall *calls,
 				workn = cv->n;
 				work = sv_realloc(work, workn * sizeof *work);
 			}
-			sv_statop_eval(&calls[i], v, cv->n, cv->first,
-			               cv->last, work, &out);
+			sv_statop_eval(&calls[i], v, cv->n, cv->first.p,
+			               cv->last.p, work, &out);
 			sv_buf_puts(&out, i + 1 < ncalls ? "\t" : "\n");
 		}
 		for (size_t j = 0; j < ncols; j++)
@@ -1062,6 +1071,7 @@ run_ops(const struct opts *o, struct input *in, struct sv_opcall *calls,
 	}
 	sv_buf_free(&out);
 	free(work);
+	free(text);
 	free(cols);
 	free(slot);
 	return SV_EXIT_OK;
