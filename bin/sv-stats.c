@@ -80,7 +80,7 @@ usage(void)
 "      --all            --ci and --normality\n"
 "      --claim=X        audit a published score X against the seeds\n"
 "      --best-of=LIST   n for the expected best of n seeds, e.g. 1,5,10\n"
-"                       (default 1,2,5,10,20,50,100,... up to the seeds)\n"
+"                       (default 1,2,5,10,20,50,100,... up to max(100, seeds))\n"
 "      --test-size=N    test-set size, for the binomial noise floor test_se\n"
 "                       (else taken from a 'total' column)\n"
 "      --plot=FILE.svg  histogram with density, mean, +-1 sd (and the claim)\n"
@@ -221,6 +221,26 @@ group_get(struct groups *G, const char *key, size_t ncv)
 			g->cv = sv_calloc(ncv, sizeof *g->cv);
 		return g;
 	}
+}
+
+static void
+groups_free(struct groups *G, size_t ncv)
+{
+	for (size_t i = 0; i < G->n; i++) {
+		struct group *g = &G->g[i];
+
+		for (size_t j = 0; j < ncv && g->cv; j++) {
+			free(g->cv[j].v);
+			sv_buf_free(&g->cv[j].first);
+			sv_buf_free(&g->cv[j].last);
+		}
+		free(g->cv);
+		free(g->key);
+		free(g->x);
+		free(g->ep);
+	}
+	free(G->g);
+	free(G->slot);
 }
 
 /* --- the JSON writer */
@@ -1070,6 +1090,7 @@ run_ops(const struct opts *o, struct input *in, struct sv_opcall *calls,
 		out.len = 0;
 	}
 	sv_buf_free(&out);
+	groups_free(&G, ncols);
 	free(work);
 	free(text);
 	free(cols);
@@ -1079,13 +1100,15 @@ run_ops(const struct opts *o, struct input *in, struct sv_opcall *calls,
 
 /* --- summary mode */
 
+static void default_best_of(struct opts *o, size_t upto);
+
 static int
-run_summary(const struct opts *o, struct input *in)
+run_summary(struct opts *o, struct input *in)
 {
 	struct groups G = { 0 };
 	int col = -1, gcol = -1, ecol = -1, tcol = -1, resolved = 0;
 	char colbuf[32];
-	const char *colname = "value";
+	const char *colname = NULL;
 	struct result *res;
 	struct sv_buf out = { 0 };
 
@@ -1144,6 +1167,13 @@ run_summary(const struct opts *o, struct input *in)
 	}
 	if (!resolved)
 		sv_die(SV_EXIT_USAGE, "no data");
+	if (!isnan(o->claim) && !o->best_of) {
+		size_t nmax = 0;
+
+		for (size_t i = 0; i < G.n; i++)
+			nmax = G.g[i].n > nmax ? G.g[i].n : nmax;
+		default_best_of(o, nmax > 100 ? nmax : 100);
+	}
 	res = sv_calloc(G.n, sizeof *res);
 	for (size_t i = 0; i < G.n; i++)
 		compute(o, &G.g[i], &res[i]);
@@ -1202,12 +1232,14 @@ run_summary(const struct opts *o, struct input *in)
 	for (size_t i = 0; i < G.n; i++)
 		result_free(&res[i]);
 	free(res);
+	groups_free(&G, 0);
+	free((char *)colname);
 	return SV_EXIT_OK;
 }
 
-/* The default --best-of list: 1, 2, 5, 10, 20, 50, ... up to max(n, 100). */
+/* The default --best-of list: 1, 2, 5, 10, 20, 50, ... up to upto. */
 static void
-default_best_of(struct opts *o)
+default_best_of(struct opts *o, size_t upto)
 {
 	static const size_t m[3] = { 1, 2, 5 };
 	size_t cap = 64;
@@ -1216,7 +1248,7 @@ default_best_of(struct opts *o)
 	o->nbest = 0;
 	for (size_t p = 1; p <= 1000000000; p *= 10)
 		for (int i = 0; i < 3; i++)
-			if (o->nbest < cap && m[i] * p <= 100)
+			if (o->nbest < cap && m[i] * p <= upto)
 				o->best_of[o->nbest++] = m[i] * p;
 }
 
@@ -1333,12 +1365,12 @@ main(int argc, char **argv)
 	if (!ncalls && o.narm)
 		sv_usage_error(synopsis, "--narm goes with operations "
 		               "(the summary always skips NA)");
-	if (!isnan(o.claim) && !o.best_of)
-		default_best_of(&o);
 	if (o.histogram < 0)
 		o.histogram = !o.json && isatty(STDOUT_FILENO);
 
 	rc = ncalls ? run_ops(&o, &in, calls, ncalls) : run_summary(&o, &in);
+	if (in.cur)
+		sv_reader_free(&in.r);
 	free(calls);
 	free(o.best_of);
 	sv_close_stdout();
