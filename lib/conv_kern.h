@@ -412,16 +412,15 @@ KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
 					H, W, C, K, Kp, m, n == 0);
 			}
 		}
-		if (db) {
-			#pragma omp for schedule(static)
-			for (int k0 = 0; k0 < K; k0 += VL) {
-				mask_t m = V_MASK(K - k0 < VL ? K - k0 : VL);
-				vec_t a = V_ZERO();
+		/* db: vector kv by thread kv % nth; the dw items above fill the
+		 * last threads first (i0 rounds down), so db runs beside them */
+		for (int k0 = tid * VL; db && k0 < K; k0 += nth * VL) {
+			mask_t m = V_MASK(K - k0 < VL ? K - k0 : VL);
+			vec_t a = V_ZERO();
 
-				for (size_t p = 0; p < (size_t)N * H * W; p++)
-					a = V_ADD(a, V_LOADM(dout + p * K + k0, m));
-				V_STOREM(db + k0, m, a);
-			}
+			for (size_t p = 0; p < (size_t)N * H * W; p++)
+				a = V_ADD(a, V_LOADM(dout + p * K + k0, m));
+			V_STOREM(db + k0, m, a);
 		}
 	}
 	free(items);
