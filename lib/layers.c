@@ -36,20 +36,25 @@ sv_maxpool2_fwd(const float *in, float *out, int32_t *arg, int N, int H,
 		for (int y = 0; y < Ho; y++)
 			for (int x = 0; x < Wo; x++) {
 				long o = (((long)n * Ho + y) * Wo + x) * C;
+				int32_t b0 = ((2 * y) * W + 2 * x) * C;
+				int32_t b1 = b0 + C, b2 = b0 + W * C, b3 = b2 + C;
 
+				/* branch-free so the loop over c vectorises */
 				for (int c = 0; c < C; c++) {
-					int32_t best = ((2 * y) * W + 2 * x) * C + c;
-					float m = ip[best];
+					float m = ip[b0 + c], v;
+					int32_t a = b0 + c;
 
-					for (int t = 1; t < 4; t++) {
-						int32_t off = ((2 * y + t / 2) * W +
-						               2 * x + t % 2) * C + c;
-
-						if (ip[off] > m)
-							m = ip[off], best = off;
-					}
+					v = ip[b1 + c];
+					a = v > m ? b1 + c : a;
+					m = v > m ? v : m;
+					v = ip[b2 + c];
+					a = v > m ? b2 + c : a;
+					m = v > m ? v : m;
+					v = ip[b3 + c];
+					a = v > m ? b3 + c : a;
+					m = v > m ? v : m;
 					out[o + c] = m;
-					arg[o + c] = best;
+					arg[o + c] = a;
 				}
 			}
 	}

@@ -114,11 +114,24 @@ sv_net_init(struct sv_net *net, const struct sv_model_def *def, int batch,
 	net->nclass = nclass;
 	net->nthreads = nthreads;
 	net->maxact = (size_t)h * w * c;
+	for (int i = 0; i < def->nlayers; i++)
+		net->l[i].d = def->layers[i];
+	/* A ReLU followed by a max pool runs after it instead: the two
+	 * commute exactly, in the values and in the gradient (the pool picks
+	 * the same first maximum when it is positive, and everything is zero
+	 * when it is not), and the ReLU then touches a quarter of the data. */
+	for (int i = 0; i + 1 < def->nlayers; i++)
+		if (net->l[i].d.op == SV_OP_RELU && net->l[i + 1].d.op == SV_OP_POOL) {
+			struct sv_layer_def t = net->l[i].d;
+
+			net->l[i].d = net->l[i + 1].d;
+			net->l[i + 1].d = t;
+			i++;
+		}
 	for (int i = 0; i < def->nlayers; i++) {
 		struct sv_layer *l = &net->l[i];
 		char name[48];
 
-		l->d = def->layers[i];
 		l->ih = ch, l->iw = cw, l->ic = cc;
 		l->isz = (long)ch * cw * cc;
 		l->w = l->b = l->rm = l->rv = -1;
