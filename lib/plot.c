@@ -173,7 +173,7 @@ svg_open(struct sv_buf *b)
 
 static void
 svg_axes(struct sv_buf *b, const struct frame *f, const char *xlabel,
-         const char *ylabel)
+         const char *ylabel, int xint)
 {
 	double st, t;
 
@@ -181,6 +181,8 @@ svg_axes(struct sv_buf *b, const struct frame *f, const char *xlabel,
 	              "<path d=\"M%.2f %.2f V%.2f H%.2f\"/></g>\n",
 	              ML, MT, H - MB, W - MR);
 	st = nice_step(f->x1 - f->x0, 6);
+	if (xint && st < 1)
+		st = 1;
 	sv_buf_puts(b, "<g text-anchor=\"middle\">\n");
 	for (t = ceil(f->x0 / st) * st; t <= f->x1 + st * 1e-9; t += st) {
 		double x = px(f, t);
@@ -226,6 +228,19 @@ legend_entry(struct sv_buf *b, int row, const char *col, const char *dash,
 	sv_buf_puts(b, "</text>\n");
 }
 
+/* A white box under the legend rows so that lines do not cross the text. */
+static void
+legend_close(struct sv_buf *b, struct sv_buf *lg, int rows)
+{
+	if (rows > 0) {
+		sv_buf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
+		              "height=\"%.2f\" fill=\"white\" fill-opacity=\"0.85\"/>\n",
+		              W - MR - 236, MT - 4, 236.0, 18.0 * rows + 8);
+		sv_buf_add(b, lg->p, lg->len);
+	}
+	sv_buf_free(lg);
+}
+
 void
 sv_plot_svg_hist(struct sv_buf *b, const struct sv_plot_series *s, size_t ns,
                  const char *xlabel, double claim)
@@ -235,6 +250,7 @@ sv_plot_svg_hist(struct sv_buf *b, const struct sv_plot_series *s, size_t ns,
 	int k;
 	struct frame f;
 	int row = 0;
+	struct sv_buf lg = { 0 }; /* legend entries, drawn last */
 
 	for (size_t i = 0; i < ns; i++) {
 		if (s[i].n == 0)
@@ -346,12 +362,12 @@ sv_plot_svg_hist(struct sv_buf *b, const struct sv_plot_series *s, size_t ns,
 			              s[i].name ? s[i].name : "",
 			              s[i].name ? ": " : "", s[i].mean, s[i].sd,
 			              s[i].n);
-			legend_entry(b, row++, c, NULL, t.p);
+			legend_entry(&lg, row++, c, NULL, t.p);
 			sv_buf_free(&t);
 		}
 	}
 	if (ns == 1)
-		legend_entry(b, row++, colour[0], "6 4", "mean \u00b1 1 sd");
+		legend_entry(&lg, row++, colour[0], "6 4", "mean \u00b1 1 sd");
 	if (!isnan(claim)) {
 		struct sv_buf t = { 0 };
 
@@ -359,10 +375,11 @@ sv_plot_svg_hist(struct sv_buf *b, const struct sv_plot_series *s, size_t ns,
 		              "y2=\"%.2f\" stroke=\"#d62728\" stroke-width=\"2.5\"/>\n",
 		              px(&f, claim), MT, px(&f, claim), H - MB);
 		sv_buf_printf(&t, "claim %.6g", claim);
-		legend_entry(b, row++, "#d62728", NULL, t.p);
+		legend_entry(&lg, row++, "#d62728", NULL, t.p);
 		sv_buf_free(&t);
 	}
-	svg_axes(b, &f, xlabel, "density");
+	legend_close(b, &lg, row);
+	svg_axes(b, &f, xlabel, "density", 0);
 	sv_buf_puts(b, "</svg>\n");
 }
 
@@ -428,6 +445,6 @@ sv_plot_svg_epochs(struct sv_buf *b, const double *e, const double *mean,
 	              MT + 12 + 36 - 9, c);
 	sv_buf_printf(b, "<text x=\"%.2f\" y=\"%.2f\">min to max</text>\n",
 	              W - MR - 200, MT + 12 + 36);
-	svg_axes(b, &f, "epoch", ylabel);
+	svg_axes(b, &f, "epoch", ylabel, 1);
 	sv_buf_puts(b, "</svg>\n");
 }
