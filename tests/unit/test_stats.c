@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "plot.h"
 #include "statops.h"
 #include "stats.h"
 #include "util.h"
@@ -435,6 +436,61 @@ test_opparse(void)
 	ok(sv_statop_find("nosuch") == NULL, "lookup of an unknown op");
 }
 
+/* Code points of a UTF-8 line. */
+static size_t
+u8len(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return k;
+}
+
+static void
+test_plot_term(void)
+{
+	size_t n;
+	double *x = load("skewed", &n);
+	struct sv_buf b = { 0 };
+	size_t rows = 0, total = 0, widest = 0, marks = 0;
+	char *line, *save = NULL;
+
+	sv_sort_double(x, n);
+	sv_plot_term(&b, x, n, 80, 0, 2.0, "claim");
+	for (line = strtok_r(b.p, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *sp = strrchr(line, ' ');
+		size_t w = u8len(line, strlen(line));
+
+		if (strstr(line, "<- claim")) {
+			marks++;
+			*strstr(line, " <- claim") = '\0';
+			sp = strrchr(line, ' ');
+		}
+		widest = w > widest ? w : widest;
+		total += strtoul(sp + 1, NULL, 10);
+		rows++;
+	}
+	is_int(total, n, "histogram rows count every value");
+	ok(rows >= 5 && rows <= 20, "5..20 rows (%zu)", rows);
+	ok(widest <= 80, "fits 80 columns (%zu)", widest);
+	is_int(marks, 1, "the claim is marked once");
+	sv_buf_free(&b);
+	{
+		double one = 3;
+
+		sv_plot_term(&b, &one, 1, 80, 0, NAN, NULL);
+		ok(b.p && strstr(b.p, " 1\n") && !strchr(strchr(b.p, '\n') + 1, '\n'),
+		   "one value: one row");
+		sv_buf_free(&b);
+		sv_plot_term(&b, &one, 0, 80, 0, NAN, NULL);
+		ok(b.len == 0, "no values: nothing drawn");
+		sv_buf_free(&b);
+	}
+	free(x);
+}
+
 int
 main(void)
 {
@@ -445,5 +501,6 @@ main(void)
 	test_sort();
 	test_small();
 	test_opparse();
+	test_plot_term();
 	return tap_done();
 }
