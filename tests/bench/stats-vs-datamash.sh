@@ -32,7 +32,7 @@ clock() {
 row() {
 	label=$1; a=$2; b=$3
 	echo "$a $b" | awk -v l="$label" '{ printf "%-30s %6s %6s %8s %6s %6s %8s\n",
-	    l, $1, $3, $3 > 0 ? sprintf("%.3f", $1 / $3) : "-", $2, $4, $4 > 0 ? sprintf("%.3f", $2 / $4) : "-" }'
+	    l, $1, $3, ($3 > 0 ? sprintf("%.3f", $1 / $3) : "-"), $2, $4, ($4 > 0 ? sprintf("%.3f", $2 / $4) : "-") }'
 }
 
 printf '%d lines; ratio = sv-stats / datamash (below 1: sv-stats faster)\n' "$n"
