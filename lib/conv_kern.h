@@ -48,6 +48,7 @@
 
 #define KI static inline __attribute__((always_inline))
 
+/* SEQn(M, a): M(1, a) ... M(n, a); SEQ_OF(n) names SEQn for a macro n */
 #define SEQ2(M, a) M(1, a) M(2, a)
 #define SEQ4(M, a) SEQ2(M, a) M(3, a) M(4, a)
 #define SEQ6(M, a) SEQ4(M, a) M(5, a) M(6, a)
@@ -116,9 +117,9 @@ block_masks(int n, int nv, mask_t m[2])
  * pad: the image padded by one pixel, planar rows: pad[yy][c][xx] with
  * yy < H+2, c < Cin, xx < Wp = W+2, so the NP pixels of one (tap, c) are
  * consecutive floats.  wt (9, Cin, Kp), Kp = Kout rounded up to whole
- * vectors, the extra lanes +0, so that the inner loop needs no masks;
- * tap t = ky*3+kx; a tap reads
- * padded pixel (y+ky, x+kx), or (y+2-ky, x+2-kx) when flip (bwd_data).
+ * vectors, the extra lanes +0, so that the inner loop needs no masks.
+ * Tap t = ky*3+kx reads padded pixel (y+ky, x+kx), or (y+2-ky, x+2-kx)
+ * when flip (bwd_data).
  * init: NV vectors of start values (bias or +0), dst: the first output. */
 KI void
 rows_body(const float *pad, int y, int x, int Cin, int Wp, int flip,
@@ -159,13 +160,13 @@ typedef void rows_fn(const float *pad, int y, int x, int Cin, int Wp,
 		          dst, np, nv);                                    \
 	}
 #define ROWS_PTR(np, nv) rows_##np##_##nv,
-#define FWD_SEQ(p) FWD_SEQ_(p)
-#define FWD_SEQ_(p) SEQ##p
+#define SEQ_OF(n) SEQ_OF_(n)
+#define SEQ_OF_(n) SEQ##n
 
-FWD_SEQ(FWD_P1)(ROWS_DEF, 1)
-FWD_SEQ(FWD_P2)(ROWS_DEF, 2)
-static rows_fn *const rows_tab1[] = { FWD_SEQ(FWD_P1)(ROWS_PTR, 1) };
-static rows_fn *const rows_tab2[] = { FWD_SEQ(FWD_P2)(ROWS_PTR, 2) };
+SEQ_OF(FWD_P1)(ROWS_DEF, 1)
+SEQ_OF(FWD_P2)(ROWS_DEF, 2)
+static rows_fn *const rows_tab1[] = { SEQ_OF(FWD_P1)(ROWS_PTR, 1) };
+static rows_fn *const rows_tab2[] = { SEQ_OF(FWD_P2)(ROWS_PTR, 2) };
 
 /* Copy image src (H,W,Cin) into the planar padded pad (H+2, Cin, W+2)
  * whose border is already +0 and stays so. */
@@ -320,15 +321,15 @@ typedef void filt_fn(const float *pad, const float *g, float *acc, int H,
 #define FILT_PTR1(nr, nv) filt_1_##nr##_##nv,
 #define FILT_PTR3(nr, nv) filt_3_##nr##_##nv,
 
-FWD_SEQ(BF_R1)(FILT_DEF1, 1)
-FWD_SEQ(BF_R2)(FILT_DEF1, 2)
-FWD_SEQ(BF_Y1)(FILT_DEF3, 1)
-FWD_SEQ(BF_Y2)(FILT_DEF3, 2)
+SEQ_OF(BF_R1)(FILT_DEF1, 1)
+SEQ_OF(BF_R2)(FILT_DEF1, 2)
+SEQ_OF(BF_Y1)(FILT_DEF3, 1)
+SEQ_OF(BF_Y2)(FILT_DEF3, 2)
 /* [ny == 3][nv - 1][nr - 1] */
-static filt_fn *const filt_tab1[] = { FWD_SEQ(BF_R1)(FILT_PTR1, 1) };
-static filt_fn *const filt_tab2[] = { FWD_SEQ(BF_R2)(FILT_PTR1, 2) };
-static filt_fn *const filt_tab31[] = { FWD_SEQ(BF_Y1)(FILT_PTR3, 1) };
-static filt_fn *const filt_tab32[] = { FWD_SEQ(BF_Y2)(FILT_PTR3, 2) };
+static filt_fn *const filt_tab1[] = { SEQ_OF(BF_R1)(FILT_PTR1, 1) };
+static filt_fn *const filt_tab2[] = { SEQ_OF(BF_R2)(FILT_PTR1, 2) };
+static filt_fn *const filt_tab31[] = { SEQ_OF(BF_Y1)(FILT_PTR3, 1) };
+static filt_fn *const filt_tab32[] = { SEQ_OF(BF_Y2)(FILT_PTR3, 2) };
 
 /* One work item of bwd_filter: tap rows [ky, ky+ny), in each the rows
  * [j0, j0+nr) of the 3C, k-block [k0, k0+nk). */
