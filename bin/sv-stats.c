@@ -21,8 +21,8 @@
 #include "util.h"
 
 static const char synopsis[] =
-	"sv-stats [-f COL] [-g COL] [--json] [--ci] [--normality] "
-	"[--claim X] [--plot FILE.svg] [FILE...]\n"
+	"sv-stats [-j] [-f COL] [-g COL] [--ci] [--normality] [--claim X]\n"
+	"                [--plot FILE.svg] [FILE...]\n"
 	"       sv-stats [-g COL] [--narm] OP COL [OP COL]... [FILE...]";
 
 enum {
@@ -1268,7 +1268,8 @@ main(int argc, char **argv)
 	o.level = 0.95;
 	o.rng_seed = 1;
 	o.claim = NAN;
-	while ((c = getopt_long(argc, argv, "f:g:jhV", longopts, NULL)) != -1) {
+	opterr = 0; /* our own messages, with the short program name */
+	while ((c = getopt_long(argc, argv, ":f:g:jhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o.field = optarg; break;
 		case 'g': o.group = optarg; break;
@@ -1326,8 +1327,15 @@ main(int argc, char **argv)
 			printf("sv-stats (sv) " SV_VERSION "\n");
 			sv_close_stdout();
 			return SV_EXIT_OK;
+		case ':':
+			sv_usage_error(synopsis, "option '%s' needs a value",
+			               argv[optind - 1]);
 		default:
-			sv_usage_error(synopsis, "unknown option");
+			if (optopt)
+				sv_usage_error(synopsis, "unknown option '-%c'",
+				               optopt);
+			sv_usage_error(synopsis, "unknown option '%s'",
+			               argv[optind - 1]);
 		}
 	}
 	argc -= optind;
