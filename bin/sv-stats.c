@@ -223,6 +223,20 @@ group_get(struct groups *G, const char *key, size_t ncv)
 	}
 }
 
+/* The group of key, checking the previous line's group first (input is
+ * mostly sorted by group).  *last is an index into G->g, which moves. */
+static struct group *
+group_of(struct groups *G, size_t *last, const char *key, size_t ncv)
+{
+	struct group *g;
+
+	if (*last < G->n && strcmp(G->g[*last].key, key) == 0)
+		return &G->g[*last];
+	g = group_get(G, key, ncv);
+	*last = (size_t)(g - G->g);
+	return g;
+}
+
 static void
 groups_free(struct groups *G, size_t ncv)
 {
@@ -982,6 +996,7 @@ run_ops(const struct opts *o, struct input *in, struct sv_opcall *calls,
         size_t ncalls)
 {
 	struct groups G = { 0 };
+	size_t lastg = (size_t)-1;
 	int gcol = -1, resolved = 0;
 	int *cols = sv_mallocarray(ncalls, sizeof *cols); /* distinct */
 	size_t ncols = 0, *slot = sv_mallocarray(ncalls, sizeof *slot);
@@ -1015,7 +1030,7 @@ run_ops(const struct opts *o, struct input *in, struct sv_opcall *calls,
 		}
 		if (gcol >= 0)
 			need_field(r, gcol);
-		g = group_get(&G, gcol >= 0 ? r->field[gcol]
+		g = group_of(&G, &lastg, gcol >= 0 ? r->field[gcol]
 		                  : in->nfiles > 1 ? r->name : "", ncols);
 		for (size_t j = 0; j < ncols; j++) {
 			struct colvals *cv = &g->cv[j];
@@ -1024,17 +1039,19 @@ run_ops(const struct opts *o, struct input *in, struct sv_opcall *calls,
 
 			need_field(r, cols[j]);
 			s = r->field[cols[j]];
-			if (sv_is_na(s)) {
+			if (sv_fast_ldouble(s, &v) < 0) {
+				if (!sv_is_na(s))
+					die_field(r, cols[j]);
 				if (o->narm)
 					continue;
-				sv_die(SV_EXIT_USAGE, "%s:%lu: field %s%s%s: NA "
+				if (r->header)
+					sv_die(SV_EXIT_USAGE, "%s:%lu: field '%s': "
+					       "NA (--narm skips it): '%s'",
+					       r->name, r->lineno, r->col[cols[j]], s);
+				sv_die(SV_EXIT_USAGE, "%s:%lu: field %d: NA "
 				       "(--narm skips it): '%s'", r->name,
-				       r->lineno, r->header ? "'" : "",
-				       r->header ? r->col[cols[j]] : calls[0].field,
-				       r->header ? "'" : "", s);
+				       r->lineno, cols[j] + 1, s);
 			}
-			if (sv_fast_ldouble(s, &v) < 0)
-				die_field(r, cols[j]);
 			if (isnan(v) && o->narm)
 				continue;
 			if (cv->n == cv->cap) {
@@ -1106,6 +1123,7 @@ static int
 run_summary(struct opts *o, struct input *in)
 {
 	struct groups G = { 0 };
+	size_t lastg = (size_t)-1;
 	int col = -1, gcol = -1, ecol = -1, tcol = -1, resolved = 0;
 	char colbuf[32];
 	const char *colname = NULL;
@@ -1132,7 +1150,7 @@ run_summary(struct opts *o, struct input *in)
 		}
 		if (gcol >= 0)
 			need_field(r, gcol);
-		g = group_get(&G, gcol >= 0 ? r->field[gcol]
+		g = group_of(&G, &lastg, gcol >= 0 ? r->field[gcol]
 		                  : in->nfiles > 1 ? r->name : "", 0);
 		need_field(r, col);
 		s = r->field[col];
