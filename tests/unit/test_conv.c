@@ -162,6 +162,68 @@ naive_fwd_err(const struct shape *s, const float *in, const float *w,
 	return worst;
 }
 
+/* The same for bwd_data and bwd_filter (dw and db): the largest relative
+ * error of the scalar results against textbook sums in double. */
+static double
+naive_bwd_err(const struct shape *s, const float *in, const float *w,
+              const float *dout, const float *din, const float *dw,
+              const float *db)
+{
+	int N = s->N, H = s->H, W = s->W, C = s->C, K = s->K;
+	double worst = 0;
+
+	for (int n = 0; n < N; n++)
+		for (int y = 0; y < H; y++)
+			for (int x = 0; x < W; x++)
+				for (int c = 0; c < C; c++) {
+					double sum = 0, mag = 0, e;
+
+					for (int ky = 0; ky < 3; ky++)
+						for (int kx = 0; kx < 3; kx++) {
+							int oy = y - ky + 1, ox = x - kx + 1;
+
+							if (oy < 0 || oy >= H || ox < 0 || ox >= W)
+								continue;
+							for (int k = 0; k < K; k++) {
+								double t = (double)dout[(((size_t)n * H + oy) * W + ox) * K + k] *
+								           w[((size_t)(ky * 3 + kx) * C + c) * K + k];
+
+								sum += t, mag += fabs(t);
+							}
+						}
+					e = fabs(din[(((size_t)n * H + y) * W + x) * C + c] - sum) / (mag + 1e-30);
+					worst = fmax(worst, e);
+				}
+	for (int t = 0; t < 9; t++)
+		for (int c = 0; c < C; c++)
+			for (int k = 0; k < K; k++) {
+				double sum = 0, mag = 0, e;
+
+				for (int n = 0; n < N; n++)
+					for (int y = 0; y < H; y++)
+						for (int x = 0; x < W; x++) {
+							int iy = y + t / 3 - 1, ix = x + t % 3 - 1;
+							double v;
+
+							if (iy < 0 || iy >= H || ix < 0 || ix >= W)
+								continue;
+							v = (double)in[(((size_t)n * H + iy) * W + ix) * C + c] *
+							    dout[(((size_t)n * H + y) * W + x) * K + k];
+							sum += v, mag += fabs(v);
+						}
+				e = fabs(dw[((size_t)t * C + c) * K + k] - sum) / (mag + 1e-30);
+				worst = fmax(worst, e);
+			}
+	for (int k = 0; k < K; k++) {
+		double sum = 0, mag = 0;
+
+		for (size_t p = 0; p < (size_t)N * H * W; p++)
+			sum += dout[p * K + k], mag += fabs(dout[p * K + k]);
+		worst = fmax(worst, fabs(db[k] - sum) / (mag + 1e-30));
+	}
+	return worst;
+}
+
 static void
 test_against_scalar(void)
 {
@@ -182,6 +244,8 @@ test_against_scalar(void)
 		scalar->bwd_filter(in, dout, dw, db, s->N, s->H, s->W, s->C, s->K, 1);
 		ok(naive_fwd_err(s, in, w, b, out) < 1e-6,
 		   "scalar %s fwd near the naive double convolution", s->name);
+		ok(naive_bwd_err(s, in, w, dout, din, dw, db) < 1e-5,
+		   "scalar %s bwd_data, dw, db near the naive double sums", s->name);
 		for (size_t j = 0; j < sv_conv_nimpls; j++)
 			if (sv_conv_impls[j].usable())
 				check_impl(&sv_conv_impls[j], s, in, w, b, dout, out, din, dw, db);
