@@ -329,6 +329,7 @@ struct result {
 	/* --normality */
 	double sw_w, sw_p, ad_a2, ad_p, dp_k2, dp_p;
 	const char *sw_err, *ad_err, *dp_err;
+	int sw_rc, ad_rc, dp_rc;
 	/* --claim */
 	struct sv_claim claim;
 	double *best, *best_sd, *best_wor;
@@ -380,11 +381,13 @@ compute(const struct opts *o, const struct group *g, struct result *r)
 	if (o->normality) {
 		int rc;
 
-		rc = sv_shapiro_wilk(r->x, r->n, &r->sw_w, &r->sw_p);
+		rc = r->sw_rc = sv_shapiro_wilk(r->x, r->n, &r->sw_w, &r->sw_p);
 		r->sw_err = rc < 0 ? sv_normality_strerror(rc) : NULL;
-		rc = sv_anderson_darling(r->x, r->n, &r->ad_a2, &r->ad_p);
+		rc = r->ad_rc = sv_anderson_darling(r->x, r->n, &r->ad_a2,
+		                                    &r->ad_p);
 		r->ad_err = rc < 0 ? sv_normality_strerror(rc) : NULL;
-		rc = sv_dagostino_pearson(r->x, r->n, &r->dp_k2, &r->dp_p);
+		rc = r->dp_rc = sv_dagostino_pearson(r->x, r->n, &r->dp_k2,
+		                                     &r->dp_p);
 		r->dp_err = rc < 0 ? sv_normality_strerror(rc) : NULL;
 		if (r->sw_err)
 			r->sw_w = r->sw_p = NAN;
@@ -663,11 +666,22 @@ put_table(const struct opts *o, struct result *res, size_t nr,
 		const char *name[3] = { "Shapiro-Wilk", "Anderson-Darling",
 			                "D'Agostino-Pearson" };
 
-		for (int k = 0; k < 3; k++)
-			if (e[k])
-				sv_buf_printf(b, "note: %s%s%s: not computed: %s\n",
-				              name[k], grouped ? " for " : "",
-				              grouped ? r->g->key : "", e[k]);
+		const char *range[3] = { "3..5000", "at least 3",
+			                 "at least 8" };
+		int rc[3] = { r->sw_rc, r->ad_rc, r->dp_rc };
+
+		for (int k = 0; k < 3; k++) {
+			if (!e[k])
+				continue;
+			sv_buf_printf(b, "note: %s%s%s: not computed: ", name[k],
+			              grouped ? " for " : "",
+			              grouped ? r->g->key : "");
+			if (rc[k] == SV_NORM_ERANGE)
+				sv_buf_printf(b, "needs %s values, got %zu\n",
+				              range[k], r->n);
+			else
+				sv_buf_printf(b, "%s\n", e[k]);
+		}
 	}
 	for (size_t i = 0; i < nr && o->ci; i++)
 		if (res[i].ci_err)
