@@ -62,15 +62,16 @@
 /* UNROLLk(i, n, body): body for i = 0..n-1 (n a constant, at most k),
  * written out so that i is a constant in each copy: the accumulator
  * arrays then live in registers (GCC scalarises arrays indexed by
- * constants only; a loop it unrolls later would leave them in memory). */
-#define UNROLL2(i, n, ...) \
+ * constants only; a loop it unrolls later would leave them in memory).
+ * One compound statement, safe as the body of an if. */
+#define UNROLL2(i, n, ...) { \
 	{ const int i = 0; if (i < (n)) { __VA_ARGS__ } } \
-	{ const int i = 1; if (i < (n)) { __VA_ARGS__ } }
-#define UNROLL3(i, n, ...) \
+	{ const int i = 1; if (i < (n)) { __VA_ARGS__ } } }
+#define UNROLL3(i, n, ...) { \
 	{ const int i = 0; if (i < (n)) { __VA_ARGS__ } } \
 	{ const int i = 1; if (i < (n)) { __VA_ARGS__ } } \
-	{ const int i = 2; if (i < (n)) { __VA_ARGS__ } }
-#define UNROLL28(i, n, ...) \
+	{ const int i = 2; if (i < (n)) { __VA_ARGS__ } } }
+#define UNROLL28(i, n, ...) { \
 	{ const int i = 0; if (i < (n)) { __VA_ARGS__ } } \
 	{ const int i = 1; if (i < (n)) { __VA_ARGS__ } } \
 	{ const int i = 2; if (i < (n)) { __VA_ARGS__ } } \
@@ -98,7 +99,7 @@
 	{ const int i = 24; if (i < (n)) { __VA_ARGS__ } } \
 	{ const int i = 25; if (i < (n)) { __VA_ARGS__ } } \
 	{ const int i = 26; if (i < (n)) { __VA_ARGS__ } } \
-	{ const int i = 27; if (i < (n)) { __VA_ARGS__ } }
+	{ const int i = 27; if (i < (n)) { __VA_ARGS__ } } }
 
 /* Masks of the nv vectors of a block of n outputs starting at a vector
  * boundary: full vectors, then the last one possibly partial. */
@@ -275,15 +276,20 @@ KERN(sv_conv3x3_bwd_data)(const float *dout, const float *w, float *din,
  * pad: this image padded (H+2, W+2, C), at the block's first ky and j;
  * g: dout of this image at k0, padded to Kp = K in whole vectors (+0
  * after K), so the inner loop needs no masks; acc: dw at the block's
- * first row and k0
- * (row stride K, ky stride 3C rows); first: start from +0. */
+ * first row and k0 (row stride K, ky stride 3C rows); first: start from
+ * +0.  DB: also sum db (at dbp, k0) in the same pass over the pixels;
+ * its chain of adds then hides behind the FMAs. */
 KI void
-filt_body(const float *pad, const float *g, float *acc, int H, int W, int C,
-          int K, int Kp, const mask_t *m, int first, const int NY,
-          const int NR, const int NV)
+filt_body(const float *pad, const float *g, float *acc, float *dbp, int H,
+          int W, int C, int K, int Kp, const mask_t *m, int first,
+          const int NY, const int NR, const int NV, const int DB)
 {
 	size_t Wp = W + 2, kys = (size_t)Wp * C, rows = 3 * (size_t)C;
-	vec_t a[3][28][2];
+	vec_t a[3][28][2], d[2];
+
+	if (DB) {
+		UNROLL2(v, NV, d[v] = first ? V_ZERO() : V_LOADM(dbp + v * VL, m[v]);)
+	}
 
 	UNROLL3(q, NY, UNROLL28(r, NR, UNROLL2(v, NV,
 		a[q][r][v] = first ? V_ZERO() :
@@ -296,6 +302,9 @@ filt_body(const float *pad, const float *g, float *acc, int H, int W, int C,
 			vec_t gv[2];
 
 			UNROLL2(v, NV, gv[v] = V_LOAD(gy + v * VL);)
+			if (DB) {
+				UNROLL2(v, NV, d[v] = V_ADD(d[v], gv[v]);)
+			}
 			UNROLL3(q, NY, UNROLL28(r, NR,
 				vec_t xb = V_BCAST(s + q * kys + r);
 				UNROLL2(v, NV, a[q][r][v] = V_FMA(xb, gv[v], a[q][r][v]);)))
@@ -303,33 +312,40 @@ filt_body(const float *pad, const float *g, float *acc, int H, int W, int C,
 	}
 	UNROLL3(q, NY, UNROLL28(r, NR, UNROLL2(v, NV,
 		V_STOREM(acc + (q * rows + r) * K + v * VL, m[v], a[q][r][v]);)))
+	if (DB) {
+		UNROLL2(v, NV, V_STOREM(dbp + v * VL, m[v], d[v]);)
+	}
 }
 
-typedef void filt_fn(const float *pad, const float *g, float *acc, int H,
-                     int W, int C, int K, int Kp, const mask_t *m, int first);
+typedef void filt_fn(const float *pad, const float *g, float *acc,
+                     float *dbp, int H, int W, int C, int K, int Kp,
+                     const mask_t *m, int first);
 
-#define FILT_DEF(nr, nv, ny)                                               \
-	static void filt_##ny##_##nr##_##nv(const float *pad,              \
-	    const float *g, float *acc, int H, int W, int C, int K, int Kp, \
-	    const mask_t *m, int first)                                    \
+#define FILT_DEF(nr, nv, ny, db)                                           \
+	static void filt_##ny##_##db##_##nr##_##nv(const float *pad,       \
+	    const float *g, float *acc, float *dbp, int H, int W, int C,   \
+	    int K, int Kp, const mask_t *m, int first)                     \
 	{                                                                  \
-		filt_body(pad, g, acc, H, W, C, K, Kp, m, first, ny, nr,   \
-		          nv);                                             \
+		filt_body(pad, g, acc, dbp, H, W, C, K, Kp, m, first, ny,  \
+		          nr, nv, db);                                     \
 	}
-#define FILT_DEF1(nr, nv) FILT_DEF(nr, nv, 1)
-#define FILT_DEF3(nr, nv) FILT_DEF(nr, nv, 3)
-#define FILT_PTR1(nr, nv) filt_1_##nr##_##nv,
-#define FILT_PTR3(nr, nv) filt_3_##nr##_##nv,
+#define FILT_DEF1(nr, nv) FILT_DEF(nr, nv, 1, 0)
+#define FILT_DEF3(nr, nv) FILT_DEF(nr, nv, 3, 0) FILT_DEF(nr, nv, 3, 1)
+#define FILT_PTR1(nr, nv) filt_1_0_##nr##_##nv,
+#define FILT_PTR3(nr, nv) filt_3_0_##nr##_##nv,
+#define FILT_PTR3DB(nr, nv) filt_3_1_##nr##_##nv,
 
 SEQ_OF(BF_R1)(FILT_DEF1, 1)
 SEQ_OF(BF_R2)(FILT_DEF1, 2)
 SEQ_OF(BF_Y1)(FILT_DEF3, 1)
 SEQ_OF(BF_Y2)(FILT_DEF3, 2)
-/* [ny == 3][nv - 1][nr - 1] */
-static filt_fn *const filt_tab1[] = { SEQ_OF(BF_R1)(FILT_PTR1, 1) };
-static filt_fn *const filt_tab2[] = { SEQ_OF(BF_R2)(FILT_PTR1, 2) };
-static filt_fn *const filt_tab31[] = { SEQ_OF(BF_Y1)(FILT_PTR3, 1) };
-static filt_fn *const filt_tab32[] = { SEQ_OF(BF_Y2)(FILT_PTR3, 2) };
+/* by nr - 1: one tap row, 1 or 2 vectors; three tap rows, 1 or 2
+ * vectors, without and with db */
+static filt_fn *const filt_tab[3][2][28] = {
+	{ { SEQ_OF(BF_R1)(FILT_PTR1, 1) }, { SEQ_OF(BF_R2)(FILT_PTR1, 2) } },
+	{ { SEQ_OF(BF_Y1)(FILT_PTR3, 1) }, { SEQ_OF(BF_Y2)(FILT_PTR3, 2) } },
+	{ { SEQ_OF(BF_Y1)(FILT_PTR3DB, 1) }, { SEQ_OF(BF_Y2)(FILT_PTR3DB, 2) } },
+};
 
 /* One work item of bwd_filter: tap rows [ky, ky+ny), in each the rows
  * [j0, j0+nr) of the 3C, k-block [k0, k0+nk). */
@@ -403,19 +419,19 @@ KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
 				mask_t m[2];
 
 				block_masks(it->nk, nv, m);
-				filt_fn *const *tab = it->ny == 3 ?
-					(nv == 1 ? filt_tab31 : filt_tab32) :
-					(nv == 1 ? filt_tab1 : filt_tab2);
+				/* with all three tap rows, the first row block sums db */
+				int withdb = db && it->ny == 3 && it->j0 == 0;
 
-				tab[it->nr - 1](
+				filt_tab[it->ny == 1 ? 0 : withdb ? 2 : 1][nv - 1][it->nr - 1](
 					pad + (size_t)it->ky * Wp * C + it->j0, g + it->k0,
 					dw + ((size_t)it->ky * rows + it->j0) * K + it->k0,
-					H, W, C, K, Kp, m, n == 0);
+					withdb ? db + it->k0 : NULL, H, W, C, K, Kp, m, n == 0);
 			}
 		}
-		/* db: vector kv by thread kv % nth; the dw items above fill the
-		 * last threads first (i0 rounds down), so db runs beside them */
-		for (int k0 = tid * VL; db && k0 < K; k0 += nth * VL) {
+		/* db, unless summed with dw above: vector kv by thread kv % nth;
+		 * the dw items fill the last threads first (i0 rounds down), so
+		 * db runs beside them */
+		for (int k0 = tid * VL; db && ny == 1 && k0 < K; k0 += nth * VL) {
 			mask_t m = V_MASK(K - k0 < VL ? K - k0 : VL);
 			vec_t a = V_ZERO();
 

@@ -89,6 +89,9 @@ static const struct shape shapes[] = {
 	{ 1, 4, 4, 64, 7, "C=64 -> K=7 (bwd_data lanes over c)" },
 	{ 1, 8, 8, 3, 64, "resnet conv 3->64" },
 	{ 2, 4, 4, 128, 128, "resnet conv 128x128 4x4" },
+	{ 2, 6, 5, 1, 20, "C=1 -> K=20 (all tap rows, db, 2 vectors)" },
+	{ 3, 3, 4, 1, 40, "C=1 -> K=40 (all tap rows, db, k blocks)" },
+	{ 2, 5, 3, 2, 9, "C=2 -> K=9" },
 };
 
 /* Run every kernel of im and compare with the scalar results. */
