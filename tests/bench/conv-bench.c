@@ -5,7 +5,8 @@
  * Every timed result is also compared bit for bit with the scalar
  * reference (exit 1 on a difference).  The first lines give the machine's
  * FMA peak, measured with independent register-only FMA chains.
- * Built and run by conv-bench.sh.  Usage: conv-bench [seconds-per-case] */
+ * Built and run by conv-bench.sh.
+ * Usage: conv-bench [seconds-per-case [implementation]] */
 #include "conv.h"
 #include "conv_impl.h"
 #include "util.h"
@@ -136,12 +137,18 @@ main(int argc, char **argv)
 {
 	double budget = 0.5;
 	int bad = 0;
+	const char *only;
 	double epoch[8][3] = { { 0 } };
 
 	sv_setlocale();
 	sv_set_progname(argv[0]);
+	if (argc > 3)
+		sv_die(2, "usage: conv-bench [seconds-per-case [implementation]]");
 	if (argc > 1)
 		budget = sv_opt_double("seconds", argv[1], 0.001, 60);
+	only = argc > 2 ? argv[2] : NULL;
+	if (only && strcmp(sv_conv_pick(only)->name, only) != 0)
+		sv_die(2, "no usable implementation: '%s'", only);
 	if (__builtin_cpu_supports("avx512f"))
 		printf("# FMA peak (AVX-512, 24 chains): %.1f GFLOP/s 1 thread, "
 		       "%.1f GFLOP/s 2 threads\n", peak_avx512(1), peak_avx512(2));
@@ -175,7 +182,7 @@ main(int argc, char **argv)
 		for (size_t i = 0; i < sv_conv_nimpls; i++) {
 			const struct sv_conv_impl *im = &sv_conv_impls[i];
 
-			if (!im->usable())
+			if (!im->usable() || (only && strcmp(only, im->name) != 0))
 				continue;
 			for (int nt = 1; nt <= 2; nt++)
 				for (int kern = 0; kern < NKERN; kern++) {
@@ -209,7 +216,7 @@ main(int argc, char **argv)
 		free(in), free(out), free(w), free(dw), free(b), free(got);
 	}
 	for (size_t i = 0; i < sv_conv_nimpls && i < 8; i++)
-		if (sv_conv_impls[i].usable())
+		if (sv_conv_impls[i].usable() && (!only || strcmp(only, sv_conv_impls[i].name) == 0))
 			printf("# %s: one epoch of convolutions (fwd conv1+conv2, bwd_data "
 			       "conv2, bwd_filter conv1+conv2, 60000 images) %.2f s with 1 "
 			       "thread, %.2f s with 2\n", sv_conv_impls[i].name,

@@ -2,7 +2,8 @@
 # conv-bench.sh - build tests/bench/conv-bench.c against build/libsv.a with
 # the tree's compiler flags and run it: GFLOP/s of each convolution kernel
 # on the fmnist-small shapes, 1 and 2 threads.
-# Usage: tests/bench/conv-bench.sh [seconds-per-case]   (from the top dir)
+# Usage: tests/bench/conv-bench.sh [seconds-per-case [avx512|avx2|scalar]]
+# (from the top dir); exit 1 if a result differs from the scalar one.
 set -e
 B=${B:-build}
 CC=${CC:-cc}
