@@ -10,6 +10,12 @@ typedef __mmask16 mask_t;
 #define V_LOADM(p, m)    _mm512_maskz_loadu_ps((m), (p))
 #define V_STOREM(p, m, v) _mm512_mask_storeu_ps((p), (m), (v))
 #define V_BCAST(p)       _mm512_set1_ps(*(p))
+typedef __m512i idx_t;
+#define V_STRIDE(n)      _mm512_mullo_epi32(_mm512_set1_epi32(n), \
+                             _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, \
+                                               10, 11, 12, 13, 14, 15))
+#define V_GATHERM(p, i, m) _mm512_mask_i32gather_ps(_mm512_setzero_ps(), \
+                             (m), (i), (p), 4)
 #define V_FMA(a, b, c)   _mm512_fmadd_ps((a), (b), (c))
 #define V_ADD(a, b)      _mm512_add_ps((a), (b))
 #define V_ZERO()         _mm512_setzero_ps()

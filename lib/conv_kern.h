@@ -28,6 +28,8 @@
  *   V_LOADM(p,m)  load with masked-off lanes read as +0 (no access there)
  *   V_STOREM(p,m,v) store the masked lanes only
  *   V_BCAST(p)    every lane = *p
+ *   idx_t V_STRIDE(n)  lane offsets 0, n, 2n, ... (in floats)
+ *   V_GATHERM(p,i,m)  lane l = p[i[l]] for the masked lanes, +0 elsewhere
  *   V_FMA(a,b,c)  a*b+c with one rounding
  *   V_ADD(a,b)    a+b
  *   V_ZERO()      every lane +0
@@ -170,19 +172,28 @@ static rows_fn *const rows_tab1[] = { SEQ_OF(FWD_P1)(ROWS_PTR, 1) };
 static rows_fn *const rows_tab2[] = { SEQ_OF(FWD_P2)(ROWS_PTR, 2) };
 
 /* Copy image src (H,W,Cin) into the planar padded pad (H+2, Cin, W+2)
- * whose border is already +0 and stays so. */
+ * whose border is already +0 and stays so: one gather of up to VL pixels
+ * of one channel at a time (a pure copy: every bit kept). */
 static void
 pad_planar(const float *src, float *pad, int H, int W, int Cin)
 {
 	int Wp = W + 2;
+	idx_t idx = V_STRIDE(Cin);
 
 	for (int y = 0; y < H; y++)
 		for (int c = 0; c < Cin; c++) {
 			float *d = pad + ((size_t)(y + 1) * Cin + c) * Wp + 1;
 			const float *s = src + (size_t)y * W * Cin + c;
 
-			for (int x = 0; x < W; x++)
-				d[x] = s[(size_t)x * Cin];
+			if (Cin == 1) {
+				memcpy(d, s, (size_t)W * sizeof *d);
+				continue;
+			}
+			for (int x = 0; x < W; x += VL) {
+				mask_t m = V_MASK(W - x < VL ? W - x : VL);
+
+				V_STOREM(d + x, m, V_GATHERM(s + (size_t)x * Cin, idx, m));
+			}
 		}
 }
 
