@@ -309,7 +309,10 @@ resume_seeds(const char *path, const char *header, struct run *r, size_t *n,
 		sv_warn("%s: dropped a partial last line (%ld bytes)", path,
 		        end - keep);
 	}
-	rewind(fp);
+	/* reopen: stdio may still hold the cut bytes in its buffer */
+	fclose(fp);
+	if (!(fp = fopen(path, "r")))
+		sv_die(SV_EXIT_ENV, "%s: %s", path, strerror(errno));
 	*empty = keep == 0;
 	sv_reader_init(&rd, fp, path);
 	while ((st = sv_reader_next(&rd)) == SV_REC_DATA) {

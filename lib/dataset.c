@@ -30,12 +30,16 @@ load_idx_pair(struct sv_split *s, const char *dir, const char *stem,
 
 		p = sv_realloc(p, len);
 		snprintf(p, len, "%s/%s-%s.gz", dir, stem, kind);
-		if (stat(p, &st) != 0) /* also accept the unzipped file */
+		int missing = 0;
+
+		if (stat(p, &st) != 0) { /* also accept the unzipped file */
 			p[strlen(p) - 3] = '\0';
+			missing = stat(p, &st) != 0;
+		}
 		rc = sv_idx_read(p, pass ? 1 : 3, IDX_LIMIT, pass ? &lb : &im,
 		                 err, errsz);
 		if (rc) {
-			if (rc == 3 && pass == 0) /* name the .gz we looked for */
+			if (missing) /* name the .gz we looked for */
 				snprintf(err, errsz, "%s/%s-%s.gz: no such file",
 				         dir, stem, kind);
 			if (pass)

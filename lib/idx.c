@@ -31,6 +31,10 @@ sv_read_decompressed(const char *path, size_t max_bytes, uint8_t **buf,
 		snprintf(err, errsz, "%s: not a regular file", path);
 		return 3;
 	}
+	if (st.st_size == 0) {
+		snprintf(err, errsz, "%s: offset 0: empty file", path);
+		return 2;
+	}
 	a = archive_read_new();
 	archive_read_support_filter_all(a);
 	archive_read_support_format_raw(a);
