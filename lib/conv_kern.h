@@ -427,12 +427,11 @@ KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
 			for (int i = i0; i < i1; i++) {
 				const struct filt_item *it = &items[i];
 				int nv = (it->nk + VL - 1) / VL;
+				/* with all three tap rows, the first row block sums db */
+				int withdb = db && it->ny == 3 && it->j0 == 0;
 				mask_t m[2];
 
 				block_masks(it->nk, nv, m);
-				/* with all three tap rows, the first row block sums db */
-				int withdb = db && it->ny == 3 && it->j0 == 0;
-
 				filt_tab[it->ny == 1 ? 0 : withdb ? 2 : 1][nv - 1][it->nr - 1](
 					pad + (size_t)it->ky * Wp * C + it->j0, g + it->k0,
 					dw + ((size_t)it->ky * rows + it->j0) * K + it->k0,
