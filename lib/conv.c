@@ -154,9 +154,12 @@ sv_conv_pick(const char *env)
 	for (size_t i = 0; i < sv_conv_nimpls; i++) {
 		const struct sv_conv_impl *im = &sv_conv_impls[i];
 
-		if (env && *env && strcmp(env, im->name) != 0)
-			continue;
-		return im->usable() ? im : scalar;
+		if (!env || !*env) {
+			if (im->usable())
+				return im;	/* automatic: the first usable row */
+		} else if (strcmp(env, im->name) == 0) {
+			return im->usable() ? im : scalar;
+		}
 	}
 	return scalar;
 }
