@@ -14,28 +14,8 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "philox.h"
 #include "util.h"
-
-/* Philox4x32-10 (Salmon et al., SC'11): key (k0,k1), counter c[4]. */
-static void
-philox4x32(uint32_t k0, uint32_t k1, const uint32_t c[4], uint32_t out[4])
-{
-	uint32_t x0 = c[0], x1 = c[1], x2 = c[2], x3 = c[3];
-
-	for (int r = 0; r < 10; r++) {
-		uint64_t p0 = (uint64_t)0xD2511F53u * x0;
-		uint64_t p1 = (uint64_t)0xCD9E8D57u * x2;
-		uint32_t y0 = (uint32_t)(p1 >> 32) ^ x1 ^ k0;
-		uint32_t y1 = (uint32_t)p1;
-		uint32_t y2 = (uint32_t)(p0 >> 32) ^ x3 ^ k1;
-		uint32_t y3 = (uint32_t)p0;
-
-		x0 = y0, x1 = y1, x2 = y2, x3 = y3;
-		k0 += 0x9E3779B9u;
-		k1 += 0xBB67AE85u;
-	}
-	out[0] = x0, out[1] = x1, out[2] = x2, out[3] = x3;
-}
 
 void
 sv_boot_indices(uint64_t seed, uint32_t stream, uint32_t rep, size_t n,
@@ -43,10 +23,10 @@ sv_boot_indices(uint64_t seed, uint32_t stream, uint32_t rep, size_t n,
 {
 	for (size_t j = 0; j < m; j += 2) {
 		uint64_t pair = j / 2;
-		uint32_t c[4] = { (uint32_t)pair, (uint32_t)(pair >> 32), rep, stream };
 		uint32_t w[4];
 
-		philox4x32((uint32_t)seed, (uint32_t)(seed >> 32), c, w);
+		/* counter (lo(pair), hi(pair), rep, stream), key = seed */
+		sv_rand4(seed, (enum sv_stream)stream, rep, pair, w);
 		uint64_t r0 = ((uint64_t)w[0] << 32) | w[1];
 		uint64_t r1 = ((uint64_t)w[2] << 32) | w[3];
 		idx[j] = (size_t)(((unsigned __int128)r0 * n) >> 64);
