@@ -33,6 +33,7 @@ usage(void)
 "                         checkpoint names\n"
 "  -j, --threads N        CPU threads (default: all online CPUs)\n"
 "      --batch N          evaluation batch size (default 500)\n"
+"      --list-options     the long options, one a line (for completion)\n"
 "  -h, --help             this help\n"
 "  -V, --version          version\n\n"
 "Exit status: 0 success, 2 usage error or a bad checkpoint, 3 environment\n"
@@ -43,6 +44,7 @@ static const struct option longopts[] = {
 	{ "data", required_argument, NULL, 'd' },
 	{ "threads", required_argument, NULL, 'j' },
 	{ "batch", required_argument, NULL, 'b' },
+	{ "list-options", no_argument, NULL, 'L' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -221,6 +223,11 @@ main(int argc, char **argv)
 		case 'd': ev.data_spec = optarg; break;
 		case 'j': ev.threads = (int)sv_opt_u64("--threads", optarg, 1, 256); break;
 		case 'b': ev.batch = (int)sv_opt_u64("--batch", optarg, 1, 65536); break;
+		case 'L':
+			for (const struct option *op = longopts; op->name; op++)
+				printf("--%s\n", op->name);
+			sv_close_stdout();
+			return 0;
 		case 'h': usage(); sv_close_stdout(); return 0;
 		case 'V':
 			printf("sv-eval (sv) %s\n", SV_VERSION);

@@ -67,6 +67,8 @@ usage(void)
 "  -j, --threads N        CPU threads (default: all online CPUs)\n"
 "      --device DEV       cpu (default) or gpu (needs the GPU backend)\n"
 "      --list             list models and datasets, then exit\n"
+"      --list-models, --list-datasets, --list-options\n"
+"                         names one a line (for completion)\n"
 "  -h, --help             this help\n"
 "  -V, --version          version\n\n"
 "Exit status: 0 success, 2 usage or bad input, 3 environment (missing\n"
@@ -76,7 +78,8 @@ usage(void)
 enum {
 	O_EPOCHS = 256, O_BATCH, O_LR, O_MOMENTUM, O_NESTEROV, O_NO_NESTEROV,
 	O_WD, O_SCHEDULE, O_VARY, O_BASE_SEED, O_TRAIN_SIZE, O_RESUME,
-	O_EVERY_EPOCH, O_SAVE, O_TRACE, O_PROGRESS, O_COUNT, O_DEVICE, O_LIST
+	O_EVERY_EPOCH, O_SAVE, O_TRACE, O_PROGRESS, O_COUNT, O_DEVICE, O_LIST,
+	O_LIST_OPTIONS, O_LIST_MODELS, O_LIST_DATASETS
 };
 
 static const struct option longopts[] = {
@@ -104,6 +107,9 @@ static const struct option longopts[] = {
 	{ "threads", required_argument, NULL, 'j' },
 	{ "device", required_argument, NULL, O_DEVICE },
 	{ "list", no_argument, NULL, O_LIST },
+	{ "list-models", no_argument, NULL, O_LIST_MODELS },
+	{ "list-datasets", no_argument, NULL, O_LIST_DATASETS },
+	{ "list-options", no_argument, NULL, O_LIST_OPTIONS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -499,6 +505,21 @@ main(int argc, char **argv)
 		case O_COUNT: r.count = sv_opt_u64("--count", optarg, 1, UINT64_MAX); break;
 		case O_DEVICE: device = optarg; break;
 		case O_LIST: list_all(); sv_close_stdout(); return 0;
+		case O_LIST_MODELS:
+			for (const struct sv_model_def *m = sv_models; m->name; m++)
+				puts(m->name);
+			sv_close_stdout();
+			return 0;
+		case O_LIST_DATASETS:
+			for (const struct sv_dataset_def *d = sv_datasets; d->name; d++)
+				puts(d->name);
+			sv_close_stdout();
+			return 0;
+		case O_LIST_OPTIONS:
+			for (const struct option *op = longopts; op->name; op++)
+				printf("--%s\n", op->name);
+			sv_close_stdout();
+			return 0;
 		case 'h': usage(); sv_close_stdout(); return 0;
 		case 'V':
 			printf("sv-train (sv) %s\n", SV_VERSION);
