@@ -74,11 +74,21 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libsv.a lib/*.h | $(B)/tests
 	$(CC) $(SV_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libsv.a $(LDFLAGS) $(SV_LIBS)
 
 # --- GPU backend (dlopen'ed by sv-train/sv-eval only when asked for a GPU)
-NVCCFLAGS ?= -O2 -fmad=false -Xcompiler -fPIC,-ffp-contract=off -Ilib \
+# -fmad=false: no contraction of a*b+c; the kernels write fmaf() where the
+# CPU twin does, so they give the CPU's bits.  Own kernels only (no cuDNN
+# at run time): the .so needs the driver's libcuda and nothing else.
+NVCCFLAGS ?= -O2 -fmad=false -Xcompiler -fPIC,-ffp-contract=off,-fvisibility=hidden,-Wall,-Wextra \
+             -Ilib --Werror all-warnings \
              -gencode arch=compute_90,code=sm_90 -gencode arch=compute_80,code=sm_80
 $(B)/libsv-cuda.so: $(CUDASRC) cuda/*.h lib/*.h
-	$(NVCC) $(NVCCFLAGS) -shared -cudart static -o $@ $(CUDASRC) \
-	    -L$(CUDA_HOME)/lib64 -lcudnn
+	$(NVCC) $(NVCCFLAGS) -shared -cudart static -o $@ $(CUDASRC)
+
+# GPU-vs-CPU tests (tests/gpu/): built everywhere, run where a GPU is
+$(B)/tests/test_gpu: tests/gpu/test_gpu.c tests/unit/tap.h $(B)/libsv.a lib/*.h | $(B)/tests
+	$(CC) $(SV_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libsv.a $(LDFLAGS) $(SV_LIBS)
+
+check-gpu: all $(B)/tests/test_gpu
+	prove --exec '' $(B)/tests/test_gpu
 
 # --- dependencies (Debian)
 DEBS = build-essential pkg-config libgsl-dev libarchive-dev libxxhash-dev \
@@ -147,4 +157,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all build-note deps demo check units check-san install uninstall clean
+.PHONY: all build-note deps demo check units check-san check-gpu install uninstall clean

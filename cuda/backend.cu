@@ -1,0 +1,645 @@
+/* backend.cu - the GPU backend of sv-train: the network on one GPU
+ *
+ * Implements the table of lib/gpu_abi.h.  The training loop itself (data
+ * order, batches, loss, callbacks, hashes) stays on the CPU in lib/gpu.c;
+ * here live the weights, activations and gradients, and the passes of
+ * sv_net_forward, sv_net_backward and sv_net_sgd in the same layer order
+ * with the twin kernels of kernels.cu.  One stream per network; the only
+ * synchronisation is the copy of the logits back to the host. */
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpu_abi.h"
+#include "kernels.h"
+
+static __thread char errbuf[512];
+
+static int
+fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errbuf, sizeof errbuf, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+/* 0, or 3 with the CUDA error named */
+static int
+check(cudaError_t e, const char *what)
+{
+	if (e == cudaSuccess)
+		return 0;
+	return fail(3, "%s: %s", what, cudaGetErrorString(e));
+}
+
+#define CK(call, what) do { int rc_ = check((call), (what)); if (rc_) return rc_; } while (0)
+
+static const char *
+last_error(void)
+{
+	return errbuf;
+}
+
+static int
+probe(char *name, size_t n)
+{
+	int count = 0;
+	cudaDeviceProp p;
+	cudaError_t e = cudaGetDeviceCount(&count);
+
+	if (e != cudaSuccess) {
+		void *drv = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+
+		if (!drv)
+			return fail(3, "no GPU driver: %s", dlerror());
+		dlclose(drv);
+		return fail(3, "no usable GPU: %s", cudaGetErrorString(e));
+	}
+	if (count < 1)
+		return fail(3, "no GPU found");
+	CK(cudaGetDeviceProperties(&p, 0), "cudaGetDeviceProperties");
+	snprintf(name, n, "%s", p.name);
+	return 0;
+}
+
+struct gpu_layer {
+	struct sv_cuda_layer d;
+	long isz, osz;
+	float *out;       /* (batch, osz) */
+	int32_t *arg;     /* pool argmax, (batch, osz) */
+};
+
+struct sv_cuda_net {
+	int batch, nclass, nl, np;
+	long insz;
+	struct gpu_layer *l;
+	float **p, **g, **m;   /* parameters, gradients, momentum */
+	uint64_t *count;
+	float *x, *gbuf[2];
+	int have_mom;
+	cudaStream_t s;
+};
+
+static void
+net_free(struct sv_cuda_net *g)
+{
+	if (!g)
+		return;
+	for (int i = 0; i < g->nl; i++) {
+		cudaFree(g->l[i].out);
+		cudaFree(g->l[i].arg);
+	}
+	for (int i = 0; i < g->np; i++) {
+		if (g->p) cudaFree(g->p[i]);
+		if (g->g) cudaFree(g->g[i]);
+		if (g->m) cudaFree(g->m[i]);
+	}
+	cudaFree(g->x);
+	cudaFree(g->gbuf[0]);
+	cudaFree(g->gbuf[1]);
+	if (g->s)
+		cudaStreamDestroy(g->s);
+	free(g->l);
+	free(g->p);
+	free(g->g);
+	free(g->m);
+	free(g->count);
+	free(g);
+}
+
+static int
+dalloc(void **p, size_t bytes)
+{
+	*p = NULL;
+	if (bytes == 0)
+		bytes = 4;
+	return check(cudaMalloc(p, bytes), "cudaMalloc");
+}
+
+/* Check d and allocate everything; 0, 2 (d describes something the
+ * backend cannot run) or 3. */
+static int
+net_build(struct sv_cuda_net *g, const struct sv_cuda_net_desc *d)
+{
+	long maxact = (long)d->in_h * d->in_w * d->in_c;
+	long h = d->in_h, w = d->in_w, c = d->in_c;
+
+	if (d->batch < 1 || d->nlayers < 1 || d->nparam < 0 || h < 1 ||
+	    w < 1 || c < 1)
+		return fail(2, "bad network description (batch %d, %d layers, "
+		            "input %ldx%ldx%ld)", d->batch, d->nlayers, h, w, c);
+	g->batch = d->batch;
+	g->nclass = d->nclass;
+	g->insz = h * w * c;
+	g->l = (struct gpu_layer *)calloc((size_t)d->nlayers, sizeof *g->l);
+	g->p = (float **)calloc((size_t)d->nparam + 1, sizeof *g->p);
+	g->g = (float **)calloc((size_t)d->nparam + 1, sizeof *g->g);
+	g->m = (float **)calloc((size_t)d->nparam + 1, sizeof *g->m);
+	g->count = (uint64_t *)calloc((size_t)d->nparam + 1, sizeof *g->count);
+	if (!g->l || !g->p || !g->g || !g->m || !g->count)
+		return fail(3, "out of memory");
+	g->nl = d->nlayers;
+	g->np = d->nparam;
+	for (int i = 0; i < d->nlayers; i++) {
+		struct gpu_layer *l = &g->l[i];
+		const struct sv_cuda_layer *s = &d->layers[i];
+
+		l->d = *s;
+		if (s->ih != h || s->iw != w || s->ic != c)
+			return fail(2, "layer %d: input %dx%dx%d, the previous "
+			            "layer gives %ldx%ldx%ld", i + 1, s->ih, s->iw,
+			            s->ic, h, w, c);
+		switch (s->op) {
+		case SV_CUDA_CONV:
+			if (s->oh != h || s->ow != w || s->oc < 1 || s->w < 0 ||
+			    s->w >= d->nparam || s->b >= d->nparam ||
+			    d->count[s->w] != 9ULL * c * s->oc ||
+			    (s->b >= 0 && d->count[s->b] != (uint64_t)s->oc))
+				return fail(2, "layer %d: bad conv3x3 shapes", i + 1);
+			break;
+		case SV_CUDA_RELU:
+			if (s->oh != h || s->ow != w || s->oc != c)
+				return fail(2, "layer %d: bad relu shapes", i + 1);
+			break;
+		case SV_CUDA_POOL:
+			if (h < 2 || w < 2 || s->oh != h / 2 || s->ow != w / 2 ||
+			    s->oc != c)
+				return fail(2, "layer %d: bad pool shapes", i + 1);
+			break;
+		case SV_CUDA_LINEAR:
+			if (s->oh != 1 || s->ow != 1 || s->oc < 1 || s->w < 0 ||
+			    s->w >= d->nparam || s->b >= d->nparam ||
+			    d->count[s->w] != (uint64_t)s->oc * h * w * c ||
+			    (s->b >= 0 && d->count[s->b] != (uint64_t)s->oc))
+				return fail(2, "layer %d: bad linear shapes", i + 1);
+			break;
+		default:
+			return fail(2, "layer %d: no GPU kernel for layer kind %d",
+			            i + 1, s->op);
+		}
+		h = s->oh, w = s->ow, c = s->oc;
+		l->isz = (long)s->ih * s->iw * s->ic;
+		l->osz = h * w * c;
+		if (l->osz > maxact)
+			maxact = l->osz;
+	}
+	if (h != 1 || w != 1 || c != d->nclass)
+		return fail(2, "the network ends with %ldx%ldx%ld outputs, not "
+		            "%d classes", h, w, c, d->nclass);
+	CK(cudaStreamCreateWithFlags(&g->s, cudaStreamNonBlocking),
+	   "cudaStreamCreate");
+	for (int i = 0; i < d->nparam; i++) {
+		size_t bytes = sizeof(float) * d->count[i];
+		int rc;
+
+		g->count[i] = d->count[i];
+		if ((rc = dalloc((void **)&g->p[i], bytes)) ||
+		    (rc = dalloc((void **)&g->g[i], bytes)) ||
+		    (rc = dalloc((void **)&g->m[i], bytes)))
+			return rc;
+	}
+	for (int i = 0; i < g->nl; i++) {
+		struct gpu_layer *l = &g->l[i];
+		size_t n = (size_t)g->batch * l->osz;
+		int rc;
+
+		if ((rc = dalloc((void **)&l->out, n * sizeof(float))))
+			return rc;
+		if (l->d.op == SV_CUDA_POOL &&
+		    (rc = dalloc((void **)&l->arg, n * sizeof(int32_t))))
+			return rc;
+	}
+	{
+		int rc;
+
+		if ((rc = dalloc((void **)&g->x, sizeof(float) * g->batch * g->insz)) ||
+		    (rc = dalloc((void **)&g->gbuf[0], sizeof(float) * g->batch * maxact)) ||
+		    (rc = dalloc((void **)&g->gbuf[1], sizeof(float) * g->batch * maxact)))
+			return rc;
+	}
+	return 0;
+}
+
+static struct sv_cuda_net *
+net_new(const struct sv_cuda_net_desc *d)
+{
+	struct sv_cuda_net *g = (struct sv_cuda_net *)calloc(1, sizeof *g);
+
+	if (!g) {
+		fail(3, "out of memory");
+		return NULL;
+	}
+	if (net_build(g, d) != 0) {
+		net_free(g);
+		return NULL;
+	}
+	return g;
+}
+
+static int
+set_params(struct sv_cuda_net *g, float *const *p)
+{
+	for (int i = 0; i < g->np; i++)
+		CK(cudaMemcpyAsync(g->p[i], p[i], sizeof(float) * g->count[i],
+		                   cudaMemcpyHostToDevice, g->s), "copy weights in");
+	CK(cudaStreamSynchronize(g->s), "copy weights in");
+	g->have_mom = 0;
+	return 0;
+}
+
+static int
+get_params(struct sv_cuda_net *g, float *const *p)
+{
+	for (int i = 0; i < g->np; i++)
+		CK(cudaMemcpyAsync(p[i], g->p[i], sizeof(float) * g->count[i],
+		                   cudaMemcpyDeviceToHost, g->s), "copy weights out");
+	CK(cudaStreamSynchronize(g->s), "copy weights out");
+	return 0;
+}
+
+static const float *
+layer_in(const struct sv_cuda_net *g, int i)
+{
+	return i == 0 ? g->x : g->l[i - 1].out;
+}
+
+/* sv_net_forward: x (n,H,W,C) -> logits (n,nclass) */
+static int
+forward(struct sv_cuda_net *g, const float *x, int n, int train,
+        float *logits)
+{
+	(void)train; /* no layer here differs between training and eval */
+	if (n < 1 || n > g->batch)
+		return fail(2, "forward: %d images, the batch holds %d", n, g->batch);
+	CK(cudaMemcpyAsync(g->x, x, sizeof(float) * n * g->insz,
+	                   cudaMemcpyHostToDevice, g->s), "copy batch in");
+	for (int i = 0; i < g->nl; i++) {
+		struct gpu_layer *l = &g->l[i];
+		const struct sv_cuda_layer *d = &l->d;
+		const float *in = layer_in(g, i);
+		cudaError_t e = cudaSuccess;
+
+		switch (d->op) {
+		case SV_CUDA_CONV:
+			e = svk_conv3x3_fwd(in, g->p[d->w], d->b >= 0 ? g->p[d->b] : NULL,
+			                    l->out, n, d->ih, d->iw, d->ic, d->oc, g->s);
+			break;
+		case SV_CUDA_RELU:
+			e = svk_relu_fwd(in, l->out, (long)n * l->osz, g->s);
+			break;
+		case SV_CUDA_POOL:
+			e = svk_maxpool2_fwd(in, l->out, l->arg, n, d->ih, d->iw, d->ic,
+			                     g->s);
+			break;
+		case SV_CUDA_LINEAR:
+			e = svk_linear_fwd(in, g->p[d->w], d->b >= 0 ? g->p[d->b] : NULL,
+			                   l->out, n, (int)l->isz, d->oc, g->s);
+			break;
+		}
+		CK(e, "forward kernel");
+	}
+	CK(cudaMemcpyAsync(logits, g->l[g->nl - 1].out,
+	                   sizeof(float) * n * g->nclass, cudaMemcpyDeviceToHost,
+	                   g->s), "copy logits out");
+	CK(cudaStreamSynchronize(g->s), "forward");
+	return 0;
+}
+
+/* sv_net_backward: dlogits (n,nclass) -> gradients of every tensor */
+static int
+backward(struct sv_cuda_net *g, const float *dlogits, int n)
+{
+	int cur = 0;
+
+	if (n < 1 || n > g->batch)
+		return fail(2, "backward: %d images, the batch holds %d", n, g->batch);
+	CK(cudaMemcpyAsync(g->gbuf[0], dlogits, sizeof(float) * n * g->nclass,
+	                   cudaMemcpyHostToDevice, g->s), "copy dlogits in");
+	for (int i = g->nl - 1; i >= 0; i--) {
+		struct gpu_layer *l = &g->l[i];
+		const struct sv_cuda_layer *d = &l->d;
+		const float *in = layer_in(g, i);
+		const float *dout = g->gbuf[cur];
+		float *din = i > 0 ? g->gbuf[1 - cur] : NULL;
+		cudaError_t e = cudaSuccess;
+
+		switch (d->op) {
+		case SV_CUDA_CONV:
+			e = svk_conv3x3_bwd_filter(in, dout, g->g[d->w],
+			                           d->b >= 0 ? g->g[d->b] : NULL, n,
+			                           d->ih, d->iw, d->ic, d->oc, g->s);
+			if (e == cudaSuccess && din)
+				e = svk_conv3x3_bwd_data(dout, g->p[d->w], din, n, d->ih,
+				                         d->iw, d->ic, d->oc, g->s);
+			break;
+		case SV_CUDA_RELU:
+			if (din)
+				e = svk_relu_bwd(l->out, dout, din, (long)n * l->isz, g->s);
+			break;
+		case SV_CUDA_POOL:
+			if (din)
+				e = svk_maxpool2_bwd(dout, l->arg, din, n, d->ih, d->iw,
+				                     d->ic, g->s);
+			break;
+		case SV_CUDA_LINEAR:
+			e = svk_linear_bwd(dout, in, g->p[d->w], g->g[d->w],
+			                   d->b >= 0 ? g->g[d->b] : NULL, din, n,
+			                   (int)l->isz, d->oc, g->s);
+			break;
+		}
+		CK(e, "backward kernel");
+		cur = 1 - cur;
+	}
+	return 0;
+}
+
+static int
+sgd(struct sv_cuda_net *g, float lr, float momentum, float wd, int nesterov)
+{
+	for (int i = 0; i < g->np; i++)
+		CK(svk_sgd(g->p[i], g->g[i], g->m[i], (long)g->count[i], lr,
+		           momentum, wd, nesterov, !g->have_mom, g->s), "sgd kernel");
+	g->have_mom = 1;
+	return 0;
+}
+
+/* --- the kernels one by one on host arrays (tests) */
+
+/* Device arrays of one test call, freed together by unstage(). */
+struct staging {
+	void *d[6];
+	int n;
+};
+
+static int
+stage_alloc(struct staging *st, size_t bytes, void **dp)
+{
+	CK(cudaMalloc(dp, bytes ? bytes : 4), "cudaMalloc");
+	st->d[st->n++] = *dp;
+	return 0;
+}
+
+/* an input array: a device copy of h[bytes] */
+static int
+stage(struct staging *st, const void *h, size_t bytes, void **dp)
+{
+	int rc;
+
+	if ((rc = stage_alloc(st, bytes, dp)))
+		return rc;
+	if (bytes)
+		CK(cudaMemcpy(*dp, h, bytes, cudaMemcpyHostToDevice), "copy in");
+	return 0;
+}
+
+/* an output array (NULL when h is NULL), filled with NaN bits so that a
+ * kernel leaving an element unwritten is caught */
+static int
+stage_out(struct staging *st, const void *h, size_t bytes, void **dp)
+{
+	int rc;
+
+	*dp = NULL;
+	if (!h)
+		return 0;
+	if ((rc = stage_alloc(st, bytes, dp)))
+		return rc;
+	return check(cudaMemset(*dp, 0xff, bytes ? bytes : 4), "cudaMemset");
+}
+
+static int
+unstage(struct staging *st, int rc)
+{
+	for (int i = 0; i < st->n; i++)
+		cudaFree(st->d[i]);
+	st->n = 0;
+	return rc;
+}
+
+static int
+finish(cudaError_t e, void *h, const void *d, size_t bytes)
+{
+	CK(e, "kernel launch");
+	CK(cudaDeviceSynchronize(), "kernel");
+	if (h && bytes)
+		CK(cudaMemcpy(h, d, bytes, cudaMemcpyDeviceToHost), "copy out");
+	return 0;
+}
+
+#define F sizeof(float)
+#define STAGE(h, bytes, dp) do { if ((rc = stage(&st, (h), (bytes), (void **)(dp)))) return unstage(&st, rc); } while (0)
+#define STAGE_OUT(h, bytes, dp) do { if ((rc = stage_out(&st, (h), (bytes), (void **)(dp)))) return unstage(&st, rc); } while (0)
+
+static int
+t_conv3x3_fwd(const float *in, const float *w, const float *b, float *out,
+              int N, int H, int W, int C, int K)
+{
+	struct staging st = { { 0 }, 0 };
+	float *di, *dw, *db = NULL, *dout;
+	size_t pix = (size_t)N * H * W;
+	int rc;
+
+	STAGE(in, pix * C * F, &di);
+	STAGE(w, 9 * (size_t)C * K * F, &dw);
+	if (b)
+		STAGE(b, K * F, &db);
+	STAGE_OUT(out, pix * K * F, &dout);
+	rc = finish(svk_conv3x3_fwd(di, dw, db, dout, N, H, W, C, K, 0), out,
+	            dout, pix * K * F);
+	return unstage(&st, rc);
+}
+
+static int
+t_conv3x3_bwd_data(const float *dout, const float *w, float *din, int N,
+                   int H, int W, int C, int K)
+{
+	struct staging st = { { 0 }, 0 };
+	float *dg, *dw, *ddin;
+	size_t pix = (size_t)N * H * W;
+	int rc;
+
+	STAGE(dout, pix * K * F, &dg);
+	STAGE(w, 9 * (size_t)C * K * F, &dw);
+	STAGE_OUT(din, pix * C * F, &ddin);
+	rc = finish(svk_conv3x3_bwd_data(dg, dw, ddin, N, H, W, C, K, 0), din,
+	            ddin, pix * C * F);
+	return unstage(&st, rc);
+}
+
+static int
+t_conv3x3_bwd_filter(const float *in, const float *dout, float *dw,
+                     float *db, int N, int H, int W, int C, int K)
+{
+	struct staging st = { { 0 }, 0 };
+	float *di, *dg, *ddw, *ddb = NULL;
+	size_t pix = (size_t)N * H * W;
+	int rc;
+
+	STAGE(in, pix * C * F, &di);
+	STAGE(dout, pix * K * F, &dg);
+	STAGE_OUT(dw, 9 * (size_t)C * K * F, &ddw);
+	STAGE_OUT(db, K * F, &ddb);
+	rc = finish(svk_conv3x3_bwd_filter(di, dg, ddw, ddb, N, H, W, C, K, 0),
+	            dw, ddw, 9 * (size_t)C * K * F);
+	if (rc == 0 && db)
+		rc = finish(cudaSuccess, db, ddb, K * F);
+	return unstage(&st, rc);
+}
+
+static int
+t_relu_fwd(const float *x, float *y, long n)
+{
+	struct staging st = { { 0 }, 0 };
+	float *dx, *dy;
+	int rc;
+
+	STAGE(x, n * F, &dx);
+	STAGE_OUT(y, n * F, &dy);
+	rc = finish(svk_relu_fwd(dx, dy, n, 0), y, dy, n * F);
+	return unstage(&st, rc);
+}
+
+static int
+t_relu_bwd(const float *y, const float *dy, float *dx, long n)
+{
+	struct staging st = { { 0 }, 0 };
+	float *d_y, *d_dy, *d_dx;
+	int rc;
+
+	STAGE(y, n * F, &d_y);
+	STAGE(dy, n * F, &d_dy);
+	STAGE_OUT(dx, n * F, &d_dx);
+	rc = finish(svk_relu_bwd(d_y, d_dy, d_dx, n, 0), dx, d_dx, n * F);
+	return unstage(&st, rc);
+}
+
+static int
+t_maxpool2_fwd(const float *in, float *out, int32_t *arg, int N, int H,
+               int W, int C)
+{
+	struct staging st = { { 0 }, 0 };
+	float *di, *dout;
+	int32_t *da;
+	size_t no = (size_t)N * (H / 2) * (W / 2) * C;
+	int rc;
+
+	STAGE(in, (size_t)N * H * W * C * F, &di);
+	STAGE_OUT(out, no * F, &dout);
+	STAGE_OUT(arg, no * sizeof(int32_t), &da);
+	rc = finish(svk_maxpool2_fwd(di, dout, da, N, H, W, C, 0), out, dout,
+	            no * F);
+	if (rc == 0)
+		rc = finish(cudaSuccess, arg, da, no * sizeof(int32_t));
+	return unstage(&st, rc);
+}
+
+static int
+t_maxpool2_bwd(const float *dout, const int32_t *arg, float *din, int N,
+               int H, int W, int C)
+{
+	struct staging st = { { 0 }, 0 };
+	float *dg, *ddin;
+	int32_t *da;
+	size_t no = (size_t)N * (H / 2) * (W / 2) * C, ni = (size_t)N * H * W * C;
+	int rc;
+
+	STAGE(dout, no * F, &dg);
+	STAGE(arg, no * sizeof(int32_t), &da);
+	STAGE_OUT(din, ni * F, &ddin);
+	rc = finish(svk_maxpool2_bwd(dg, da, ddin, N, H, W, C, 0), din, ddin,
+	            ni * F);
+	return unstage(&st, rc);
+}
+
+static int
+t_linear_fwd(const float *in, const float *w, const float *b, float *out,
+             int N, int I, int O)
+{
+	struct staging st = { { 0 }, 0 };
+	float *di, *dw, *db = NULL, *dout;
+	int rc;
+
+	STAGE(in, (size_t)N * I * F, &di);
+	STAGE(w, (size_t)O * I * F, &dw);
+	if (b)
+		STAGE(b, O * F, &db);
+	STAGE_OUT(out, (size_t)N * O * F, &dout);
+	rc = finish(svk_linear_fwd(di, dw, db, dout, N, I, O, 0), out, dout,
+	            (size_t)N * O * F);
+	return unstage(&st, rc);
+}
+
+static int
+t_linear_bwd(const float *dout, const float *in, const float *w, float *dw,
+             float *db, float *din, int N, int I, int O)
+{
+	struct staging st = { { 0 }, 0 };
+	float *dg, *di, *d_w, *ddw, *ddb, *ddin;
+	int rc;
+
+	STAGE(dout, (size_t)N * O * F, &dg);
+	STAGE(in, (size_t)N * I * F, &di);
+	STAGE(w, (size_t)O * I * F, &d_w);
+	STAGE_OUT(dw, (size_t)O * I * F, &ddw);
+	STAGE_OUT(db, O * F, &ddb);
+	STAGE_OUT(din, (size_t)N * I * F, &ddin);
+	rc = finish(svk_linear_bwd(dg, di, d_w, ddw, ddb, ddin, N, I, O, 0), dw,
+	            ddw, (size_t)O * I * F);
+	if (rc == 0 && db)
+		rc = finish(cudaSuccess, db, ddb, O * F);
+	if (rc == 0 && din)
+		rc = finish(cudaSuccess, din, ddin, (size_t)N * I * F);
+	return unstage(&st, rc);
+}
+
+static int
+t_sgd_step(float *p, const float *g, float *m, long n, float lr,
+           float momentum, float wd, int nesterov, int first)
+{
+	struct staging st = { { 0 }, 0 };
+	float *dp, *dg, *dm;
+	int rc;
+
+	STAGE(p, n * F, &dp);
+	STAGE(g, n * F, &dg);
+	STAGE(m, n * F, &dm);
+	rc = finish(svk_sgd(dp, dg, dm, n, lr, momentum, wd, nesterov, first, 0),
+	            p, dp, n * F);
+	if (rc == 0)
+		rc = finish(cudaSuccess, m, dm, n * F);
+	return unstage(&st, rc);
+}
+
+static const struct sv_cuda_api api = {
+	SV_CUDA_ABI,
+	last_error,
+	probe,
+	net_new,
+	net_free,
+	set_params,
+	get_params,
+	forward,
+	backward,
+	sgd,
+	t_conv3x3_fwd,
+	t_conv3x3_bwd_data,
+	t_conv3x3_bwd_filter,
+	t_relu_fwd,
+	t_relu_bwd,
+	t_maxpool2_fwd,
+	t_maxpool2_bwd,
+	t_linear_fwd,
+	t_linear_bwd,
+	t_sgd_step,
+};
+
+extern "C" __attribute__((visibility("default"))) const struct sv_cuda_api *
+sv_cuda_api(int abi)
+{
+	return abi == SV_CUDA_ABI ? &api : NULL;
+}

@@ -1,0 +1,53 @@
+/* kernels.h - CUDA twins of the CPU layer kernels (device pointers)
+ *
+ * Each launcher runs on stream s and computes every output element in ONE
+ * thread, in the reduction order of its CPU twin (lib/conv.h,
+ * lib/layers.h, lib/model.h), with fmaf() for each multiply-add and no
+ * other contraction (built with -fmad=false): the same inputs give the
+ * same bits as the CPU.  No atomics, no reduction split over threads.
+ * They return the launch status.
+ */
+#ifndef SV_CUDA_KERNELS_H
+#define SV_CUDA_KERNELS_H
+
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+/* in (N,H,W,C), w (3,3,C,K), b (K) or NULL -> out (N,H,W,K) */
+cudaError_t svk_conv3x3_fwd(const float *in, const float *w, const float *b,
+                            float *out, int N, int H, int W, int C, int K,
+                            cudaStream_t s);
+/* dout (N,H,W,K), w (3,3,C,K) -> din (N,H,W,C) */
+cudaError_t svk_conv3x3_bwd_data(const float *dout, const float *w,
+                                 float *din, int N, int H, int W, int C,
+                                 int K, cudaStream_t s);
+/* in (N,H,W,C), dout (N,H,W,K) -> dw (3,3,C,K), db (K) or NULL */
+cudaError_t svk_conv3x3_bwd_filter(const float *in, const float *dout,
+                                   float *dw, float *db, int N, int H, int W,
+                                   int C, int K, cudaStream_t s);
+/* x (n) -> y (n) */
+cudaError_t svk_relu_fwd(const float *x, float *y, long n, cudaStream_t s);
+/* y (n), dy (n) -> dx (n) */
+cudaError_t svk_relu_bwd(const float *y, const float *dy, float *dx, long n,
+                         cudaStream_t s);
+/* in (N,H,W,C) -> out (N,H/2,W/2,C), arg (N,H/2,W/2,C) */
+cudaError_t svk_maxpool2_fwd(const float *in, float *out, int32_t *arg,
+                             int N, int H, int W, int C, cudaStream_t s);
+/* dout (N,H/2,W/2,C), arg -> din (N,H,W,C) */
+cudaError_t svk_maxpool2_bwd(const float *dout, const int32_t *arg,
+                             float *din, int N, int H, int W, int C,
+                             cudaStream_t s);
+/* in (N,I), w (O,I), b (O) or NULL -> out (N,O) */
+cudaError_t svk_linear_fwd(const float *in, const float *w, const float *b,
+                           float *out, int N, int I, int O, cudaStream_t s);
+/* dout (N,O), in (N,I), w (O,I) -> dw (O,I), db (O) or NULL,
+ * din (N,I) or NULL */
+cudaError_t svk_linear_bwd(const float *dout, const float *in,
+                           const float *w, float *dw, float *db, float *din,
+                           int N, int I, int O, cudaStream_t s);
+/* p (n), g (n), m (n): one tensor of sv_net_sgd; first: no momentum yet */
+cudaError_t svk_sgd(float *p, const float *g, float *m, long n, float lr,
+                    float momentum, float wd, int nesterov, int first,
+                    cudaStream_t s);
+
+#endif

@@ -1,0 +1,47 @@
+/* gpu.h - training on a GPU through the dlopen'ed backend libsv-cuda.so
+ *
+ * The programs link no CUDA library: sv_gpu_open() loads the backend at
+ * run time (dlopen/dlsym only), so the same binaries run on machines
+ * without a GPU and say so (exit status 3) when one is demanded.
+ * The GPU kernels are twins of the CPU ones (lib/gpu_abi.h): a GPU run
+ * gives the CPU's weights, hash for hash.
+ */
+#ifndef SV_GPU_H
+#define SV_GPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dataset.h"
+#include "gpu_abi.h"
+#include "model.h"
+#include "train.h"
+
+/* Load the backend: libsv-cuda.so beside the executable (/proc/self/exe),
+ * else SV_LIBEXECDIR "/libsv-cuda.so"; then find GPU 0 and put its name
+ * in devname[n].  Returns 0, or 3 (SV_EXIT_ENV) with err saying what is
+ * missing (the backend, the driver or a GPU).  Later calls reuse the
+ * loaded backend.  Not thread-safe: call it from main(). */
+int sv_gpu_open(char *devname, size_t n, char *err, size_t errsz);
+
+/* The backend's function table after a successful sv_gpu_open(), else
+ * NULL (for the GPU-vs-CPU tests). */
+const struct sv_cuda_api *sv_gpu_api(void);
+
+/* Whether the backend has kernels for every layer of net: 0, or 2
+ * (SV_EXIT_USAGE) with err naming the first layer it cannot run.  Needs
+ * no GPU. */
+int sv_gpu_supported(const struct sv_net *net, char *err, size_t errsz);
+
+/* sv_train_seed() on the GPU, same contract: trains net (built for d's
+ * shapes) from scratch for seed, calls o->on_step/o->on_epoch, evaluates
+ * on the test set and leaves the final weights in net->param (the caller
+ * hashes or saves them).  The data order, the initial weights, the loss
+ * and the evaluation are computed on the CPU exactly as lib/train.c does;
+ * the passes run on the GPU.  Returns 0, 2 (a model the backend cannot
+ * run) or 3 (no backend opened, a CUDA error) with err set. */
+int sv_gpu_train_seed(struct sv_net *net, const struct sv_dataset *d,
+                      const struct sv_train_opts *o, uint64_t seed,
+                      struct sv_train_result *res, char *err, size_t errsz);
+
+#endif
