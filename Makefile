@@ -84,11 +84,12 @@ $(B)/libsv-cuda.so: $(CUDASRC) cuda/*.h lib/*.h
 	$(NVCC) $(NVCCFLAGS) -shared -cudart static -o $@ $(CUDASRC)
 
 # GPU-vs-CPU tests (tests/gpu/): built everywhere, run where a GPU is
-$(B)/tests/test_gpu: tests/gpu/test_gpu.c tests/unit/tap.h $(B)/libsv.a lib/*.h | $(B)/tests
+$(B)/tests/gpu_vs_cpu: tests/gpu/gpu_vs_cpu.c tests/unit/tap.h $(B)/libsv.a lib/*.h | $(B)/tests
 	$(CC) $(SV_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libsv.a $(LDFLAGS) $(SV_LIBS)
 
-check-gpu: all $(B)/tests/test_gpu
-	prove --exec '' $(B)/tests/test_gpu
+check-gpu: all $(B)/tests/gpu_vs_cpu
+	cp -f $(GPU_SO) $(B)/tests/
+	prove --exec '' $(B)/tests/gpu_vs_cpu
 
 # --- dependencies (Debian)
 DEBS = build-essential pkg-config libgsl-dev libarchive-dev libxxhash-dev \

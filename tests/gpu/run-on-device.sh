@@ -1,0 +1,48 @@
+#!/bin/sh
+# run-on-device.sh - on a GPU machine: environment, GPU-vs-CPU tests, timing
+#
+# usage: tests/gpu/run-on-device.sh     (after build-device.sh, with
+#        build/gpu carried to the machine; results also go to $OUT)
+#
+# Exit status: that of the GPU-vs-CPU tests (0 all passed).
+set -u
+G=build/gpu
+OUT=${OUT:-/tmp/sv-gpu-out}
+mkdir -p "$OUT"
+export LD_LIBRARY_PATH="$PWD/$G/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+DATA="fashion-mnist:$G/fmnist"
+
+echo "== environment"
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
+echo "cpus: $(nproc); $(grep -m1 'model name' /proc/cpuinfo)"
+ldd "$G/sv-train" "$G/libsv-cuda.so" | grep -E 'not found|=>' || true
+
+echo "== GPU vs CPU (tolerance 0: bitwise)"
+"$G/gpu_vs_cpu" "$DATA" > "$OUT/gpu_vs_cpu.tap" 2>&1
+rc=$?
+grep -v '^ok ' "$OUT/gpu_vs_cpu.tap"
+echo "passed: $(grep -c '^ok ' "$OUT/gpu_vs_cpu.tap"), failed: $(grep -c '^not ok' "$OUT/gpu_vs_cpu.tap"), exit $rc"
+
+echo "== sv-train --device gpu against --device cpu, 3 seeds, 1 epoch"
+seq 0 2 | "$G/sv-train" -q --device gpu -d "$DATA" > "$OUT/gpu.tsv"
+echo "gpu exit $?"
+seq 0 2 | "$G/sv-train" -q -j "$(nproc)" -d "$DATA" > "$OUT/cpu.tsv"
+echo "cpu exit $?"
+cut -f1,8,11,12,15 "$OUT/gpu.tsv" "$OUT/cpu.tsv"
+if [ "$(cut -f1,6,15 "$OUT/gpu.tsv")" = "$(cut -f1,6,15 "$OUT/cpu.tsv")" ]; then
+	echo "sv-train: GPU records = CPU records (seed, correct, hash)"
+else
+	echo "sv-train: GPU and CPU records DIFFER"; rc=1
+fi
+echo "== refusals"
+echo 1 | "$G/sv-train" -q --device gpu -m resnet9 -d synthetic:n=64,test=16,h=32,w=32,c=3 --batch 2
+echo "resnet9 exit $? (want 2)"
+
+echo "== timing: fmnist-small, 1 epoch a seed, 10 seeds on the GPU"
+t0=$(date +%s.%N)
+seq 100 109 | timeout 200 "$G/sv-train" -q --device gpu -d "$DATA" > "$OUT/timing.tsv"
+t1=$(date +%s.%N)
+awk -v a="$t0" -v b="$t1" 'END { n = NR - 1; s = b - a;
+	printf "gpu: %d seeds in %.2f s: %.2f s a seed, %.0f seeds/h\n", n, s, s / n, 3600 * n / s }' "$OUT/timing.tsv"
+cut -f1,8,11 "$OUT/timing.tsv"
+exit $rc
