@@ -280,7 +280,7 @@ static void
 json_num(struct sv_buf *b, double v)
 {
 	if (isfinite(v))
-		sv_buf_printf(b, "%.17g", v);
+		sv_put_shortest(b, v);
 	else
 		sv_buf_puts(b, "null");
 }

@@ -283,3 +283,24 @@ sv_put_f64(struct sv_buf *b, double v)
 {
 	sv_put_g(b, v, 17);
 }
+
+void
+sv_put_shortest(struct sv_buf *b, double v)
+{
+	char tmp[40];
+
+	if (isnan(v)) {
+		sv_buf_puts(b, "NA");
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 0x1p53) {
+		sv_buf_printf(b, "%.0f", v);
+		return;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	sv_buf_puts(b, tmp);
+}

@@ -73,6 +73,9 @@ int sv_reader_u64(struct sv_reader *r, size_t i, uint64_t *v);
  * NaN as NA.  Append to b. */
 void sv_put_f32(struct sv_buf *b, float v);
 void sv_put_f64(struct sv_buf *b, double v);
+/* The shortest %.Ng (N = 1..17) that reads back as exactly v: 0.95,
+ * not 0.94999999999999996.  NaN as NA. */
+void sv_put_shortest(struct sv_buf *b, double v);
 /* %.*g with prec digits; NaN as NA */
 void sv_put_g(struct sv_buf *b, double v, int prec);
 
