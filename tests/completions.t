@@ -26,12 +26,15 @@ ok() {
 }
 diag() { sed 's/^/# /' "$@"; }
 
-# render FILE: a man page as plain text on one long line per paragraph
+# render FILE: a man page as plain text, lines up to 300 columns; without
+# mandoc or groff, the source with each flag argument of Fl written '--x'
 render() {
 	if command -v mandoc > /dev/null 2>&1; then
-		mandoc -T ascii -O width=300 "$1" | col -b
-	else
+		mandoc -T ascii -O width=300 "$1" | sed 's/.\x08//g'
+	elif command -v groff > /dev/null 2>&1; then
 		groff -mdoc -Tascii -rLL=300n -P-cbu "$1" 2> /dev/null
+	else
+		sed '/Fl /s/\(^\|[[:space:]]\)-\([a-zA-Z]\)/\1--\2/g' "$1"
 	fi
 }
 
