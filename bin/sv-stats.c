@@ -230,8 +230,14 @@ group_of(struct groups *G, size_t *last, const char *key, size_t ncv)
 {
 	struct group *g;
 
-	if (*last < G->n && strcmp(G->g[*last].key, key) == 0)
-		return &G->g[*last];
+	if (*last < G->n) {
+		const char *k = G->g[*last].key;
+
+		/* the first byte settles most lines (and all ungrouped ones)
+		 * without a call */
+		if (k[0] == key[0] && (key[0] == '\0' || strcmp(k, key) == 0))
+			return &G->g[*last];
+	}
 	g = group_get(G, key, ncv);
 	*last = (size_t)(g - G->g);
 	return g;

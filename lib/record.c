@@ -21,12 +21,14 @@ sv_reader_next_input(struct sv_reader *r, FILE *fp, const char *name)
 	r->fp = fp;
 	r->name = name;
 	r->lineno = 0;
+	r->beg = r->end = 0;
+	r->eof = 0;
 }
 
 void
 sv_reader_free(struct sv_reader *r)
 {
-	free(r->line);
+	free(r->buf);
 	free(r->field);
 	free(r->header);
 	if (r->ncol)
@@ -106,6 +108,65 @@ take_header(struct sv_reader *r, const char *text)
 	return SV_REC_DATA;
 }
 
+/* The next line from the block buffer into r->line/r->len, its newline
+ * replaced by NUL; returns 1, 0 at the end of the input, or -1 on a read
+ * error.  Lines may be of any length. */
+static ssize_t
+next_line(struct sv_reader *r)
+{
+	for (;;) {
+		char *p = r->buf + r->beg, *e = r->buf + r->end, *nl = NULL;
+		size_t n;
+
+		/* one pass finds the newline, NULs and tabs: records are
+		 * short, and three library scans cost more than this loop */
+		r->nul = 0;
+		r->tabs = 0;
+		for (; p < e; p++) {
+			unsigned char c = (unsigned char)*p;
+
+			if (c <= '\n') {
+				if (c == '\n') {
+					nl = p;
+					break;
+				}
+				r->nul |= c == '\0';
+				r->tabs += c == '\t';
+			}
+		}
+
+		if (nl || (r->eof && r->beg < r->end)) {
+			size_t len = nl ? (size_t)(nl - (r->buf + r->beg))
+			                : r->end - r->beg;
+
+			r->line = r->buf + r->beg;
+			r->line[len] = '\0'; /* buf always has a spare byte */
+			r->len = len;
+			r->beg += len + (nl != NULL);
+			return 1;
+		}
+		if (r->eof)
+			return 0;
+		/* move the partial line to the front, grow, read more */
+		if (r->beg > 0) {
+			memmove(r->buf, r->buf + r->beg, r->end - r->beg);
+			r->end -= r->beg;
+			r->beg = 0;
+		}
+		if (r->bufcap - r->end < 4096 + 1) {
+			r->bufcap = r->bufcap ? r->bufcap * 2 : 1 << 16;
+			r->buf = sv_realloc(r->buf, r->bufcap);
+		}
+		n = fread(r->buf + r->end, 1, r->bufcap - r->end - 1, r->fp);
+		r->end += n;
+		if (n == 0) {
+			if (ferror(r->fp))
+				return -1;
+			r->eof = 1;
+		}
+	}
+}
+
 enum sv_rec_status
 sv_reader_next(struct sv_reader *r)
 {
@@ -115,9 +176,9 @@ sv_reader_next(struct sv_reader *r)
 		char *s;
 
 		errno = 0;
-		n = getline(&r->line, &r->cap, r->fp);
-		if (n < 0) {
-			if (ferror(r->fp)) {
+		n = next_line(r);
+		if (n <= 0) {
+			if (n < 0) {
 				snprintf(r->err, sizeof r->err,
 				         "%s: read error: %s", r->name,
 				         strerror(errno ? errno : EIO));
@@ -126,13 +187,10 @@ sv_reader_next(struct sv_reader *r)
 			return SV_REC_EOF;
 		}
 		r->lineno++;
-		r->len = (size_t)n;
 		s = r->line;
-		if (r->len && s[r->len - 1] == '\n')
-			s[--r->len] = '\0';
 		if (r->len && s[r->len - 1] == '\r')
 			s[--r->len] = '\0';
-		if (strlen(s) != r->len) {
+		if (r->nul) {
 			bad(r, "NUL byte in line", NULL);
 			return SV_REC_BAD;
 		}
@@ -148,7 +206,12 @@ sv_reader_next(struct sv_reader *r)
 				return st;
 			continue;
 		}
-		r->nfield = split(s, &r->field, &r->fieldcap);
+		if (r->tabs == 0 && r->fieldcap) {
+			r->field[0] = s;
+			r->nfield = 1;
+		} else {
+			r->nfield = split(s, &r->field, &r->fieldcap);
+		}
 		if (r->header && r->nfield != r->ncol) {
 			char what[96];
 

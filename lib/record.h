@@ -21,9 +21,13 @@ struct sv_reader {
 	FILE *fp;
 	const char *name;      /* for messages; not owned */
 	unsigned long lineno;  /* line number of the last line read */
-	char *line;
-	size_t cap;
-	size_t len;
+	char *line;            /* the current line, NUL-terminated, inside buf */
+	size_t len;            /* its length without the newline */
+	char *buf;             /* block buffer: bytes [beg, end) not yet read */
+	size_t bufcap, beg, end;
+	int eof;
+	int nul;               /* the current line holds a NUL byte */
+	size_t tabs;           /* the current line's tab count */
 	char **field;          /* split fields of the current data line */
 	size_t nfield, fieldcap;
 	char *header;          /* header text after '#', or NULL (plain input) */
