@@ -63,6 +63,11 @@ $(B)/lib $(B)/tests:
 $(B)/lib/%.o: lib/%.c lib/*.h | $(B)/lib
 	$(CC) $(SV_CFLAGS) $(CFLAGS) $(ISA_$(lastword $(subst _, ,$*))) -c -o $@ $<
 
+# LIBEXECDIR is compiled into the GPU loader: rebuild it when it changes
+$(B)/libexecdir.stamp: FORCE | $(B)/lib
+	@echo '$(LIBEXECDIR)' | cmp -s - $@ || echo '$(LIBEXECDIR)' > $@
+$(B)/lib/gpu.o: $(B)/libexecdir.stamp
+
 $(B)/libsv.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
@@ -93,7 +98,7 @@ check-gpu: all $(B)/tests/gpu_vs_cpu
 
 # --- dependencies (Debian)
 DEBS = build-essential pkg-config libgsl-dev libarchive-dev libxxhash-dev \
-       dataset-fashion-mnist perl datamash libxml2-utils
+       dataset-fashion-mnist perl datamash libxml2-utils mandoc
 deps:
 	@missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
@@ -158,4 +163,5 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all build-note deps demo check units check-san check-gpu install uninstall clean
+FORCE:
+.PHONY: FORCE all build-note deps demo check units check-san check-gpu install uninstall clean

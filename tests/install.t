@@ -101,12 +101,8 @@ installs "$T/b" /opt/sv
 # built with; an install to another PREFIX than the build's must not
 # leave them looking elsewhere
 $MK install DESTDIR="$T/c" PREFIX=/opt/sv > "$T/log" 2>&1
-if grep -aq '/opt/sv/lib/sv' "$T/c/opt/sv/bin/sv-train"; then
-	ok 0 "sv-train installed to /opt/sv looks for libsv-cuda.so in /opt/sv/lib/sv"
-else
-	n=$((n + 1))
-	echo "not ok $n - sv-train installed to /opt/sv looks for libsv-cuda.so in /opt/sv/lib/sv # TODO the binaries are not rebuilt when LIBEXECDIR changes"
-fi
+grep -aq '/opt/sv/lib/sv' "$T/c/opt/sv/bin/sv-train"
+ok $? "sv-train installed to /opt/sv looks for libsv-cuda.so in /opt/sv/lib/sv"
 
 echo "1..$n"
 exit $fail
