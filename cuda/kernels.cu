@@ -123,6 +123,73 @@ conv_bwd_filter_k(const float *in, const float *dout, float *dw, float *db,
 	}
 }
 
+/* The sums of conv_bwd_filter_k, in the same order, from shared memory:
+ * the block stages R rows of dout (R,W,K) and the R+2 input rows around
+ * them, zero-padded to (R+2,W+2,C) with the CPU's explicit zeros; then
+ * each thread runs its chain over those pixels (n, then y, then x).  All
+ * threads of the block stage; the first ones own outputs as above. */
+__global__ static void
+conv_bwd_filter_tiled_k(const float *__restrict__ in,
+                        const float *__restrict__ dout, float *dw, float *db,
+                        int N, int H, int W, int C, int K, int R)
+{
+	extern __shared__ float sm[];
+	int WP = W + 2;
+	float *sin = sm, *sg = sm + (long)(R + 2) * WP * C;
+	long t = (long)blockIdx.x * blockDim.x + threadIdx.x;
+	long ndw = 9L * C * K;
+	int role = 2, k = 0, c = 0, ky = 0, kx = 0;
+	float acc = 0.0f;
+
+	if (t < ndw) {
+		long r = t / K;
+		int tap = (int)(r / C);
+
+		role = 0, k = (int)(t % K), c = (int)(r % C);
+		ky = tap / 3, kx = tap % 3;
+	} else if (db && t < ndw + K) {
+		role = 1, k = (int)(t - ndw);
+	}
+	for (int n = 0; n < N; n++)
+		for (int y0 = 0; y0 < H; y0 += R) {
+			int rows = H - y0 < R ? H - y0 : R;
+			long nin = (long)(rows + 2) * WP * C, ng = (long)rows * W * K;
+			const float *gsrc = dout + ((long)n * H + y0) * W * K;
+
+			__syncthreads();
+#pragma unroll 4
+			for (long j = threadIdx.x; j < ng; j += blockDim.x)
+				sg[j] = gsrc[j];
+#pragma unroll 4
+			for (long j = threadIdx.x; j < nin; j += blockDim.x) {
+				int cc = (int)(j % C);
+				long q = j / C;
+				int xx = (int)(q % WP) - 1, yy = (int)(q / WP) + y0 - 1;
+
+				sin[j] = yy >= 0 && yy < H && xx >= 0 && xx < W ?
+				         in[(((long)n * H + yy) * W + xx) * C + cc] : 0.0f;
+			}
+			__syncthreads();
+			if (role == 0) {
+				for (int y = 0; y < rows; y++) {
+					const float *ip = sin + ((long)(y + ky) * WP + kx) * C + c;
+					const float *gp = sg + (long)y * W * K + k;
+
+#pragma unroll 4
+					for (int x = 0; x < W; x++)
+						acc = fmaf(ip[(long)x * C], gp[(long)x * K], acc);
+				}
+			} else if (role == 1) {
+				for (long p = 0; p < (long)rows * W; p++)
+					acc = acc + sg[p * K + k];
+			}
+		}
+	if (role == 0)
+		dw[t] = acc;
+	else if (role == 1)
+		db[k] = acc;
+}
+
 __global__ static void
 relu_fwd_k(const float *x, float *y, long n)
 {
@@ -301,12 +368,31 @@ svk_conv3x3_bwd_filter(const float *in, const float *dout, float *dw,
                        float *db, int N, int H, int W, int C, int K,
                        cudaStream_t s)
 {
-	/* few long serial chains: small blocks spread them over the SMs */
+	enum { SMEM = 48 * 1024, TB = 256 };
 	long total = 9L * C * K + (db ? K : 0);
+	long row = (long)W * K + (long)(W + 2) * C; /* floats per tile row */
+	long R = row > 0 ? (SMEM / 4 - 2L * (W + 2) * C) / row : 0;
 
-	if (total > 0)
+	if (total <= 0 || (long)N * H * W == 0) {
+		/* no pixels: every sum is 0 */
+		if (total > 0)
+			conv_bwd_filter_k<<<nblocks(total, 32), 32, 0, s>>>(
+				in, dout, dw, db, N, H, W, C, K);
+		return cudaGetLastError();
+	}
+	if (R >= 1) {
+		size_t bytes;
+
+		if (R > H)
+			R = H;
+		bytes = sizeof(float) * (size_t)((R + 2) * (W + 2) * C + R * W * K);
+		conv_bwd_filter_tiled_k<<<nblocks(total, TB), TB, bytes, s>>>(
+			in, dout, dw, db, N, H, W, C, K, (int)R);
+	} else {
+		/* a row does not fit: the chains read global memory */
 		conv_bwd_filter_k<<<nblocks(total, 32), 32, 0, s>>>(
 			in, dout, dw, db, N, H, W, C, K);
+	}
 	return cudaGetLastError();
 }
 

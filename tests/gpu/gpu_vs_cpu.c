@@ -418,6 +418,7 @@ main(int argc, char **argv)
 	test_conv(2, 5, 7, 3, 5, 120);
 	test_conv(1, 1, 1, 2, 3, 130);
 	test_conv(3, 6, 5, 32, 8, 140);
+	test_conv(1, 2, 200, 2, 64, 150); /* a row too wide to tile */
 	test_pool_relu(8, 28, 28, 16, 200);
 	test_pool_relu(2, 5, 7, 3, 210);
 	test_pool_relu(3, 2, 2, 1, 220);
