@@ -126,7 +126,7 @@ struct run {
 	int out_fd;
 	const char *save_dir;
 	const char *data_spec;   /* as given, saved in checkpoints */
-	int progress, trace, every_epoch;
+	int progress, tty, trace, every_epoch;
 	uint64_t count, done;
 	double t_start, t_seed;
 	uint64_t seed;
@@ -145,20 +145,27 @@ now(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* Progress on stderr.  On a terminal one line is redrawn (at most four
+ * times a second) with the current seed's epoch and step; elsewhere
+ * (--progress into a file or pipe) one line is written per finished seed.
+ * step < 0: between seeds. */
 static void
 show_progress(struct run *r, int epoch, int step, int nsteps, int final)
 {
 	double t = now(), el = t - r->t_start;
 	double rate = el > 0 ? (double)r->done / el * 3600 : 0;
 
-	if (!final && t - r->last_shown < 0.25)
+	if (!r->tty && (step >= 0 || final))
+		return;
+	if (r->tty && !final && step >= 0 && t - r->last_shown < 0.25)
 		return;
 	r->last_shown = t;
-	fprintf(stderr, "\rsv-train: %llu", (unsigned long long)r->done);
+	fprintf(stderr, "%ssv-train: %llu", r->tty ? "\r" : "",
+	        (unsigned long long)r->done);
 	if (r->count)
 		fprintf(stderr, "/%llu", (unsigned long long)r->count);
 	fprintf(stderr, " seeds, %.1f seeds/h", rate);
-	if (!final)
+	if (step >= 0)
 		fprintf(stderr, ", seed %llu epoch %d/%d step %d/%d",
 		        (unsigned long long)r->seed, epoch + 1, r->o.r.epochs,
 		        step + 1, nsteps);
@@ -171,8 +178,9 @@ show_progress(struct run *r, int epoch, int step, int nsteps, int final)
 		fprintf(stderr, ", ETA %dh%02dm", (int)(eta / 3600),
 		        (int)(eta / 60) % 60);
 	}
-	fprintf(stderr, "\033[K");
-	if (final)
+	if (r->tty)
+		fprintf(stderr, "\033[K");
+	if (final || !r->tty)
 		fputc('\n', stderr);
 	fflush(stderr);
 }
@@ -274,7 +282,7 @@ train_one(struct run *r, uint64_t seed)
 	emit(r, r->line.p, r->line.len);
 	r->done++;
 	if (r->progress && !r->trace)
-		show_progress(r, 0, 0, 0, 0);
+		show_progress(r, 0, -1, 0, 0);
 }
 
 /* Seeds already in FILE (for --resume), after cutting a partial last line.
@@ -550,7 +558,8 @@ main(int argc, char **argv)
 	if (ov[V_SCHED].set) r.o.r.schedule = (enum sv_schedule)ov[V_SCHED].v;
 	r.o.every_epoch = r.every_epoch;
 	sv_vary_name(r.o.vary, r.vary, sizeof r.vary);
-	r.progress = !quiet && (force_progress || isatty(2));
+	r.tty = isatty(2);
+	r.progress = !quiet && (force_progress || r.tty);
 
 	{
 		int rc;
@@ -619,8 +628,8 @@ main(int argc, char **argv)
 		if (fp != stdin)
 			fclose(fp);
 	}
-	if (r.progress && !r.trace && r.done)
-		show_progress(&r, 0, 0, 0, 1);
+	if (r.progress && !r.trace && r.done && r.tty)
+		show_progress(&r, 0, -1, 0, 1);
 	sv_reader_free(&rd);
 	free(done);
 	sv_buf_free(&r.line);
