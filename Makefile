@@ -107,7 +107,8 @@ deps:
 	if [ "$$(id -u)" = 0 ]; then \
 	  echo "sv: installing$$missing"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	  if [ -z "$$SV_APT_UPDATED" ]; then apt-get update -qq; fi && \
+	  apt-get install -y -qq --no-install-recommends $$missing; \
 	else \
 	  echo "sv: missing Debian packages; run as root:"; \
 	  echo "  apt-get update && apt-get install -y$$missing"; exit 3; \
