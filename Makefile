@@ -75,7 +75,7 @@ $(B)/libsv.a: $(LIBOBJ)
 $(B)/sv-%: bin/sv-%.c $(B)/libsv.a lib/*.h
 	$(CC) $(SV_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libsv.a $(LDFLAGS) $(SV_LIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libsv.a lib/*.h | $(B)/tests
+$(B)/tests/%: tests/unit/%.c tests/unit/*.h $(B)/libsv.a lib/*.h | $(B)/tests
 	$(CC) $(SV_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libsv.a $(LDFLAGS) $(SV_LIBS)
 
 # --- GPU backend (dlopen'ed by sv-train/sv-eval only when asked for a GPU)
