@@ -18,8 +18,9 @@
 #include <stddef.h>
 
 /* in (N,H,W,C), w (3,3,C,K), b (K) or NULL -> out (N,H,W,K); stride 1,
- * pad 1.  out[n,y,x,k] = b[k] (+0 when b is NULL); then for ky = 0..2, kx = 0..2, c = 0..C-1 in that
- * nesting: acc = fmaf(in[n, y+ky-1, x+kx-1, c], w[ky,kx,c,k], acc). */
+ * pad 1.  out[n,y,x,k] = b[k] (+0 when b is NULL); then for ky = 0..2,
+ * kx = 0..2, c = 0..C-1 in that nesting:
+ * acc = fmaf(in[n, y+ky-1, x+kx-1, c], w[ky,kx,c,k], acc). */
 void sv_conv3x3_fwd(const float *in, const float *w, const float *b,
                     float *out, int N, int H, int W, int C, int K,
                     int nthreads);
