@@ -74,7 +74,6 @@ struct sv_layer {
 	int32_t *arg;            /* pool argmax */
 	int w, b, rm, rv;        /* tensor indices or -1 */
 	float *mean, *invstd;    /* BatchNorm batch statistics */
-	float *zero;             /* zero bias for convs without one */
 	int save;                /* ADD: index of its SAVE layer */
 	float *skipgrad;         /* SAVE: gradient arriving through the skip */
 };
@@ -146,8 +145,6 @@ sv_net_init(struct sv_net *net, const struct sv_model_def *def, int batch,
 			if (l->d.bias) {
 				snprintf(name, sizeof name, "conv%d.bias", nconv);
 				l->b = add_tensor(net, name, 1, bd);
-			} else {
-				l->zero = sv_calloc((size_t)l->d.arg, sizeof(float));
 			}
 			cc = l->d.arg;
 			break;
@@ -276,7 +273,6 @@ sv_net_free(struct sv_net *net)
 		free(l->arg);
 		free(l->mean);
 		free(l->invstd);
-		free(l->zero);
 		free(l->skipgrad);
 	}
 	for (size_t i = 0; i < net->nparam; i++)
@@ -358,7 +354,7 @@ sv_net_forward(struct sv_net *net, int n, int train)
 		switch (l->d.op) {
 		case SV_OP_CONV:
 			sv_conv3x3_fwd(in, net->param[l->w].data,
-			               l->b >= 0 ? net->param[l->b].data : l->zero,
+			               l->b >= 0 ? net->param[l->b].data : NULL,
 			               l->out, n, l->ih, l->iw, l->ic, l->oc, nt);
 			break;
 		case SV_OP_RELU:
