@@ -1,0 +1,78 @@
+/* test_gpu_open.c - lib/gpu.c without a GPU: model support, refusals and
+ * the message when the backend, the driver or the GPU is missing */
+#include "tap.h"
+
+#include <stdlib.h>
+
+#include "gpu.h"
+#include "model.h"
+#include "train.h"
+#include "util.h"
+
+static int
+supported(const char *model, int h, int w, int c, char *err, size_t errsz)
+{
+	struct sv_net net;
+	int rc;
+
+	if (sv_net_init(&net, sv_model_find(model), 2, h, w, c, 10, 1, err,
+	                errsz) != 0)
+		return -1;
+	rc = sv_gpu_supported(&net, err, errsz);
+	sv_net_free(&net);
+	return rc;
+}
+
+int
+main(void)
+{
+	char err[2048] = "", name[256] = "";
+	struct sv_dataset d;
+	struct sv_net net;
+	struct sv_train_opts o;
+	struct sv_train_result r;
+	int rc;
+
+	/* good: the models the backend runs */
+	is_int(supported("mlp", 28, 28, 1, err, sizeof err), 0, "mlp runs on the GPU");
+	is_int(supported("fmnist-small", 28, 28, 1, err, sizeof err), 0,
+	       "fmnist-small runs on the GPU");
+	is_int(supported("fmnist-small", 9, 7, 3, err, sizeof err), 0,
+	       "fmnist-small on odd 9x7x3 images runs on the GPU");
+	/* bad: layers without a GPU kernel */
+	is_int(supported("resnet9", 32, 32, 3, err, sizeof err), 2,
+	       "resnet9 is refused");
+	ok(strstr(err, "model resnet9: layer 2 (batchnorm): no GPU kernel") != NULL,
+	   "the message names the first layer: %s", err);
+
+	/* bad: training before the backend is loaded */
+	if (ok(sv_dataset_load("synthetic:n=20,test=10", &d, err, sizeof err) == 0,
+	       "synthetic data") &&
+	    ok(sv_net_init(&net, sv_model_find("mlp"), 4, 28, 28, 1, 10, 1, err,
+	                   sizeof err) == 0, "mlp built")) {
+		memset(&o, 0, sizeof o);
+		o.r = net.def->recipe;
+		o.r.batch = 4;
+		is_int(sv_gpu_train_seed(&net, &d, &o, 1, &r, err, sizeof err), 3,
+		       "training before sv_gpu_open: exit status 3");
+		ok(strstr(err, "not loaded") != NULL, "message: %s", err);
+		sv_net_free(&net);
+		sv_dataset_free(&d);
+	}
+
+	/* no GPU here (CI): 3 and what is missing; on a GPU machine: its name */
+	rc = sv_gpu_open(name, sizeof name, err, sizeof err);
+	if (rc == 0) {
+		ok(name[0] != '\0', "a GPU: '%s'", name);
+		ok(sv_gpu_api() != NULL, "the backend's table is there");
+	} else {
+		is_int(rc, 3, "no GPU: exit status 3");
+		ok(strncmp(err, "no GPU backend: ", 16) == 0 ||
+		   strncmp(err, "no GPU driver: ", 15) == 0 ||
+		   strncmp(err, "no usable GPU: ", 15) == 0 ||
+		   strcmp(err, "no GPU found") == 0, "says what is missing: %s", err);
+		ok(sv_gpu_api() == NULL || strncmp(err, "no GPU backend", 14) != 0,
+		   "no table without a backend");
+	}
+	return tap_done();
+}
