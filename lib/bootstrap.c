@@ -15,6 +15,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "philox.h"
+#include "stats.h"
 #include "util.h"
 
 void
@@ -70,21 +71,6 @@ select_k(double *x, size_t lo, size_t hi, size_t k)
 	}
 }
 
-/* 2^-e with max |x| < 2^e: an exact scale that keeps sums and squares
- * finite; used only when the plain sum overflows */
-static double
-pow2_scale(const double *x, size_t n)
-{
-	double m = 0;
-	int e;
-
-	for (size_t i = 0; i < n; i++)
-		if (fabs(x[i]) > m)
-			m = fabs(x[i]);
-	frexp(m, &e);
-	return ldexp(1, -e);
-}
-
 static double
 mean_of(const double *x, size_t n)
 {
@@ -94,7 +80,7 @@ mean_of(const double *x, size_t n)
 		s += x[i];
 	if (isfinite(s))
 		return s / n;
-	sc = pow2_scale(x, n);
+	sc = sv_pow2_scale(x, n);
 	s = 0;
 	for (size_t i = 0; i < n; i++)
 		s += x[i] * sc;
@@ -110,7 +96,7 @@ sd_of(const double *x, size_t n)
 		s += (x[i] - m) * (x[i] - m);
 	if (isfinite(s))
 		return sqrt(s / (n - 1));
-	sc = pow2_scale(x, n);
+	sc = sv_pow2_scale(x, n);
 	s = 0;
 	for (size_t i = 0; i < n; i++)
 		s += (x[i] * sc - m * sc) * (x[i] * sc - m * sc);

@@ -1,6 +1,7 @@
 /* claim.c - auditing a single-seed claim against a seed distribution, and
  * the expected best of n seeds */
 #include "claim.h"
+#include "stats.h"
 
 #include <math.h>
 
@@ -82,20 +83,6 @@ weight(size_t N, size_t n, int repl, size_t i, double *prev)
 	return r < n ? 0 : *prev;
 }
 
-/* 2^-e with max |x| < 2^e: exact scaling that keeps squares finite */
-static double
-pow2_scale(const double *x, size_t n)
-{
-	double m = 0;
-	int e;
-
-	for (size_t i = 0; i < n; i++)
-		if (fabs(x[i]) > m)
-			m = fabs(x[i]);
-	frexp(m, &e);
-	return ldexp(1, -e);
-}
-
 double
 sv_expected_best(const double *sorted, size_t N, size_t n,
                  int with_replacement, double *sd)
@@ -111,7 +98,7 @@ sv_expected_best(const double *sorted, size_t N, size_t n,
 		mu += w * sorted[k];
 	}
 	if (sd) {
-		double sc = pow2_scale(sorted, N);
+		double sc = sv_pow2_scale(sorted, N);
 		prev = 0;
 		for (size_t k = N; k-- > 0;) {
 			double w = weight(N, n, with_replacement, k, &prev);

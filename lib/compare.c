@@ -26,6 +26,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "bootstrap.h"
+#include "stats.h"
 #include "util.h"
 
 #define ASO_DT 0.005
@@ -217,23 +218,6 @@ finite_all(const double *x, size_t n)
 	return 1;
 }
 
-/* 2^-e with max |x| < 2^e over both samples: exact, keeps squares finite */
-static double
-pow2_scale2(const double *a, size_t na, const double *b, size_t nb)
-{
-	double m = 0;
-	int e;
-
-	for (size_t i = 0; i < na; i++)
-		if (fabs(a[i]) > m)
-			m = fabs(a[i]);
-	for (size_t i = 0; i < nb; i++)
-		if (fabs(b[i]) > m)
-			m = fabs(b[i]);
-	frexp(m, &e);
-	return ldexp(1, -e);
-}
-
 double
 sv_power80_n(double d)
 {
@@ -268,7 +252,9 @@ sv_compare(const double *a, size_t na, const double *b, size_t nb,
 		return SV_CMP_ENAN;
 
 	/* moments on data scaled by a power of two (exact) */
-	sc = pow2_scale2(a, na, b, nb);
+	sc = sv_pow2_scale(a, na);
+	if (sv_pow2_scale(b, nb) < sc)
+		sc = sv_pow2_scale(b, nb);
 	ma = mean_of(a, na, sc);
 	mb = mean_of(b, nb, sc);
 	va = var_of(a, na, sc, ma);

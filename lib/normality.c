@@ -8,6 +8,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_erf.h>
 
+#include "stats.h"
 #include "util.h"
 
 static int
@@ -23,22 +24,6 @@ check_input(const double *x, size_t n, int need_sorted)
 		if (x[i] != x[0])
 			return 0;
 	return SV_NORM_ECONST;
-}
-
-/* 2^-e with 2^(e-1) <= max |x_i| < 2^e: multiplying by it is exact and
- * brings the data near 1, so moments neither overflow nor underflow
- * (the tests are scale invariant). */
-static double
-pow2_scale(const double *x, size_t n)
-{
-	double m = 0;
-	int e;
-
-	for (size_t i = 0; i < n; i++)
-		if (fabs(x[i]) > m)
-			m = fabs(x[i]);
-	frexp(m, &e);
-	return ldexp(1, -e);
 }
 
 /* c[0] + c[1] x + ... + c[k-1] x^(k-1) */
@@ -116,7 +101,7 @@ sv_shapiro_wilk(const double *sorted, size_t n, double *w, double *p)
 	/* W = (sum c_i x_i)^2 / sum (x_i - mean)^2 with the antisymmetric
 	 * c (c_i = -a_i low half, +a_i high half), on x scaled by the range;
 	 * 1 - W as (sqrt(ssa ssx) - sax)(sqrt(ssa ssx) + sax)/(ssa ssx) */
-	double sc = pow2_scale(sorted, n);
+	double sc = sv_pow2_scale(sorted, n);
 	range = sorted[n - 1] * sc - sorted[0] * sc;
 	double sx = 0, sa = 0, ssa = 0, ssx = 0, sax = 0;
 	for (i = 0; i < n; i++) {
@@ -184,7 +169,7 @@ sv_anderson_darling(const double *sorted, size_t n, double *a2, double *p)
 		return SV_NORM_ERANGE;
 	if ((rc = check_input(sorted, n, 1)) < 0)
 		return rc;
-	sc = pow2_scale(sorted, n);
+	sc = sv_pow2_scale(sorted, n);
 	for (size_t i = 0; i < n; i++)
 		mean += sorted[i] * sc;
 	mean /= n;
@@ -259,7 +244,7 @@ sv_dagostino_pearson(const double *x, size_t n, double *k2, double *p)
 		return SV_NORM_ERANGE;
 	if ((rc = check_input(x, n, 0)) < 0)
 		return rc;
-	sc = pow2_scale(x, n);
+	sc = sv_pow2_scale(x, n);
 	for (size_t i = 0; i < n; i++)
 		mean += x[i] * sc;
 	mean /= n;

@@ -456,3 +456,16 @@ sv_kde(const double *sorted, size_t n, double h, double x)
 	}
 	return sum * c / ((double)n * h);
 }
+
+double
+sv_pow2_scale(const double *x, size_t n)
+{
+	double m = 0;
+	int e;
+
+	for (size_t i = 0; i < n; i++)
+		if (fabs(x[i]) > m)
+			m = fabs(x[i]);
+	frexp(m, &e);
+	return ldexp(1, -e);
+}

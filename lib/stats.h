@@ -61,4 +61,8 @@ double sv_kde(const double *sorted, size_t n, double h, double x);
  * sd * n^(-1/5); 0 when sd is 0 or n < 2. */
 double sv_kde_bandwidth(const double *sorted, size_t n);
 
+/* 2^-e where max |x[i]| < 2^e: scaling by it is exact and keeps squares
+ * and sums of squares finite (1 for an empty or all-zero x). */
+double sv_pow2_scale(const double *x, size_t n);
+
 #endif
