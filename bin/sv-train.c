@@ -1,5 +1,4 @@
 /* sv-train - train one model per seed and print one record per seed */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -15,6 +14,7 @@
 #include "ckpt.h"
 #include "conv.h"
 #include "dataset.h"
+#include "gpu.h"
 #include "model.h"
 #include "record.h"
 #include "seeds.h"
@@ -134,6 +134,8 @@ struct run {
 	uint32_t last_correct, last_total;
 	struct sv_buf line;     /* the current seed's record(s) */
 	int trace_header;
+	int gpu;                /* --device gpu: sv_gpu_open() succeeded */
+	char gpu_name[256];
 };
 
 static double
@@ -216,8 +218,8 @@ put_record(struct run *r, const struct sv_epoch_result *e, int epoch_col)
 	sv_put_g(b, e->test_loss, 9);
 	sv_buf_puts(b, "\t");
 	sv_put_g(b, e->train_loss, 9);
-	sv_buf_printf(b, "\t%.3f\tcpu\t%d\t%s\t%s", now() - r->t_seed,
-	              r->threads, e->init_hash, e->hash);
+	sv_buf_printf(b, "\t%.3f\t%s\t%d\t%s\t%s", now() - r->t_seed,
+	              r->gpu ? "gpu" : "cpu", r->threads, e->init_hash, e->hash);
 	if (epoch_col)
 		sv_buf_printf(b, "\t%d", e->epoch);
 	sv_buf_puts(b, "\n");
@@ -273,7 +275,16 @@ train_one(struct run *r, uint64_t seed)
 	r->seed = seed;
 	r->t_seed = now();
 	r->line.len = 0;
-	sv_train_seed(&r->net, &r->data, &r->o, seed, &res);
+	if (r->gpu) {
+		char err[1024];
+		int rc = sv_gpu_train_seed(&r->net, &r->data, &r->o, seed, &res,
+		                           err, sizeof err);
+
+		if (rc != 0)
+			sv_die(rc, "--device gpu: %s", err);
+	} else {
+		sv_train_seed(&r->net, &r->data, &r->o, seed, &res);
+	}
 	if (!r->every_epoch)
 		put_record(r, &res.last, 0);
 	if (r->save_dir)
@@ -406,26 +417,16 @@ list_all(void)
 		       d->default_path && *d->default_path ? d->default_path : "");
 }
 
+/* Load the GPU backend and find a GPU, or exit 3 saying what is missing. */
 static void
-check_gpu(void)
+check_gpu(struct run *r)
 {
-	char path[4200];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 32);
-	void *h = NULL;
+	char err[1024];
+	int rc = sv_gpu_open(r->gpu_name, sizeof r->gpu_name, err, sizeof err);
 
-	if (n > 0) {
-		path[n] = '\0';
-		*(strrchr(path, '/') + 1) = '\0';
-		strcat(path, "libsv-cuda.so");
-		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	}
-	if (!h)
-		h = dlopen(SV_LIBEXECDIR "/libsv-cuda.so", RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		sv_die(SV_EXIT_ENV, "--device gpu: no GPU backend: %s", dlerror());
-	dlclose(h);
-	sv_die(SV_EXIT_ENV, "--device gpu: the GPU backend does not train "
-	       "models yet; use --device cpu");
+	if (rc != 0)
+		sv_die(rc, "--device gpu: %s", err);
+	r->gpu = 1;
 }
 
 int
@@ -547,7 +548,7 @@ main(int argc, char **argv)
 	if (strcmp(device, "cpu") != 0 && strcmp(device, "gpu") != 0)
 		sv_usage_error(synopsis, "option --device: cpu or gpu: '%s'", device);
 	if (strcmp(device, "gpu") == 0)
-		check_gpu();
+		check_gpu(&r);
 	r.o.r = r.model->recipe;
 	if (ov[V_EPOCHS].set) r.o.r.epochs = (int)ov[V_EPOCHS].v;
 	if (ov[V_BATCH].set) r.o.r.batch = (int)ov[V_BATCH].v;
@@ -577,6 +578,8 @@ main(int argc, char **argv)
 	                (int)r.data.train.w, (int)r.data.train.c,
 	                r.data.nclass, r.threads, err, sizeof err) != 0)
 		sv_die(SV_EXIT_USAGE, "%s", err);
+	if (r.gpu && sv_gpu_supported(&r.net, err, sizeof err) != 0)
+		sv_die(SV_EXIT_USAGE, "--device gpu: %s", err);
 	omp_set_dynamic(0);
 	r.o.on_step = on_step;
 	r.o.on_epoch = on_epoch;

@@ -194,100 +194,62 @@ sv_gpu_supported(const struct sv_net *net, char *err, size_t errsz)
 	return rc;
 }
 
-/* --- the recipe's CPU side: copies of lib/train.c's static helpers */
-
-/* Fisher-Yates over idx[0..n-1], i from n-1 down to 1, with j drawn from
- * counter i of (seed, stream, sub) (train.c: permute) */
-static void
-permute(uint32_t *idx, uint32_t n, uint64_t seed, enum sv_stream stream,
-        uint32_t sub)
-{
-	for (uint32_t i = n - 1; i > 0 && n > 1; i--) {
-		uint32_t r[4], j, t;
-
-		sv_rand4(seed, stream, sub, i, r);
-		j = sv_below(r[0], r[1], i + 1);
-		t = idx[i], idx[i] = idx[j], idx[j] = t;
-	}
-}
-
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* augmentation of one chunk of 500 images (train.c: struct aug) */
-struct aug {
-	int dy, dx, flip, cy, cx;
-};
-
-static struct aug
-aug_params(uint64_t seed, int epoch, uint32_t chunk, int h, int w)
-{
-	uint32_t r[4], q[4];
-	struct aug a;
-
-	sv_rand4(seed, SV_STREAM_AUG, (uint32_t)epoch, 2 * (uint64_t)chunk, r);
-	sv_rand4(seed, SV_STREAM_AUG, (uint32_t)epoch, 2 * (uint64_t)chunk + 1, q);
-	a.dy = (int)sv_below(r[0], r[1], 9) - 4;
-	a.dx = (int)sv_below(r[2], r[3], 9) - 4;
-	a.flip = (int)(q[0] >> 31);
-	a.cy = (int)sv_below(q[1], q[2], (uint32_t)(h >= 8 ? h - 7 : 1));
-	a.cx = (int)sv_below(q[3], q[0], (uint32_t)(w >= 8 ? w - 7 : 1));
-	return a;
-}
-
-/* x (n,H,W,C) <- images idx[0..n-1] of s through lut, augmented per
- * chunk when augment is set (train.c: gather) */
-static void
-gather(float *x, const struct sv_split *s, const uint32_t *idx, int n,
-       const float lut[3][256], uint64_t aug_seed, int epoch, int augment)
-{
-	int H = (int)s->h, W = (int)s->w, C = (int)s->c;
-	size_t per = (size_t)H * W * C;
-
-	for (int i = 0; i < n; i++) {
-		const uint8_t *src = s->x + (size_t)idx[i] * per;
-		float *dst = x + (size_t)i * per;
-		struct aug a;
-
-		if (!augment) {
-			for (size_t p = 0; p < per; p++)
-				dst[p] = lut[p % C][src[p]];
-			continue;
-		}
-		a = aug_params(aug_seed, epoch, idx[i] / 500, H, W);
-		for (int y = 0; y < H; y++)
-			for (int xx = 0; xx < W; xx++) {
-				int sy = y + a.dy, sx = xx + a.dx;
-				int cut = y >= a.cy && y < a.cy + 8 &&
-				          xx >= a.cx && xx < a.cx + 8;
-
-				if (a.flip)
-					sx = W - 1 - xx + a.dx;
-				for (int c = 0; c < C; c++) {
-					float v = 0.0f;
-
-					if (!cut && sy >= 0 && sy < H && sx >= 0 && sx < W)
-						v = lut[c][src[((size_t)sy * W + sx) * C + c]];
-					dst[((size_t)y * W + xx) * C + c] = v;
-				}
-			}
-	}
-}
+/* --- the GPU as a device of lib/train.c's loop */
 
 /* One training run's GPU state and host buffers. */
 struct gpu_run {
 	const struct sv_cuda_api *api;
 	struct sv_cuda_net *g;
 	float **p;          /* net->param[i].data */
-	float *logits, *dz;
-	uint32_t *idx;
-	uint8_t *labels;
+	float *logits;
 };
+
+static int
+gpu_push(void *ctx, struct sv_net *net)
+{
+	struct gpu_run *gr = ctx;
+
+	(void)net;
+	return gr->api->set_params(gr->g, gr->p);
+}
+
+static int
+gpu_pull(void *ctx, struct sv_net *net)
+{
+	struct gpu_run *gr = ctx;
+
+	(void)net;
+	return gr->api->get_params(gr->g, gr->p);
+}
+
+static int
+gpu_forward(void *ctx, struct sv_net *net, int n, int train,
+            const float **logits)
+{
+	struct gpu_run *gr = ctx;
+
+	*logits = gr->logits;
+	return gr->api->forward(gr->g, net->x, n, train, gr->logits);
+}
+
+static int
+gpu_backward(void *ctx, struct sv_net *net, const float *dlogits, int n)
+{
+	struct gpu_run *gr = ctx;
+
+	(void)net;
+	return gr->api->backward(gr->g, dlogits, n);
+}
+
+static int
+gpu_sgd(void *ctx, struct sv_net *net, float lr, float momentum, float wd,
+        int nesterov)
+{
+	struct gpu_run *gr = ctx;
+
+	(void)net;
+	return gr->api->sgd(gr->g, lr, momentum, wd, nesterov);
+}
 
 /* the backend's message, rc passed through */
 static int
@@ -295,138 +257,6 @@ backend_err(int rc, char *err, size_t errsz)
 {
 	snprintf(err, errsz, "%s", backend.api->last_error());
 	return rc ? rc : SV_EXIT_ENV;
-}
-
-/* sv_evaluate with the forward passes on the GPU: test-set accuracy and
- * mean cross-entropy of the GPU's current weights */
-static int
-gpu_evaluate(struct gpu_run *gr, struct sv_net *net,
-             const struct sv_dataset *d, const float lut[3][256],
-             uint32_t *correct, uint32_t *total, double *loss)
-{
-	const struct sv_split *s = &d->test;
-	double sum = 0;
-	uint32_t ok = 0;
-	int rc;
-
-	for (uint32_t b = 0; b < s->n; b += (uint32_t)net->batch) {
-		int n = (int)(s->n - b < (uint32_t)net->batch ? s->n - b
-		                                             : (uint32_t)net->batch);
-		const float *z = gr->logits;
-
-		for (int i = 0; i < n; i++)
-			gr->idx[i] = b + (uint32_t)i;
-		gather(net->x, s, gr->idx, n, lut, 0, 0, 0);
-		if ((rc = gr->api->forward(gr->g, net->x, n, 0, gr->logits)))
-			return rc;
-		sum += sv_softmax_xent(z, s->y + b, NULL, n, net->nclass, 0, 0) * n;
-		for (int i = 0; i < n; i++) {
-			const float *zi = z + (size_t)i * net->nclass;
-			int best = 0;
-
-			for (int k = 1; k < net->nclass; k++)
-				if (zi[k] > zi[best])
-					best = k;
-			ok += best == s->y[b + i];
-		}
-	}
-	*correct = ok;
-	*total = s->n;
-	*loss = s->n ? sum / s->n : 0;
-	return 0;
-}
-
-/* evaluate, copy the weights back into net->param and hash them */
-static int
-finish_epoch(struct gpu_run *gr, struct sv_net *net,
-             const struct sv_dataset *d, const float lut[3][256],
-             struct sv_epoch_result *e)
-{
-	int rc;
-
-	if ((rc = gpu_evaluate(gr, net, d, lut, &e->correct, &e->total,
-	                       &e->test_loss)))
-		return rc;
-	if ((rc = gr->api->get_params(gr->g, gr->p)))
-		return rc;
-	sv_tensor_hash(net->param, net->nparam, e->hash);
-	return 0;
-}
-
-/* the loop of sv_train_seed (lib/train.c), step for step */
-static int
-gpu_train(struct gpu_run *gr, struct sv_net *net, const struct sv_dataset *d,
-          const struct sv_train_opts *o, uint64_t seed,
-          struct sv_train_result *res)
-{
-	const struct sv_split *s = &d->train;
-	uint64_t k_init = o->vary & SV_VARY_INIT ? seed : o->base_seed;
-	uint64_t k_order = o->vary & SV_VARY_ORDER ? seed : o->base_seed;
-	uint64_t k_aug = o->vary & SV_VARY_AUG ? seed : o->base_seed;
-	uint64_t k_split = o->vary & SV_VARY_SPLIT ? seed : o->base_seed;
-	uint32_t n = s->n, *pool, *order;
-	float lut[3][256];
-	int B = o->r.batch, rc = 0;
-
-	sv_dataset_lut(d, lut);
-	pool = sv_mallocarray(n ? n : 1, sizeof *pool);
-	for (uint32_t i = 0; i < n; i++)
-		pool[i] = i;
-	if (o->train_size && o->train_size < n) {
-		permute(pool, n, k_split, SV_STREAM_SPLIT, 0);
-		n = o->train_size;
-		qsort(pool, n, sizeof *pool, cmp_u32);
-	}
-	order = sv_mallocarray(n ? n : 1, sizeof *order);
-	sv_net_init_weights(net, k_init);
-	sv_tensor_hash(net->param, net->nparam, res->last.init_hash);
-	if ((rc = gr->api->set_params(gr->g, gr->p)))
-		goto out;
-	for (int e = 0; e < o->r.epochs; e++) {
-		int nsteps = o->r.drop_last ? (int)(n / (uint32_t)B)
-		                            : (int)((n + (uint32_t)B - 1) / (uint32_t)B);
-		float lr = o->r.lr * sv_lr_factor(o->r.schedule, e, o->r.epochs);
-		double lsum = 0;
-		uint32_t lcount = 0;
-
-		memcpy(order, pool, n * sizeof *order);
-		permute(order, n, k_order, SV_STREAM_ORDER, (uint32_t)e);
-		for (int step = 0; step < nsteps; step++) {
-			uint32_t at = (uint32_t)step * (uint32_t)B;
-			int bn = (int)(n - at < (uint32_t)B ? n - at : (uint32_t)B);
-			double loss;
-
-			gather(net->x, s, order + at, bn, lut, k_aug, e, o->r.augment);
-			for (int i = 0; i < bn; i++)
-				gr->labels[i] = s->y[order[at + i]];
-			if ((rc = gr->api->forward(gr->g, net->x, bn, 1, gr->logits)))
-				goto out;
-			loss = sv_softmax_xent(gr->logits, gr->labels, gr->dz, bn,
-			                       net->nclass, o->r.ls_weight, o->r.ls_eps);
-			if ((rc = gr->api->backward(gr->g, gr->dz, bn)) ||
-			    (rc = gr->api->sgd(gr->g, lr, o->r.momentum, o->r.wd,
-			                       o->r.nesterov)))
-				goto out;
-			lsum += loss * bn;
-			lcount += (uint32_t)bn;
-			if (o->on_step)
-				o->on_step(o->ctx, e, step, nsteps, loss, lr);
-		}
-		res->last.epoch = e + 1;
-		res->last.train_loss = lcount ? lsum / lcount : 0;
-		if (o->every_epoch || e == o->r.epochs - 1) {
-			if ((rc = finish_epoch(gr, net, d, lut, &res->last)))
-				goto out;
-			if (o->on_epoch)
-				o->on_epoch(o->ctx, &res->last);
-		}
-	}
-	if (o->r.epochs == 0)
-		rc = finish_epoch(gr, net, d, lut, &res->last);
-out:
-	free(pool);
-	free(order);
-	return rc;
 }
 
 int
@@ -464,17 +294,16 @@ sv_gpu_train_seed(struct sv_net *net, const struct sv_dataset *d,
 	for (size_t i = 0; i < net->nparam; i++)
 		gr.p[i] = net->param[i].data;
 	gr.logits = sv_mallocarray((size_t)net->batch * net->nclass, sizeof(float));
-	gr.dz = sv_mallocarray((size_t)net->batch * net->nclass, sizeof(float));
-	gr.idx = sv_mallocarray((size_t)net->batch, sizeof *gr.idx);
-	gr.labels = sv_malloc((size_t)net->batch);
-	if ((rc = gpu_train(&gr, net, d, o, seed, res)))
-		rc = backend_err(rc, err, errsz);
+	{
+		const struct sv_train_ops ops = { &gr, gpu_push, gpu_forward,
+		                                  gpu_backward, gpu_sgd, gpu_pull };
+
+		if ((rc = sv_train_seed_on(&ops, net, d, o, seed, res)))
+			rc = backend_err(rc, err, errsz);
+	}
 	gr.api->net_free(gr.g);
 	free(gr.p);
 	free(gr.logits);
-	free(gr.dz);
-	free(gr.idx);
-	free(gr.labels);
 out:
 	free(ls);
 	free(count);

@@ -175,18 +175,53 @@ net_hash(const struct sv_net *net, char hex[33])
 	sv_tensor_hash(net->param, net->nparam, hex);
 }
 
-void
-sv_evaluate(struct sv_net *net, const struct sv_dataset *d,
-            uint32_t *correct, uint32_t *total, double *loss)
+/* --- the CPU as a device */
+static int
+cpu_forward(void *ctx, struct sv_net *net, int n, int train,
+            const float **logits)
+{
+	(void)ctx;
+	*logits = sv_net_forward(net, n, train);
+	return 0;
+}
+
+static int
+cpu_backward(void *ctx, struct sv_net *net, const float *dlogits, int n)
+{
+	(void)ctx;
+	sv_net_backward(net, dlogits, n);
+	return 0;
+}
+
+static int
+cpu_sgd(void *ctx, struct sv_net *net, float lr, float momentum, float wd,
+        int nesterov)
+{
+	(void)ctx;
+	sv_net_sgd(net, lr, momentum, wd, nesterov);
+	return 0;
+}
+
+static const struct sv_train_ops cpu_ops = {
+	NULL, NULL, cpu_forward, cpu_backward, cpu_sgd, NULL
+};
+
+int
+sv_evaluate_on(const struct sv_train_ops *ops, struct sv_net *net,
+               const struct sv_dataset *d, uint32_t *correct,
+               uint32_t *total, double *loss)
 {
 	const struct sv_split *s = &d->test;
 	float lut[3][256];
 	uint32_t *idx = sv_mallocarray(net->batch, sizeof *idx);
 	double sum = 0;
 	uint32_t ok = 0;
+	int rc = 0;
 
+	if (!ops)
+		ops = &cpu_ops;
 	sv_dataset_lut(d, lut);
-	for (uint32_t b = 0; b < s->n; b += (uint32_t)net->batch) {
+	for (uint32_t b = 0; b < s->n && rc == 0; b += (uint32_t)net->batch) {
 		int n = (int)(s->n - b < (uint32_t)net->batch ? s->n - b
 		                                             : (uint32_t)net->batch);
 		const float *z;
@@ -194,7 +229,8 @@ sv_evaluate(struct sv_net *net, const struct sv_dataset *d,
 		for (int i = 0; i < n; i++)
 			idx[i] = b + (uint32_t)i;
 		gather(net, s, idx, n, lut, 0, 0, 0);
-		z = sv_net_forward(net, n, 0);
+		if ((rc = ops->forward(ops->ctx, net, n, 0, &z)))
+			break;
 		sum += sv_softmax_xent(z, s->y + b, NULL, n, net->nclass, 0, 0) * n;
 		for (int i = 0; i < n; i++) {
 			const float *zi = z + (size_t)i * net->nclass;
@@ -210,12 +246,35 @@ sv_evaluate(struct sv_net *net, const struct sv_dataset *d,
 	*correct = ok;
 	*total = s->n;
 	*loss = s->n ? sum / s->n : 0;
+	return rc;
 }
 
 void
-sv_train_seed(struct sv_net *net, const struct sv_dataset *d,
-              const struct sv_train_opts *o, uint64_t seed,
-              struct sv_train_result *res)
+sv_evaluate(struct sv_net *net, const struct sv_dataset *d,
+            uint32_t *correct, uint32_t *total, double *loss)
+{
+	sv_evaluate_on(NULL, net, d, correct, total, loss);
+}
+
+/* Evaluate, bring the weights home and hash them. */
+static int
+finish_epoch(const struct sv_train_ops *ops, struct sv_net *net,
+             const struct sv_dataset *d, struct sv_epoch_result *e)
+{
+	int rc = sv_evaluate_on(ops, net, d, &e->correct, &e->total,
+	                        &e->test_loss);
+
+	if (rc == 0 && ops->pull)
+		rc = ops->pull(ops->ctx, net);
+	if (rc == 0)
+		net_hash(net, e->hash);
+	return rc;
+}
+
+int
+sv_train_seed_on(const struct sv_train_ops *ops, struct sv_net *net,
+                 const struct sv_dataset *d, const struct sv_train_opts *o,
+                 uint64_t seed, struct sv_train_result *res)
 {
 	const struct sv_split *s = &d->train;
 	uint64_t k_init = o->vary & SV_VARY_INIT ? seed : o->base_seed;
@@ -226,11 +285,13 @@ sv_train_seed(struct sv_net *net, const struct sv_dataset *d,
 	float lut[3][256];
 	uint8_t *labels = sv_malloc((size_t)net->batch);
 	float *dz = sv_mallocarray((size_t)net->batch * net->nclass, sizeof(float));
-	int B = o->r.batch;
+	int B = o->r.batch, rc = 0;
 
+	if (!ops)
+		ops = &cpu_ops;
 	memset(res, 0, sizeof *res);
 	sv_dataset_lut(d, lut);
-	pool = sv_mallocarray(n, sizeof *pool);
+	pool = sv_mallocarray(n ? n : 1, sizeof *pool);
 	for (uint32_t i = 0; i < n; i++)
 		pool[i] = i;
 	if (o->train_size && o->train_size < n) {
@@ -238,9 +299,11 @@ sv_train_seed(struct sv_net *net, const struct sv_dataset *d,
 		n = o->train_size;
 		qsort(pool, n, sizeof *pool, cmp_u32);
 	}
-	order = sv_mallocarray(n, sizeof *order);
+	order = sv_mallocarray(n ? n : 1, sizeof *order);
 	sv_net_init_weights(net, k_init);
 	net_hash(net, res->last.init_hash);
+	if (ops->push && (rc = ops->push(ops->ctx, net)))
+		goto out;
 	for (int e = 0; e < o->r.epochs; e++) {
 		int nsteps = o->r.drop_last ? (int)(n / (uint32_t)B)
 		                            : (int)((n + (uint32_t)B - 1) / (uint32_t)B);
@@ -259,11 +322,14 @@ sv_train_seed(struct sv_net *net, const struct sv_dataset *d,
 			gather(net, s, order + at, bn, lut, k_aug, e, o->r.augment);
 			for (int i = 0; i < bn; i++)
 				labels[i] = s->y[order[at + i]];
-			z = sv_net_forward(net, bn, 1);
+			if ((rc = ops->forward(ops->ctx, net, bn, 1, &z)))
+				goto out;
 			loss = sv_softmax_xent(z, labels, dz, bn, net->nclass,
 			                       o->r.ls_weight, o->r.ls_eps);
-			sv_net_backward(net, dz, bn);
-			sv_net_sgd(net, lr, o->r.momentum, o->r.wd, o->r.nesterov);
+			if ((rc = ops->backward(ops->ctx, net, dz, bn)) ||
+			    (rc = ops->sgd(ops->ctx, net, lr, o->r.momentum, o->r.wd,
+			                   o->r.nesterov)))
+				goto out;
 			lsum += loss * bn;
 			lcount += (uint32_t)bn;
 			if (o->on_step)
@@ -272,20 +338,26 @@ sv_train_seed(struct sv_net *net, const struct sv_dataset *d,
 		res->last.epoch = e + 1;
 		res->last.train_loss = lcount ? lsum / lcount : 0;
 		if (o->every_epoch || e == o->r.epochs - 1) {
-			sv_evaluate(net, d, &res->last.correct, &res->last.total,
-			            &res->last.test_loss);
-			net_hash(net, res->last.hash);
+			if ((rc = finish_epoch(ops, net, d, &res->last)))
+				goto out;
 			if (o->on_epoch)
 				o->on_epoch(o->ctx, &res->last);
 		}
 	}
-	if (o->r.epochs == 0) {
-		sv_evaluate(net, d, &res->last.correct, &res->last.total,
-		            &res->last.test_loss);
-		net_hash(net, res->last.hash);
-	}
+	if (o->r.epochs == 0)
+		rc = finish_epoch(ops, net, d, &res->last);
+out:
 	free(pool);
 	free(order);
 	free(labels);
 	free(dz);
+	return rc;
+}
+
+void
+sv_train_seed(struct sv_net *net, const struct sv_dataset *d,
+              const struct sv_train_opts *o, uint64_t seed,
+              struct sv_train_result *res)
+{
+	sv_train_seed_on(NULL, net, d, o, seed, res);
 }

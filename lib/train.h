@@ -48,6 +48,32 @@ struct sv_train_result {
 	struct sv_epoch_result last;
 };
 
+/* Where the passes of a run happen.  The training loop, the data order,
+ * the initial weights, the loss and the bookkeeping are the same code for
+ * every device; a device only provides these.  Each returns 0 or an exit
+ * status (the device keeps its own message).  NULL ops means the CPU. */
+struct sv_train_ops {
+	void *ctx;
+	/* copy net->param to the device (after initialisation) */
+	int (*push)(void *ctx, struct sv_net *net);
+	/* net->x (n,H,W,C) -> *logits (n,nclass), valid until the next call */
+	int (*forward)(void *ctx, struct sv_net *net, int n, int train,
+	               const float **logits);
+	int (*backward)(void *ctx, struct sv_net *net, const float *dlogits,
+	                int n);
+	int (*sgd)(void *ctx, struct sv_net *net, float lr, float momentum,
+	           float wd, int nesterov);
+	/* copy the device's weights back into net->param */
+	int (*pull)(void *ctx, struct sv_net *net);
+};
+
+/* sv_train_seed with the passes on the device of ops; returns 0 or the
+ * first non-zero status an op returned (the run stops there). */
+int sv_train_seed_on(const struct sv_train_ops *ops, struct sv_net *net,
+                     const struct sv_dataset *d,
+                     const struct sv_train_opts *o, uint64_t seed,
+                     struct sv_train_result *res);
+
 /* Train net (built for d's shapes) from scratch for seed.
  * The result depends only on (data, model, options, seed): not on the
  * thread count, the instruction set or the machine's load. */
@@ -58,6 +84,10 @@ void sv_train_seed(struct sv_net *net, const struct sv_dataset *d,
 /* Test-set accuracy and mean cross-entropy of net's current weights. */
 void sv_evaluate(struct sv_net *net, const struct sv_dataset *d,
                  uint32_t *correct, uint32_t *total, double *loss);
+/* The same with the forward passes on the device of ops; 0 or a status. */
+int sv_evaluate_on(const struct sv_train_ops *ops, struct sv_net *net,
+                   const struct sv_dataset *d, uint32_t *correct,
+                   uint32_t *total, double *loss);
 
 /* The learning-rate multiplier of an epoch (0-based) under a schedule. */
 float sv_lr_factor(enum sv_schedule s, int epoch, int epochs);
