@@ -14,8 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "layers.h"
-#include "philox.h"
 #include "util.h"
 
 /* The loaded backend: one per process, set by sv_gpu_open(). */
