@@ -64,15 +64,36 @@ SV_CLONES void
 sv_maxpool2_bwd(const float *dout, const int32_t *arg, float *din, int N,
                 int H, int W, int C, int nthreads)
 {
-	long per_in = (long)H * W * C, per_out = (long)(H / 2) * (W / 2) * C;
+	int Ho = H / 2, Wo = W / 2;
+	long per_in = (long)H * W * C, per_out = (long)Ho * Wo * C;
 
 #pragma omp parallel for schedule(static) num_threads(nthreads)
 	for (int n = 0; n < N; n++) {
 		float *dp = din + n * per_in;
+		const float *go = dout + n * per_out;
+		const int32_t *ao = arg + n * per_out;
 
-		memset(dp, 0, sizeof(float) * per_in);
-		for (long i = 0; i < per_out; i++)
-			dp[arg[n * per_out + i]] = dout[n * per_out + i];
+		/* the windows tile the input (but an odd last row or column,
+		 * which no window reads): write each input once, the gradient
+		 * where the max came from and zero elsewhere */
+		if ((H | W) & 1)
+			memset(dp, 0, sizeof(float) * per_in);
+		for (int y = 0; y < Ho; y++)
+			for (int x = 0; x < Wo; x++) {
+				long o = ((long)y * Wo + x) * C;
+				int32_t b0 = ((2 * y) * W + 2 * x) * C;
+				int32_t b1 = b0 + C, b2 = b0 + W * C, b3 = b2 + C;
+
+				for (int c = 0; c < C; c++) {
+					int32_t a = ao[o + c];
+					float g = go[o + c];
+
+					dp[b0 + c] = a == b0 + c ? g : 0.0f;
+					dp[b1 + c] = a == b1 + c ? g : 0.0f;
+					dp[b2 + c] = a == b2 + c ? g : 0.0f;
+					dp[b3 + c] = a == b3 + c ? g : 0.0f;
+				}
+			}
 	}
 }
 
@@ -109,32 +130,43 @@ SV_CLONES void
 sv_linear_fwd(const float *in, const float *w, const float *b, float *out,
               int N, int I, int O, int nthreads)
 {
-	/* w transposed to (I,O) so the loop over outputs is contiguous; each
-	 * out[n,o] still runs i = 0..I-1 in order.  Four images at a time
-	 * give the FMA units independent chains. */
-	float *wt = sv_mallocarray((size_t)I * O, sizeof *wt);
+	/* w transposed to (I,OP), OP = O rounded up to 16 with zero columns,
+	 * so the loop over outputs is whole vectors; each out[n,o] still runs
+	 * i = 0..I-1 in order.  Four images at a time give the FMA units
+	 * independent chains. */
+	int OP = (O + 15) / 16 * 16;
+	float *wt = sv_calloc((size_t)I * OP, sizeof *wt);
 
 	for (int o = 0; o < O; o++)
 		for (int i = 0; i < I; i++)
-			wt[(long)i * O + o] = w[(long)o * I + i];
-#pragma omp parallel for schedule(static) num_threads(nthreads)
-	for (int n0 = 0; n0 < N; n0 += 4) {
-		int nn = N - n0 < 4 ? N - n0 : 4;
+			wt[(long)i * OP + o] = w[(long)o * I + i];
+#pragma omp parallel num_threads(nthreads)
+	{
+		float *acc = sv_mallocarray(4 * (size_t)OP, sizeof *acc);
 
-		for (int q = 0; q < nn; q++)
-			for (int o = 0; o < O; o++)
-				out[(long)(n0 + q) * O + o] = b ? b[o] : 0.0f;
-		for (int i = 0; i < I; i++) {
-			const float *wi = wt + (long)i * O;
+#pragma omp for schedule(static)
+		for (int n0 = 0; n0 < N; n0 += 4) {
+			int nn = N - n0 < 4 ? N - n0 : 4;
 
-			for (int q = 0; q < nn; q++) {
-				float x = in[(long)(n0 + q) * I + i];
-				float *op = out + (long)(n0 + q) * O;
+			for (int q = 0; q < 4; q++)
+				for (int o = 0; o < OP; o++)
+					acc[q * OP + o] = b && o < O ? b[o] : 0.0f;
+			for (int i = 0; i < I; i++) {
+				const float *wi = wt + (long)i * OP;
 
-				for (int o = 0; o < O; o++)
-					op[o] = fmaf(x, wi[o], op[o]);
+				for (int q = 0; q < nn; q++) {
+					float x = in[(long)(n0 + q) * I + i];
+					float *ap = acc + q * OP;
+
+					for (int o = 0; o < OP; o++)
+						ap[o] = fmaf(x, wi[o], ap[o]);
+				}
 			}
+			for (int q = 0; q < nn; q++)
+				memcpy(out + (long)(n0 + q) * O, acc + q * OP,
+				       sizeof(float) * O);
 		}
+		free(acc);
 	}
 	free(wt);
 }

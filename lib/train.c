@@ -137,6 +137,7 @@ gather(struct sv_net *net, const struct sv_split *s, const uint32_t *idx,
 	int H = (int)s->h, W = (int)s->w, C = (int)s->c;
 	size_t per = (size_t)H * W * C;
 
+#pragma omp parallel for schedule(static) num_threads(net->nthreads)
 	for (int i = 0; i < n; i++) {
 		const uint8_t *src = s->x + (size_t)idx[i] * per;
 		float *dst = net->x + (size_t)i * per;
