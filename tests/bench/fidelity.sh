@@ -7,10 +7,10 @@
 set -eu
 N=${1:-20}
 THREADS=${2:-2}
-B=${SV_BUILD:-build}
+B=$(cd "${SV_BUILD:-build}" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 seq 0 $((N - 1)) | "$B/sv-train" -q -j "$THREADS" | cut -f8 > "$T/sv-train"
 seq 0 $((N - 1)) | /usr/bin/python3 tests/bench/fmnist_small_torch.py "$THREADS" | cut -f4 > "$T/pytorch"
 sed -i '1s/.*/#acc/' "$T/sv-train" "$T/pytorch"
-cd "$T" && "$OLDPWD/$B/sv-stats" sv-train pytorch
+cd "$T" && "$B/sv-stats" sv-train pytorch
