@@ -223,16 +223,9 @@ main(int argc, char **argv)
 		case 'd': ev.data_spec = optarg; break;
 		case 'j': ev.threads = (int)sv_opt_u64("--threads", optarg, 1, 256); break;
 		case 'b': ev.batch = (int)sv_opt_u64("--batch", optarg, 1, 65536); break;
-		case 'L':
-			for (const struct option *op = longopts; op->name; op++)
-				printf("--%s\n", op->name);
-			sv_close_stdout();
-			return 0;
+		case 'L': sv_list_options_exit(longopts);
 		case 'h': usage(); sv_close_stdout(); return 0;
-		case 'V':
-			printf("sv-eval (sv) %s\n", SV_VERSION);
-			sv_close_stdout();
-			return 0;
+		case 'V': sv_version_exit();
 		default:
 			sv_usage_error(synopsis, "unknown or incomplete option");
 		}

@@ -334,18 +334,13 @@ main(int argc, char **argv)
 			sv_close_stdout();
 			return SV_EXIT_OK;
 		case OPT_LIST_OPTIONS:
-			for (const struct option *p = longopts; p->name; p++)
-				printf("--%s\n", p->name);
-			sv_close_stdout();
-			return SV_EXIT_OK;
+			sv_list_options_exit(longopts);
 		case OPT_HELP:
 			help();
 			sv_close_stdout();
 			return SV_EXIT_OK;
 		case OPT_VERSION:
-			puts("sv-outliers (sv) " SV_VERSION);
-			sv_close_stdout();
-			return SV_EXIT_OK;
+			sv_version_exit();
 		default:
 			sv_usage_error(synopsis, "unknown or incomplete option");
 		}

@@ -1353,18 +1353,13 @@ main(int argc, char **argv)
 			sv_close_stdout();
 			return SV_EXIT_OK;
 		case OPT_LIST_OPTIONS:
-			for (const struct option *l = longopts; l->name; l++)
-				printf("--%s\n", l->name);
-			sv_close_stdout();
-			return SV_EXIT_OK;
+			sv_list_options_exit(longopts);
 		case 'h':
 			usage();
 			sv_close_stdout();
 			return SV_EXIT_OK;
 		case 'V':
-			printf("sv-stats (sv) " SV_VERSION "\n");
-			sv_close_stdout();
-			return SV_EXIT_OK;
+			sv_version_exit();
 		case ':':
 			sv_usage_error(synopsis, "option '%s' needs a value",
 			               argv[optind - 1]);

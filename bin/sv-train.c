@@ -524,16 +524,9 @@ main(int argc, char **argv)
 				puts(d->name);
 			sv_close_stdout();
 			return 0;
-		case O_LIST_OPTIONS:
-			for (const struct option *op = longopts; op->name; op++)
-				printf("--%s\n", op->name);
-			sv_close_stdout();
-			return 0;
+		case O_LIST_OPTIONS: sv_list_options_exit(longopts);
 		case 'h': usage(); sv_close_stdout(); return 0;
-		case 'V':
-			printf("sv-train (sv) %s\n", SV_VERSION);
-			sv_close_stdout();
-			return 0;
+		case 'V': sv_version_exit();
 		default:
 			sv_usage_error(synopsis, "unknown or incomplete option");
 		}

@@ -15,20 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "util.h"
 #include <unistd.h>
-
-static int
-seterr(char *err, size_t errsz, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errsz) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsz, fmt, ap);
-		va_end(ap);
-	}
-	return status;
-}
 
 static void
 limits(const struct sv_ar_limits *lim, struct sv_ar_limits *out)
@@ -66,7 +55,7 @@ open_tar(const char *path, char *err, size_t errsz, int *st)
 	struct archive *a = archive_read_new();
 
 	if (!a) {
-		*st = seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", path);
+		*st = sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", path);
 		return NULL;
 	}
 	archive_read_support_filter_all(a);
@@ -74,7 +63,7 @@ open_tar(const char *path, char *err, size_t errsz, int *st)
 	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
 		int e = archive_errno(a);
 
-		*st = seterr(err, errsz, e == ENOENT || e == EACCES || e == EISDIR ?
+		*st = sv_seterr(err, errsz, e == ENOENT || e == EACCES || e == EISDIR ?
 		             SV_AR_EIO : SV_AR_EFORMAT, "%s: %s", path,
 		             archive_error_string(a) ? archive_error_string(a) : "cannot open");
 		archive_read_free(a);
@@ -97,7 +86,7 @@ read_entry_data(struct archive *a, struct archive_entry *ae, const char *path,
 		int64_t sz = archive_entry_size(ae);
 
 		if (sz < 0 || (uint64_t)sz > max)
-			return seterr(err, errsz, SV_AR_ELIMIT,
+			return sv_seterr(err, errsz, SV_AR_ELIMIT,
 			              "%s: entry '%s': %lld bytes, over the limit of %llu",
 			              path, name, (long long)sz, (unsigned long long)max);
 		cap = (size_t)sz + 1;
@@ -105,7 +94,7 @@ read_entry_data(struct archive *a, struct archive_entry *ae, const char *path,
 		cap = 65536;
 	}
 	if (!(b = malloc(cap)))
-		return seterr(err, errsz, SV_AR_ENOMEM, "%s: entry '%s': out of memory",
+		return sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: entry '%s': out of memory",
 		              path, name);
 	for (;;) {
 		la_ssize_t r;
@@ -116,7 +105,7 @@ read_entry_data(struct archive *a, struct archive_entry *ae, const char *path,
 
 			if (len > max) {
 				free(b);
-				return seterr(err, errsz, SV_AR_ELIMIT,
+				return sv_seterr(err, errsz, SV_AR_ELIMIT,
 				              "%s: entry '%s': over the limit of %llu bytes",
 				              path, name, (unsigned long long)max);
 			}
@@ -124,14 +113,14 @@ read_entry_data(struct archive *a, struct archive_entry *ae, const char *path,
 				ncap = (size_t)max + 1;
 			if (!(nb = realloc(b, ncap))) {
 				free(b);
-				return seterr(err, errsz, SV_AR_ENOMEM,
+				return sv_seterr(err, errsz, SV_AR_ENOMEM,
 				              "%s: entry '%s': out of memory", path, name);
 			}
 			b = nb, cap = ncap;
 		}
 		r = archive_read_data(a, b + len, cap - len);
 		if (r < 0) {
-			seterr(err, errsz, SV_AR_EIO, "%s: entry '%s': %s", path, name,
+			sv_seterr(err, errsz, SV_AR_EIO, "%s: entry '%s': %s", path, name,
 			       archive_error_string(a) ? archive_error_string(a) : "read error");
 			free(b);
 			return SV_AR_EIO;
@@ -142,7 +131,7 @@ read_entry_data(struct archive *a, struct archive_entry *ae, const char *path,
 	}
 	if (len > max) {
 		free(b);
-		return seterr(err, errsz, SV_AR_ELIMIT,
+		return sv_seterr(err, errsz, SV_AR_ELIMIT,
 		              "%s: entry '%s': over the limit of %llu bytes", path,
 		              name, (unsigned long long)max);
 	}
@@ -181,7 +170,7 @@ tar_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
 			int good;
 
 			if (!d) {
-				st = seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", path);
+				st = sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", path);
 				break;
 			}
 			while (l > 0 && d[l - 1] == '/')
@@ -189,7 +178,7 @@ tar_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
 			good = l == 0 || (l == 1 && d[0] == '.') || sv_ar_name_ok(d);
 			free(d);
 			if (!good) {
-				st = seterr(err, errsz, SV_AR_EUNSAFE,
+				st = sv_seterr(err, errsz, SV_AR_EUNSAFE,
 				            "%s: entry '%s': unsafe name (absolute or '..')",
 				            path, name);
 				break;
@@ -197,29 +186,29 @@ tar_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
 			continue;
 		}
 		if (!sv_ar_name_ok(name)) {
-			st = seterr(err, errsz, SV_AR_EUNSAFE,
+			st = sv_seterr(err, errsz, SV_AR_EUNSAFE,
 			            "%s: entry '%s': unsafe name (absolute or '..')", path, name);
 			break;
 		}
 		if (type == AE_IFLNK || archive_entry_hardlink(ae) ||
 		    archive_entry_symlink(ae)) {
-			st = seterr(err, errsz, SV_AR_ELINK, "%s: entry '%s': is a link",
+			st = sv_seterr(err, errsz, SV_AR_ELINK, "%s: entry '%s': is a link",
 			            path, name);
 			break;
 		}
 		if (type != AE_IFREG) {
-			st = seterr(err, errsz, SV_AR_ETYPE,
+			st = sv_seterr(err, errsz, SV_AR_ETYPE,
 			            "%s: entry '%s': not a regular file", path, name);
 			break;
 		}
 		if (++count > lim->max_entries) {
-			st = seterr(err, errsz, SV_AR_ELIMIT,
+			st = sv_seterr(err, errsz, SV_AR_ELIMIT,
 			            "%s: more than %zu entries", path, lim->max_entries);
 			break;
 		}
 		if (archive_entry_size_is_set(ae) &&
 		    (uint64_t)archive_entry_size(ae) > lim->max_total - total) {
-			st = seterr(err, errsz, SV_AR_ELIMIT,
+			st = sv_seterr(err, errsz, SV_AR_ELIMIT,
 			            "%s: entry '%s': total over the limit of %llu bytes",
 			            path, name, (unsigned long long)lim->max_total);
 			break;
@@ -229,7 +218,7 @@ tar_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
 			break;
 		if (n > lim->max_total - total) {
 			free(buf);
-			st = seterr(err, errsz, SV_AR_ELIMIT,
+			st = sv_seterr(err, errsz, SV_AR_ELIMIT,
 			            "%s: entry '%s': total over the limit of %llu bytes",
 			            path, name, (unsigned long long)lim->max_total);
 			break;
@@ -249,7 +238,7 @@ tar_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
 			break;
 	}
 	if (st == SV_AR_OK && r != ARCHIVE_OK && r != ARCHIVE_WARN && r != ARCHIVE_EOF)
-		st = seterr(err, errsz, SV_AR_EFORMAT, "%s: %s", path,
+		st = sv_seterr(err, errsz, SV_AR_EFORMAT, "%s: %s", path,
 		            archive_error_string(a) ? archive_error_string(a) : "not a tar archive");
 	archive_read_free(a);
 	return st;
@@ -311,15 +300,15 @@ dir_collect(const char *root, const char *rel, int depth,
 	int st = SV_AR_OK;
 
 	if (depth > SV_AR_MAX_DEPTH)
-		return seterr(err, errsz, SV_AR_ELIMIT,
+		return sv_seterr(err, errsz, SV_AR_ELIMIT,
 		              "%s: entry '%s': more than %d directory levels", root,
 		              rel, SV_AR_MAX_DEPTH);
 	if (asprintf(&dpath, "%s%s%s", root, *rel ? "/" : "", rel) < 0)
-		return seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
+		return sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
 	if (!(d = opendir(dpath))) {
 		int e = errno;
 
-		st = seterr(err, errsz, SV_AR_EIO, "%s: %s", dpath, strerror(e));
+		st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", dpath, strerror(e));
 		free(dpath);
 		return st;
 	}
@@ -330,31 +319,31 @@ dir_collect(const char *root, const char *rel, int depth,
 		if (skip_name(de->d_name))
 			continue;
 		if (asprintf(&name, "%s%s%s", rel, *rel ? "/" : "", de->d_name) < 0) {
-			st = seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
+			st = sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
 			break;
 		}
 		if (asprintf(&full, "%s/%s", dpath, de->d_name) < 0) {
 			free(name);
-			st = seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
+			st = sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
 			break;
 		}
 		if (lstat(full, &sb) != 0) {
 			int e = errno;
 
-			st = seterr(err, errsz, SV_AR_EIO, "%s: %s", full, strerror(e));
+			st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", full, strerror(e));
 		} else if (S_ISLNK(sb.st_mode)) {
-			st = seterr(err, errsz, SV_AR_ELINK, "%s: entry '%s': is a link",
+			st = sv_seterr(err, errsz, SV_AR_ELINK, "%s: entry '%s': is a link",
 			            root, name);
 		} else if (S_ISDIR(sb.st_mode)) {
 			st = dir_collect(root, name, depth + 1, lim, ns, err, errsz);
 		} else if (!S_ISREG(sb.st_mode)) {
-			st = seterr(err, errsz, SV_AR_ETYPE,
+			st = sv_seterr(err, errsz, SV_AR_ETYPE,
 			            "%s: entry '%s': not a regular file", root, name);
 		} else if (ns->n >= lim->max_entries) {
-			st = seterr(err, errsz, SV_AR_ELIMIT, "%s: more than %zu entries",
+			st = sv_seterr(err, errsz, SV_AR_ELIMIT, "%s: more than %zu entries",
 			            root, lim->max_entries);
 		} else if (names_add(ns, name) != 0) {
-			st = seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
+			st = sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
 		} else {
 			name = NULL; /* owned by ns now */
 		}
@@ -380,30 +369,30 @@ read_file(const char *root, const char *name, uint64_t max,
 	size_t len = 0, cap;
 
 	if (asprintf(&full, "%s/%s", root, name) < 0)
-		return seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
+		return sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
 	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 || fstat(fd, &sb) != 0) {
 		int e = errno;
 
-		st = seterr(err, errsz, e == ELOOP ? SV_AR_ELINK : SV_AR_EIO,
+		st = sv_seterr(err, errsz, e == ELOOP ? SV_AR_ELINK : SV_AR_EIO,
 		            "%s: entry '%s': %s", root, name,
 		            e == ELOOP ? "is a link" : strerror(e));
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		st = seterr(err, errsz, SV_AR_ETYPE, "%s: entry '%s': not a regular file",
+		st = sv_seterr(err, errsz, SV_AR_ETYPE, "%s: entry '%s': not a regular file",
 		            root, name);
 		goto out;
 	}
 	if ((uint64_t)sb.st_size > max) {
-		st = seterr(err, errsz, SV_AR_ELIMIT,
+		st = sv_seterr(err, errsz, SV_AR_ELIMIT,
 		            "%s: entry '%s': %lld bytes, over the limit of %llu", root,
 		            name, (long long)sb.st_size, (unsigned long long)max);
 		goto out;
 	}
 	cap = (size_t)sb.st_size + 1;
 	if (!(b = malloc(cap))) {
-		st = seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
+		st = sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
 		goto out;
 	}
 	for (;;) {
@@ -414,7 +403,7 @@ read_file(const char *root, const char *name, uint64_t max,
 		if (r < 0) {
 			int e = errno;
 
-			st = seterr(err, errsz, SV_AR_EIO, "%s: entry '%s': %s", root,
+			st = sv_seterr(err, errsz, SV_AR_EIO, "%s: entry '%s': %s", root,
 			            name, strerror(e));
 			goto out;
 		}
@@ -422,7 +411,7 @@ read_file(const char *root, const char *name, uint64_t max,
 			break;
 		len += (size_t)r;
 		if (len == cap) { /* the file grew while being read */
-			st = seterr(err, errsz, SV_AR_EIO,
+			st = sv_seterr(err, errsz, SV_AR_EIO,
 			            "%s: entry '%s': changed while being read", root, name);
 			goto out;
 		}
@@ -459,7 +448,7 @@ dir_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
 			break;
 		if (n > lim->max_total - total) {
 			free(buf);
-			st = seterr(err, errsz, SV_AR_ELIMIT,
+			st = sv_seterr(err, errsz, SV_AR_ELIMIT,
 			            "%s: entry '%s': total over the limit of %llu bytes",
 			            path, ns.v[i], (unsigned long long)lim->max_total);
 			break;
@@ -494,7 +483,7 @@ sv_ar_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
 	if (stat(path, &sb) != 0) {
 		int e = errno;
 
-		return seterr(err, errsz, SV_AR_EIO, "%s: %s", path, strerror(e));
+		return sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", path, strerror(e));
 	}
 	if (S_ISDIR(sb.st_mode))
 		return dir_each(path, &l, fn, ctx, err, errsz);
@@ -540,7 +529,7 @@ sv_ar_read_one(const char *path, const char *name,
 		name += 2;
 	o.name = name;
 	if (!sv_ar_name_ok(name))
-		return seterr(err, errsz, SV_AR_EUNSAFE,
+		return sv_seterr(err, errsz, SV_AR_EUNSAFE,
 		              "%s: entry '%s': unsafe name (absolute or '..')", path, name);
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		/* a directory: open the file directly, without walking */
@@ -554,18 +543,18 @@ sv_ar_read_one(const char *path, const char *name,
 			if (asprintf(&pre, "%s/%.*s", path,
 			             (int)(slash ? (size_t)(slash - name) : strlen(name)),
 			             name) < 0)
-				return seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", path);
+				return sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", path);
 			if (lstat(pre, &ls) != 0) {
 				int e = errno;
 
 				free(pre);
-				return seterr(err, errsz, e == ENOENT ? SV_AR_ENOENT : SV_AR_EIO,
+				return sv_seterr(err, errsz, e == ENOENT ? SV_AR_ENOENT : SV_AR_EIO,
 				              "%s: entry '%s': %s", path, name,
 				              e == ENOENT ? "no such entry" : strerror(e));
 			}
 			free(pre);
 			if (S_ISLNK(ls.st_mode))
-				return seterr(err, errsz, SV_AR_ELINK,
+				return sv_seterr(err, errsz, SV_AR_ELINK,
 				              "%s: entry '%s': is a link", path, name);
 			if (!slash)
 				break;
@@ -575,11 +564,11 @@ sv_ar_read_one(const char *path, const char *name,
 	}
 	st = sv_ar_each(path, &l, one_fn, &o, err, errsz);
 	if (st == SV_AR_ECALLBACK)
-		return seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", path);
+		return sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", path);
 	if (st != SV_AR_OK)
 		return st;
 	if (!o.found)
-		return seterr(err, errsz, SV_AR_ENOENT, "%s: entry '%s': no such entry",
+		return sv_seterr(err, errsz, SV_AR_ENOENT, "%s: entry '%s': no such entry",
 		              path, name);
 	*buf = o.buf;
 	*n = o.n;
@@ -617,17 +606,17 @@ write_member(struct archive *a, const struct sv_ar_member *m,
 	struct stat sb;
 
 	if (!ae)
-		return seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
+		return sv_seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
 	if (m->path) {
 		if ((fd = open(m->path, O_RDONLY | O_CLOEXEC)) < 0 ||
 		    fstat(fd, &sb) != 0) {
 			int e = errno;
 
-			st = seterr(err, errsz, SV_AR_EIO, "%s: %s", m->path, strerror(e));
+			st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", m->path, strerror(e));
 			goto out;
 		}
 		if (!S_ISREG(sb.st_mode)) {
-			st = seterr(err, errsz, SV_AR_ETYPE, "%s: not a regular file", m->path);
+			st = sv_seterr(err, errsz, SV_AR_ETYPE, "%s: not a regular file", m->path);
 			goto out;
 		}
 		size = (int64_t)sb.st_size;
@@ -642,13 +631,13 @@ write_member(struct archive *a, const struct sv_ar_member *m,
 	archive_entry_set_uid(ae, 0);
 	archive_entry_set_gid(ae, 0);
 	if (archive_write_header(a, ae) != ARCHIVE_OK) {
-		st = seterr(err, errsz, SV_AR_EIO, "entry '%s': %s", m->name,
+		st = sv_seterr(err, errsz, SV_AR_EIO, "entry '%s': %s", m->name,
 		            archive_error_string(a));
 		goto out;
 	}
 	if (!m->path) {
 		if (m->size && archive_write_data(a, m->buf, m->size) != (la_ssize_t)m->size) {
-			st = seterr(err, errsz, SV_AR_EIO, "entry '%s': %s", m->name,
+			st = sv_seterr(err, errsz, SV_AR_EIO, "entry '%s': %s", m->name,
 			            archive_error_string(a));
 		}
 		goto out;
@@ -661,22 +650,22 @@ write_member(struct archive *a, const struct sv_ar_member *m,
 		if (r < 0) {
 			int e = errno;
 
-			st = seterr(err, errsz, SV_AR_EIO, "%s: %s", m->path, strerror(e));
+			st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", m->path, strerror(e));
 			break;
 		}
 		if (r == 0) {
 			if (done != size)
-				st = seterr(err, errsz, SV_AR_EIO,
+				st = sv_seterr(err, errsz, SV_AR_EIO,
 				            "%s: changed while being read", m->path);
 			break;
 		}
 		if (done + r > size) {
-			st = seterr(err, errsz, SV_AR_EIO, "%s: changed while being read",
+			st = sv_seterr(err, errsz, SV_AR_EIO, "%s: changed while being read",
 			            m->path);
 			break;
 		}
 		if (archive_write_data(a, chunk, (size_t)r) != r) {
-			st = seterr(err, errsz, SV_AR_EIO, "entry '%s': %s", m->name,
+			st = sv_seterr(err, errsz, SV_AR_EIO, "entry '%s': %s", m->name,
 			            archive_error_string(a));
 			break;
 		}
@@ -703,13 +692,13 @@ sv_ar_write(const char *out, const struct sv_ar_member *m, size_t n,
 	else if (has_suffix(out, ".tar"))
 		gz = 0;
 	else
-		return seterr(err, errsz, SV_AR_EFORMAT,
+		return sv_seterr(err, errsz, SV_AR_EFORMAT,
 		              "%s: unknown archive type (want .tar, .tar.gz or .tgz)", out);
 	if (n && !(v = malloc(n * sizeof *v)))
-		return seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
+		return sv_seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		if (!sv_ar_name_ok(m[i].name)) {
-			st = seterr(err, errsz, SV_AR_EUNSAFE,
+			st = sv_seterr(err, errsz, SV_AR_EUNSAFE,
 			            "%s: entry '%s': unsafe name", out, m[i].name);
 			goto out;
 		}
@@ -719,45 +708,45 @@ sv_ar_write(const char *out, const struct sv_ar_member *m, size_t n,
 		qsort(v, n, sizeof *v, cmp_member);
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(v[i - 1]->name, v[i]->name) == 0) {
-			st = seterr(err, errsz, SV_AR_EDUP, "%s: entry '%s' given twice",
+			st = sv_seterr(err, errsz, SV_AR_EDUP, "%s: entry '%s' given twice",
 			            out, v[i]->name);
 			goto out;
 		}
 	if (asprintf(&tmp, "%s.tmp", out) < 0) {
 		tmp = NULL;
-		st = seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
+		st = sv_seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
 		goto out;
 	}
 	if (!(a = archive_write_new())) {
-		st = seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
+		st = sv_seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
 		goto out;
 	}
 	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
 	    (gz && (archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
 	            archive_write_set_options(a, "gzip:!timestamp") != ARCHIVE_OK)) ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK) {
-		st = seterr(err, errsz, SV_AR_EIO, "%s: %s", out, archive_error_string(a));
+		st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", out, archive_error_string(a));
 		goto out;
 	}
 	if (archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
-		st = seterr(err, errsz, SV_AR_EIO, "%s: %s", tmp, archive_error_string(a));
+		st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", tmp, archive_error_string(a));
 		goto out;
 	}
 	for (size_t i = 0; i < n && st == SV_AR_OK; i++) {
 		char what[512];
 
 		if ((st = write_member(a, v[i], what, sizeof what)) != SV_AR_OK)
-			seterr(err, errsz, st, "%s: %s", out, what);
+			sv_seterr(err, errsz, st, "%s: %s", out, what);
 	}
 	if (archive_write_close(a) != ARCHIVE_OK && st == SV_AR_OK)
-		st = seterr(err, errsz, SV_AR_EIO, "%s: %s", tmp, archive_error_string(a));
+		st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", tmp, archive_error_string(a));
 	if (st == SV_AR_OK) {
 		int fd = open(tmp, O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0 || fsync(fd) != 0 || rename(tmp, out) != 0) {
 			int e = errno;
 
-			st = seterr(err, errsz, SV_AR_EIO, "%s: %s", out, strerror(e));
+			st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", out, strerror(e));
 		}
 		if (fd >= 0)
 			close(fd);

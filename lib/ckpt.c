@@ -38,19 +38,6 @@ sv_ckpt_strerror(int status)
 	return ckpt_errors[status];
 }
 
-static int
-seterr(char *err, size_t errsz, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errsz) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsz, fmt, ap);
-		va_end(ap);
-	}
-	return status;
-}
-
 /* Valid UTF-8 without NUL bytes, overlong forms or surrogates. */
 static int
 utf8_ok(const unsigned char *s, size_t n)
@@ -129,17 +116,17 @@ check_ckpt(const struct sv_ckpt *c, uint64_t *size, char *err, size_t errsz)
 		size_t n = strlen(s);
 
 		if (n > SV_CKPT_MAXSTR)
-			return seterr(err, errsz, SV_CKPT_ELIMIT,
+			return sv_seterr(err, errsz, SV_CKPT_ELIMIT,
 			              "%s: %zu bytes, over the limit %u",
 			              fname[i], n, SV_CKPT_MAXSTR);
 		if (!utf8_ok((const unsigned char *)s, n))
-			return seterr(err, errsz, SV_CKPT_EFORMAT,
+			return sv_seterr(err, errsz, SV_CKPT_EFORMAT,
 			              "%s: not valid UTF-8", fname[i]);
 		sz += 4 + n;
 	}
 	sz += 8 + 4;
 	if (c->ntensor > SV_CKPT_MAXTENSOR)
-		return seterr(err, errsz, SV_CKPT_ELIMIT,
+		return sv_seterr(err, errsz, SV_CKPT_ELIMIT,
 		              "%zu tensors, over the limit %u", c->ntensor,
 		              SV_CKPT_MAXTENSOR);
 	for (size_t i = 0; i < c->ntensor; i++) {
@@ -149,36 +136,36 @@ check_ckpt(const struct sv_ckpt *c, uint64_t *size, char *err, size_t errsz)
 
 		if (nl == 0 || nl > SV_CKPT_MAXNAME ||
 		    !utf8_ok((const unsigned char *)t->name, nl))
-			return seterr(err, errsz, SV_CKPT_EFORMAT,
+			return sv_seterr(err, errsz, SV_CKPT_EFORMAT,
 			              "tensor %zu: name empty, too long or not UTF-8", i);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->t[j].name, t->name) == 0)
-				return seterr(err, errsz, SV_CKPT_EFORMAT,
+				return sv_seterr(err, errsz, SV_CKPT_EFORMAT,
 				              "tensor %zu: duplicate name '%s'", i, t->name);
 		if (t->ndim < 1 || t->ndim > SV_TENSOR_MAXDIM)
-			return seterr(err, errsz, SV_CKPT_EFORMAT,
+			return sv_seterr(err, errsz, SV_CKPT_EFORMAT,
 			              "tensor '%s': ndim %u not in 1..%d", t->name,
 			              t->ndim, SV_TENSOR_MAXDIM);
 		for (uint32_t d = 0; d < t->ndim; d++) {
 			if (t->dim[d] == 0 || t->dim[d] > SV_CKPT_MAXELEM ||
 			    cnt * t->dim[d] > SV_CKPT_MAXELEM)
-				return seterr(err, errsz, SV_CKPT_ELIMIT,
+				return sv_seterr(err, errsz, SV_CKPT_ELIMIT,
 				              "tensor '%s': dimension %u is %llu: zero or over the limit",
 				              t->name, d, (unsigned long long)t->dim[d]);
 			cnt *= t->dim[d];
 		}
 		if (!t->data)
-			return seterr(err, errsz, SV_CKPT_EFORMAT,
+			return sv_seterr(err, errsz, SV_CKPT_EFORMAT,
 			              "tensor '%s': no data", t->name);
 		sz += 4 + nl + 4 + 8 * (uint64_t)t->ndim + 4 * cnt;
 		if (sz > SV_CKPT_MAXBYTES)
-			return seterr(err, errsz, SV_CKPT_ELIMIT,
+			return sv_seterr(err, errsz, SV_CKPT_ELIMIT,
 			              "checkpoint over the limit of %llu bytes",
 			              (unsigned long long)SV_CKPT_MAXBYTES);
 	}
 	sz += 8;
 	if (sz > SV_CKPT_MAXBYTES)
-		return seterr(err, errsz, SV_CKPT_ELIMIT,
+		return sv_seterr(err, errsz, SV_CKPT_ELIMIT,
 		              "checkpoint over the limit of %llu bytes",
 		              (unsigned long long)SV_CKPT_MAXBYTES);
 	*size = sz;
@@ -198,7 +185,7 @@ sv_ckpt_encode(const struct sv_ckpt *c, unsigned char **buf, size_t *n,
 	if ((st = check_ckpt(c, &sz, err, errsz)) != SV_CKPT_OK)
 		return st;
 	if (!(b = malloc((size_t)sz)))
-		return seterr(err, errsz, SV_CKPT_ENOMEM, "out of memory");
+		return sv_seterr(err, errsz, SV_CKPT_ENOMEM, "out of memory");
 	p = b;
 	memcpy(p, SV_CKPT_MAGIC, SV_CKPT_MAGICLEN);
 	p += SV_CKPT_MAGICLEN;
@@ -267,42 +254,42 @@ sv_ckpt_write(const char *path, const struct sv_ckpt *c, char *err,
 		char what[512];
 
 		snprintf(what, sizeof what, "%s", err ? err : "");
-		return seterr(err, errsz, st, "%s: %s", path, what);
+		return sv_seterr(err, errsz, st, "%s: %s", path, what);
 	}
 	if (!(tmp = malloc(plen + 5))) {
 		free(buf);
-		return seterr(err, errsz, SV_CKPT_ENOMEM, "%s: out of memory", path);
+		return sv_seterr(err, errsz, SV_CKPT_ENOMEM, "%s: out of memory", path);
 	}
 	memcpy(tmp, path, plen);
 	memcpy(tmp + plen, ".tmp", 5);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		e = errno;
-		st = seterr(err, errsz, SV_CKPT_EIO, "%s: %s", tmp, strerror(e));
+		st = sv_seterr(err, errsz, SV_CKPT_EIO, "%s: %s", tmp, strerror(e));
 		goto out;
 	}
 	if (sv_write_all(fd, buf, n) != 0 || fsync(fd) != 0) {
 		e = errno;
 		close(fd);
 		unlink(tmp);
-		st = seterr(err, errsz, SV_CKPT_EIO, "%s: %s", tmp, strerror(e));
+		st = sv_seterr(err, errsz, SV_CKPT_EIO, "%s: %s", tmp, strerror(e));
 		goto out;
 	}
 	if (close(fd) != 0) {
 		e = errno;
 		unlink(tmp);
-		st = seterr(err, errsz, SV_CKPT_EIO, "%s: %s", tmp, strerror(e));
+		st = sv_seterr(err, errsz, SV_CKPT_EIO, "%s: %s", tmp, strerror(e));
 		goto out;
 	}
 	if (rename(tmp, path) != 0) {
 		e = errno;
 		unlink(tmp);
-		st = seterr(err, errsz, SV_CKPT_EIO, "%s: %s", path, strerror(e));
+		st = sv_seterr(err, errsz, SV_CKPT_EIO, "%s: %s", path, strerror(e));
 		goto out;
 	}
 	if (sync_dir(path) != 0) {
 		e = errno;
-		st = seterr(err, errsz, SV_CKPT_EIO, "%s: fsync of directory: %s",
+		st = sv_seterr(err, errsz, SV_CKPT_EIO, "%s: fsync of directory: %s",
 		            path, strerror(e));
 		goto out;
 	}
@@ -332,7 +319,7 @@ cerr(struct cursor *cu, int status, size_t off, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	return seterr(cu->err, cu->errsz, status, "%s: offset %zu: %s",
+	return sv_seterr(cu->err, cu->errsz, status, "%s: offset %zu: %s",
 	              cu->name, off, what);
 }
 
@@ -557,16 +544,16 @@ sv_ckpt_read_file(const char *path, struct sv_ckpt *c, char *err,
 	memset(c, 0, sizeof *c);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		e = errno;
-		return seterr(err, errsz, SV_CKPT_EIO, "%s: %s", path, strerror(e));
+		return sv_seterr(err, errsz, SV_CKPT_EIO, "%s: %s", path, strerror(e));
 	}
 	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		close(fd);
-		return seterr(err, errsz, SV_CKPT_EIO, "%s: is a directory", path);
+		return sv_seterr(err, errsz, SV_CKPT_EIO, "%s: is a directory", path);
 	}
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		if ((uint64_t)sb.st_size > SV_CKPT_MAXBYTES) {
 			close(fd);
-			return seterr(err, errsz, SV_CKPT_ELIMIT,
+			return sv_seterr(err, errsz, SV_CKPT_ELIMIT,
 			              "%s: %lld bytes, over the limit of %llu", path,
 			              (long long)sb.st_size,
 			              (unsigned long long)SV_CKPT_MAXBYTES);
@@ -574,7 +561,7 @@ sv_ckpt_read_file(const char *path, struct sv_ckpt *c, char *err,
 		cap = (size_t)sb.st_size + 1;
 		if (!(buf = malloc(cap))) {
 			close(fd);
-			return seterr(err, errsz, SV_CKPT_ENOMEM, "%s: out of memory", path);
+			return sv_seterr(err, errsz, SV_CKPT_ENOMEM, "%s: out of memory", path);
 		}
 	}
 	for (;;) {
@@ -586,13 +573,13 @@ sv_ckpt_read_file(const char *path, struct sv_ckpt *c, char *err,
 			if (ncap > SV_CKPT_MAXBYTES + 1)
 				ncap = SV_CKPT_MAXBYTES + 1;
 			if (n == ncap) {
-				st = seterr(err, errsz, SV_CKPT_ELIMIT,
+				st = sv_seterr(err, errsz, SV_CKPT_ELIMIT,
 				            "%s: over the limit of %llu bytes", path,
 				            (unsigned long long)SV_CKPT_MAXBYTES);
 				goto out;
 			}
 			if (!(nb = realloc(buf, ncap))) {
-				st = seterr(err, errsz, SV_CKPT_ENOMEM,
+				st = sv_seterr(err, errsz, SV_CKPT_ENOMEM,
 				            "%s: out of memory", path);
 				goto out;
 			}
@@ -603,7 +590,7 @@ sv_ckpt_read_file(const char *path, struct sv_ckpt *c, char *err,
 			continue;
 		if (r < 0) {
 			e = errno;
-			st = seterr(err, errsz, SV_CKPT_EIO, "%s: %s", path, strerror(e));
+			st = sv_seterr(err, errsz, SV_CKPT_EIO, "%s: %s", path, strerror(e));
 			goto out;
 		}
 		if (r == 0)

@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
@@ -74,6 +75,19 @@ sv_usage_error(const char *synopsis, const char *fmt, ...)
 	fprintf(stderr, "usage: %s\nTry '%s --help' for more information.\n",
 	        synopsis, progname);
 	exit(SV_EXIT_USAGE);
+}
+
+int
+sv_seterr(char *err, size_t errsz, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errsz) {
+		va_start(ap, fmt);
+		vsnprintf(err, errsz, fmt, ap);
+		va_end(ap);
+	}
+	return status;
 }
 
 void *
@@ -277,6 +291,23 @@ sv_close_stdout(void)
 		        err ? strerror(err) : "output failed");
 		_exit(SV_EXIT_ENV);
 	}
+}
+
+void
+sv_list_options_exit(const struct option *o)
+{
+	for (; o->name; o++)
+		printf("--%s\n", o->name);
+	sv_close_stdout();
+	exit(SV_EXIT_OK);
+}
+
+void
+sv_version_exit(void)
+{
+	printf("%s (sv) %s\n", progname, SV_VERSION);
+	sv_close_stdout();
+	exit(SV_EXIT_OK);
 }
 
 void

@@ -31,6 +31,11 @@ void sv_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sv_usage_error(const char *synopsis, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
 
+/* Format a message into err[errsz] (when err is not NULL) and return
+ * status: for functions that report through an error buffer. */
+int sv_seterr(char *err, size_t errsz, int status, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Allocation that cannot fail silently: exits 3 when memory is out. */
 void *sv_malloc(size_t n);
 void *sv_calloc(size_t n, size_t size);
@@ -60,6 +65,14 @@ double sv_opt_double(const char *opt, const char *s, double min, double max);
 /* Write all of buf to fd, retrying short writes and EINTR.
  * Returns 0 or -1 with errno set. */
 int sv_write_all(int fd, const void *buf, size_t n);
+
+struct option;
+/* For completion: "--name" of each long option, one a line; then close
+ * stdout and exit 0. */
+void sv_list_options_exit(const struct option *longopts)
+	__attribute__((noreturn));
+/* "PROG (sv) VERSION"; then close stdout and exit 0. */
+void sv_version_exit(void) __attribute__((noreturn));
 
 /* Flush and close stdout; on any write error say so and exit 3. */
 void sv_close_stdout(void);
