@@ -131,42 +131,37 @@ sv_linear_fwd(const float *in, const float *w, const float *b, float *out,
               int N, int I, int O, int nthreads)
 {
 	/* w transposed to (I,OP), OP = O rounded up to 16 with zero columns,
-	 * so the loop over outputs is whole vectors; each out[n,o] still runs
-	 * i = 0..I-1 in order.  Four images at a time give the FMA units
-	 * independent chains. */
-	int OP = (O + 15) / 16 * 16;
+	 * so outputs go in blocks of 16 lanes; each out[n,o] still runs
+	 * i = 0..I-1 in order.  Eight images at a time keep eight
+	 * independent accumulator vectors in registers. */
+	enum { NB = 8, OB = 16 };
+	int OP = (O + OB - 1) / OB * OB, nblk = (N + NB - 1) / NB;
 	float *wt = sv_calloc((size_t)I * OP, sizeof *wt);
 
 	for (int o = 0; o < O; o++)
 		for (int i = 0; i < I; i++)
 			wt[(long)i * OP + o] = w[(long)o * I + i];
-#pragma omp parallel num_threads(nthreads)
-	{
-		float *acc = sv_mallocarray(4 * (size_t)OP, sizeof *acc);
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+	for (int t = 0; t < nblk * (OP / OB); t++) {
+		int n0 = t / (OP / OB) * NB, o0 = t % (OP / OB) * OB;
+		int nn = N - n0 < NB ? N - n0 : NB;
+		float acc[NB][OB], x[NB];
 
-#pragma omp for schedule(static)
-		for (int n0 = 0; n0 < N; n0 += 4) {
-			int nn = N - n0 < 4 ? N - n0 : 4;
+		for (int q = 0; q < NB; q++)
+			for (int j = 0; j < OB; j++)
+				acc[q][j] = b && o0 + j < O ? b[o0 + j] : 0.0f;
+		for (int i = 0; i < I; i++) {
+			const float *wi = wt + (long)i * OP + o0;
 
-			for (int q = 0; q < 4; q++)
-				for (int o = 0; o < OP; o++)
-					acc[q * OP + o] = b && o < O ? b[o] : 0.0f;
-			for (int i = 0; i < I; i++) {
-				const float *wi = wt + (long)i * OP;
-
-				for (int q = 0; q < nn; q++) {
-					float x = in[(long)(n0 + q) * I + i];
-					float *ap = acc + q * OP;
-
-					for (int o = 0; o < OP; o++)
-						ap[o] = fmaf(x, wi[o], ap[o]);
-				}
-			}
-			for (int q = 0; q < nn; q++)
-				memcpy(out + (long)(n0 + q) * O, acc + q * OP,
-				       sizeof(float) * O);
+			for (int q = 0; q < NB; q++)
+				x[q] = in[(long)(n0 + (q < nn ? q : 0)) * I + i];
+			for (int q = 0; q < NB; q++)
+				for (int j = 0; j < OB; j++)
+					acc[q][j] = fmaf(x[q], wi[j], acc[q][j]);
 		}
-		free(acc);
+		for (int q = 0; q < nn; q++)
+			for (int j = 0; j < OB && o0 + j < O; j++)
+				out[(long)(n0 + q) * O + o0 + j] = acc[q][j];
 	}
 	free(wt);
 }
