@@ -72,7 +72,7 @@ sv_conv3x3_bwd_data_scalar(const float *dout, const float *w, float *din,
 void
 sv_conv3x3_bwd_filter_scalar(const float *in, const float *dout, float *dw,
                              float *db, int N, int H, int W, int C, int K,
-                             int nthreads)
+                             int nthreads, int accumulate)
 {
 	#pragma omp parallel num_threads(nthreads)
 	{
@@ -81,7 +81,7 @@ sv_conv3x3_bwd_filter_scalar(const float *in, const float *dout, float *dw,
 			int tap = r / C, c = r % C, ky = tap / 3, kx = tap % 3;
 			float *acc = dw + (size_t)r * K;
 
-			for (int k = 0; k < K; k++)
+			for (int k = 0; k < K && !accumulate; k++)
 				acc[k] = 0.0f;
 			for (int n = 0; n < N; n++)
 				for (int y = 0; y < H; y++)
@@ -99,7 +99,7 @@ sv_conv3x3_bwd_filter_scalar(const float *in, const float *dout, float *dw,
 		if (db) {
 			#pragma omp for schedule(static)
 			for (int k = 0; k < K; k++) {
-				float acc = 0.0f;
+				float acc = accumulate ? db[k] : 0.0f;
 
 				for (size_t p = 0; p < (size_t)N * H * W; p++)
 					acc = acc + dout[p * K + k];
@@ -206,5 +206,14 @@ sv_conv3x3_bwd_filter(const float *in, const float *dout, float *dw,
                       int nthreads)
 {
 	impl()->bwd_filter(in, dout, dw, db, N, H, W, C, K,
-	                   nthreads < 1 ? 1 : nthreads);
+	                   nthreads < 1 ? 1 : nthreads, 0);
+}
+
+void
+sv_conv3x3_bwd_filter_acc(const float *in, const float *dout, float *dw,
+                          float *db, int N, int H, int W, int C, int K,
+                          int nthreads)
+{
+	impl()->bwd_filter(in, dout, dw, db, N, H, W, C, K,
+	                   nthreads < 1 ? 1 : nthreads, 1);
 }

@@ -39,6 +39,12 @@ void sv_conv3x3_bwd_data(const float *dout, const float *w, float *din,
 void sv_conv3x3_bwd_filter(const float *in, const float *dout, float *dw,
                            float *db, int N, int H, int W, int C, int K,
                            int nthreads);
+/* The same, but dw and db start from the values they hold instead of 0:
+ * a batch split into consecutive parts of images, the parts given in
+ * order, gives exactly the bits of one call over the whole batch. */
+void sv_conv3x3_bwd_filter_acc(const float *in, const float *dout, float *dw,
+                               float *db, int N, int H, int W, int C, int K,
+                               int nthreads);
 
 /* Which implementation the dispatcher picked: "avx512", "avx2" or
  * "scalar".  SV_KERNELS=scalar|avx2|avx512 in the environment forces one

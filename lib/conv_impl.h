@@ -15,9 +15,11 @@ typedef void sv_conv_fwd_fn(const float *in, const float *w, const float *b,
 typedef void sv_conv_bwd_data_fn(const float *dout, const float *w,
                                  float *din, int N, int H, int W, int C,
                                  int K, int nthreads);
+/* accumulate != 0: dw and db start from the values they hold (a batch
+ * continued over several calls), else from +0 */
 typedef void sv_conv_bwd_filter_fn(const float *in, const float *dout,
                                    float *dw, float *db, int N, int H, int W,
-                                   int C, int K, int nthreads);
+                                   int C, int K, int nthreads, int accumulate);
 
 /* One implementation: its name (the SV_KERNELS value), whether this CPU
  * and OS can run it, and its three kernels. */

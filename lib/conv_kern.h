@@ -373,7 +373,7 @@ struct filt_item {
 void
 KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
                             float *db, int N, int H, int W, int C, int K,
-                            int nthreads)
+                            int nthreads, int accumulate)
 {
 	int Wp = W + 2, rows = 3 * C, nkb = (K + 2 * VL - 1) / (2 * VL);
 	int rmax = K <= VL ? BF_R1 : BF_R2, ylim = K <= VL ? BF_Y1 : BF_Y2;
@@ -388,7 +388,7 @@ KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
 	struct filt_item *items = sv_mallocarray((size_t)nitems, sizeof *items);
 	int ni = 0;
 
-	if (N == 0) {
+	if (N == 0 && !accumulate) {
 		memset(dw, 0, (size_t)9 * C * K * sizeof *dw);
 		if (db)
 			memset(db, 0, (size_t)K * sizeof *db);
@@ -435,7 +435,8 @@ KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
 				filt_tab[it->ny == 1 ? 0 : withdb ? 2 : 1][nv - 1][it->nr - 1](
 					pad + (size_t)it->ky * Wp * C + it->j0, g + it->k0,
 					dw + ((size_t)it->ky * rows + it->j0) * K + it->k0,
-					withdb ? db + it->k0 : NULL, H, W, C, K, Kp, m, n == 0);
+					withdb ? db + it->k0 : NULL, H, W, C, K, Kp, m,
+					n == 0 && !accumulate);
 			}
 		}
 		/* db, unless summed with dw above: vector kv by thread kv % nth;
@@ -443,7 +444,7 @@ KERN(sv_conv3x3_bwd_filter)(const float *in, const float *dout, float *dw,
 		 * db runs beside them */
 		for (int k0 = tid * VL; db && ny == 1 && k0 < K; k0 += nth * VL) {
 			mask_t m = V_MASK(K - k0 < VL ? K - k0 : VL);
-			vec_t a = V_ZERO();
+			vec_t a = accumulate ? V_LOADM(db + k0, m) : V_ZERO();
 
 			for (size_t p = 0; p < (size_t)N * H * W; p++)
 				a = V_ADD(a, V_LOADM(dout + p * K + k0, m));

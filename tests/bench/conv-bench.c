@@ -53,7 +53,7 @@ run(const struct sv_conv_impl *im, int kern, const struct shape *s,
 		im->bwd_data(out, w, in, s->N, s->H, s->W, s->C, s->K, nt);
 		break;
 	default:
-		im->bwd_filter(in, out, dw, db, s->N, s->H, s->W, s->C, s->K, nt);
+		im->bwd_filter(in, out, dw, db, s->N, s->H, s->W, s->C, s->K, nt, 0);
 		break;
 	}
 }
@@ -178,7 +178,7 @@ main(int argc, char **argv)
 		sv_conv3x3_fwd_scalar(in, w, b, ref[FWD], s->N, s->H, s->W, s->C, s->K, 2);
 		sv_conv3x3_bwd_data_scalar(out, w, ref[BWD_DATA], s->N, s->H, s->W, s->C, s->K, 2);
 		sv_conv3x3_bwd_filter_scalar(in, out, ref[BWD_FILTER], NULL, s->N, s->H,
-		                             s->W, s->C, s->K, 2);
+		                             s->W, s->C, s->K, 2, 0);
 		for (size_t i = 0; i < sv_conv_nimpls; i++) {
 			const struct sv_conv_impl *im = &sv_conv_impls[i];
 

@@ -117,7 +117,7 @@ check_impl(const struct sv_conv_impl *im, const struct shape *s,
 		memset(db, 0xff, s->K * 4);
 		im->fwd(in, w, b, out, s->N, s->H, s->W, s->C, s->K, nt);
 		im->bwd_data(dout, w, din, s->N, s->H, s->W, s->C, s->K, nt);
-		im->bwd_filter(in, dout, dw, db, s->N, s->H, s->W, s->C, s->K, nt);
+		im->bwd_filter(in, dout, dw, db, s->N, s->H, s->W, s->C, s->K, nt, 0);
 		snprintf(what, sizeof what, "%s %s %d threads fwd", im->name, s->name, nt);
 		same(out, ref_out, nout, what);
 		snprintf(what, sizeof what, "%s %s %d threads bwd_data", im->name, s->name, nt);
@@ -244,7 +244,7 @@ test_against_scalar(void)
 		fill(in, nin), fill(dout, nout), fill(w, nw), fill(b, s->K);
 		scalar->fwd(in, w, b, out, s->N, s->H, s->W, s->C, s->K, 1);
 		scalar->bwd_data(dout, w, din, s->N, s->H, s->W, s->C, s->K, 1);
-		scalar->bwd_filter(in, dout, dw, db, s->N, s->H, s->W, s->C, s->K, 1);
+		scalar->bwd_filter(in, dout, dw, db, s->N, s->H, s->W, s->C, s->K, 1, 0);
 		ok(naive_fwd_err(s, in, w, b, out) < 1e-6,
 		   "scalar %s fwd near the naive double convolution", s->name);
 		ok(naive_bwd_err(s, in, w, dout, din, dw, db) < 1e-5,
@@ -280,7 +280,7 @@ test_vectors(void)
 			im->fwd(cv->in, cv->w, cv->b, out, cv->N, cv->H, cv->W, cv->C, cv->K, 2);
 			im->bwd_data(cv->dout, cv->w, din, cv->N, cv->H, cv->W, cv->C, cv->K, 2);
 			im->bwd_filter(cv->in, cv->dout, dw, db, cv->N, cv->H, cv->W, cv->C,
-			               cv->K, 2);
+			               cv->K, 2, 0);
 			for (size_t e = 0; e < nout; e++)
 				e_out = fmax(e_out, fabs(out[e] - cv->out[e]));
 			for (size_t e = 0; e < nin; e++)
@@ -344,11 +344,11 @@ test_signed_zero(void)
 		ok(signbits(din, 9 * C, 0), "%s bwd_data: starts at +0", im->name);
 		for (size_t i = 0; i < 9 * K; i++)
 			dout[i] = 1.0f;
-		im->bwd_filter(in, dout, dw, db, 1, 3, 3, C, K, 1);
+		im->bwd_filter(in, dout, dw, db, 1, 3, 3, C, K, 1, 0);
 		ok(signbits(dw, 9 * C * K, 0), "%s bwd_filter: dw starts at +0", im->name);
 		for (size_t i = 0; i < 9 * K; i++)
 			dout[i] = -0.0f;
-		im->bwd_filter(in, dout, dw, db, 1, 3, 3, C, K, 1);
+		im->bwd_filter(in, dout, dw, db, 1, 3, 3, C, K, 1, 0);
 		ok(signbits(db, K, 0), "%s bwd_filter: db starts at +0", im->name);
 		/* the padding tap really is a multiply: 0 * inf is NaN */
 		w[0] = INFINITY;
@@ -424,7 +424,7 @@ test_special_values(void)
 		r[i] = sv_mallocarray(sz[i], 4), g[i] = sv_mallocarray(sz[i], 4);
 	sv_conv3x3_fwd_scalar(in, w, b, r[0], N, H, W, C, K, 1);
 	sv_conv3x3_bwd_data_scalar(dout, w, r[1], N, H, W, C, K, 1);
-	sv_conv3x3_bwd_filter_scalar(in, dout, r[2], r[3], N, H, W, C, K, 1);
+	sv_conv3x3_bwd_filter_scalar(in, dout, r[2], r[3], N, H, W, C, K, 1, 0);
 	for (size_t j = 0; j + 1 < sv_conv_nimpls; j++) {
 		const struct sv_conv_impl *im = &sv_conv_impls[j];
 		char what[100];
@@ -433,7 +433,7 @@ test_special_values(void)
 			continue;
 		im->fwd(in, w, b, g[0], N, H, W, C, K, 3);
 		im->bwd_data(dout, w, g[1], N, H, W, C, K, 3);
-		im->bwd_filter(in, dout, g[2], g[3], N, H, W, C, K, 3);
+		im->bwd_filter(in, dout, g[2], g[3], N, H, W, C, K, 3, 0);
 		snprintf(what, sizeof what, "%s special values fwd", im->name);
 		same(g[0], r[0], nout, what);
 		snprintf(what, sizeof what, "%s special values bwd_data", im->name);
@@ -501,7 +501,7 @@ test_public_api(void)
 	sv_conv3x3_bwd_data_scalar(dout, w, r, N, H, W, C, K, 1);
 	sv_conv3x3_bwd_data(dout, w, g, N, H, W, C, K, 0);
 	same(g, r, nin, "sv_conv3x3_bwd_data, nthreads 0 taken as 1");
-	sv_conv3x3_bwd_filter_scalar(in, dout, rw, NULL, N, H, W, C, K, 1);
+	sv_conv3x3_bwd_filter_scalar(in, dout, rw, NULL, N, H, W, C, K, 1, 0);
 	sv_conv3x3_bwd_filter(in, dout, gw, NULL, N, H, W, C, K, 8);
 	same(gw, rw, nw, "sv_conv3x3_bwd_filter, db NULL");
 	sv_conv3x3_bwd_filter(in, dout, gw, NULL, 0, H, W, C, K, 2);
@@ -556,7 +556,7 @@ test_golden(void)
 				continue;
 			im->fwd(in, w, b, out, s->N, s->H, s->W, s->C, s->K, 2);
 			im->bwd_data(dout, w, din, s->N, s->H, s->W, s->C, s->K, 2);
-			im->bwd_filter(in, dout, dw, db, s->N, s->H, s->W, s->C, s->K, 2);
+			im->bwd_filter(in, dout, dw, db, s->N, s->H, s->W, s->C, s->K, 2, 0);
 			XXH3_128bits_reset(st);
 			digest_add(st, out, nout), digest_add(st, din, nin);
 			digest_add(st, dw, nw), digest_add(st, db, s->K);
@@ -572,6 +572,63 @@ test_golden(void)
 	}
 }
 
+/* bwd_filter over a batch given in consecutive parts, each part but the
+ * first continuing the sums (accumulate), must give the bits of one call
+ * over the whole batch: every implementation, several splits and thread
+ * counts, with and without db. */
+static void
+test_accumulate(void)
+{
+	static const struct { int N, H, W, C, K; } sh[] = {
+		{ 7, 28, 28, 1, 16 }, { 7, 14, 14, 16, 32 }, { 5, 5, 7, 3, 5 },
+	};
+	static const int splits[][4] = { { 1, 6, 0 }, { 3, 3, 1 }, { 2, 2, 2, 1 } };
+
+	for (size_t si = 0; si < sizeof sh / sizeof sh[0]; si++) {
+		int N = sh[si].N, H = sh[si].H, W = sh[si].W, C = sh[si].C, K = sh[si].K;
+		size_t nin = (size_t)N * H * W * C, nout = (size_t)N * H * W * K;
+		size_t nw = (size_t)9 * C * K;
+		float *in = malloc(nin * sizeof *in), *dout = malloc(nout * sizeof *dout);
+		float *rw = malloc(nw * sizeof *rw), *rb = malloc(K * sizeof *rb);
+		float *gw = malloc(nw * sizeof *gw), *gb = malloc(K * sizeof *gb);
+
+		fill(in, nin);
+		fill(dout, nout);
+		sv_conv3x3_bwd_filter_scalar(in, dout, rw, rb, N, H, W, C, K, 1, 0);
+		for (size_t j = 0; j < sv_conv_nimpls; j++) {
+			const struct sv_conv_impl *im = &sv_conv_impls[j];
+
+			if (!im->usable())
+				continue;
+			for (size_t sp = 0; sp < sizeof splits / sizeof splits[0]; sp++) {
+				int nt = thread_counts[sp % 4], n0 = 0;
+				char what[160];
+
+				for (int part = 0; part < 4 && n0 < N; part++) {
+					int n = splits[sp][part] ? splits[sp][part] : N - n0;
+
+					if (n0 + n > N || part == 3)
+						n = N - n0;
+					im->bwd_filter(in + (size_t)n0 * H * W * C,
+					               dout + (size_t)n0 * H * W * K, gw,
+					               sp == 1 ? NULL : gb, n, H, W, C, K, nt,
+					               part > 0);
+					n0 += n;
+				}
+				snprintf(what, sizeof what, "%s bwd_filter %dx%dx%dx%d in parts "
+				         "(split %zu, %d threads): dw", im->name, N, H, W, C, sp, nt);
+				same(gw, rw, nw, what);
+				if (sp != 1) {
+					snprintf(what, sizeof what, "%s bwd_filter in parts "
+					         "(split %zu): db", im->name, sp);
+					same(gb, rb, (size_t)K, what);
+				}
+			}
+		}
+		free(in), free(dout), free(rw), free(rb), free(gw), free(gb);
+	}
+}
+
 int
 main(void)
 {
@@ -584,5 +641,6 @@ main(void)
 	test_dispatch();
 	test_public_api();
 	test_golden();
+	test_accumulate();
 	return tap_done();
 }
