@@ -231,11 +231,14 @@ gpu_forward(void *ctx, struct sv_net *net, int n, int train,
 }
 
 static int
-gpu_backward(void *ctx, struct sv_net *net, const float *dlogits, int n)
+gpu_backward(void *ctx, struct sv_net *net, const float *dlogits, int n,
+             int accumulate)
 {
 	struct gpu_run *gr = ctx;
 
 	(void)net;
+	if (accumulate) /* whole batches only (part 0 below) */
+		return SV_EXIT_USAGE;
 	return gr->api->backward(gr->g, dlogits, n);
 }
 
@@ -293,7 +296,7 @@ sv_gpu_train_seed(struct sv_net *net, const struct sv_dataset *d,
 		gr.p[i] = net->param[i].data;
 	gr.logits = sv_mallocarray((size_t)net->batch * net->nclass, sizeof(float));
 	{
-		const struct sv_train_ops ops = { &gr, gpu_push, gpu_forward,
+		const struct sv_train_ops ops = { &gr, 0, gpu_push, gpu_forward,
 		                                  gpu_backward, gpu_sgd, gpu_pull };
 
 		if ((rc = sv_train_seed_on(&ops, net, d, o, seed, res)))

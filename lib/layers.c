@@ -168,7 +168,8 @@ sv_linear_fwd(const float *in, const float *w, const float *b, float *out,
 
 SV_CLONES void
 sv_linear_bwd(const float *dout, const float *in, const float *w, float *dw,
-              float *db, float *din, int N, int I, int O, int nthreads)
+              float *db, float *din, int N, int I, int O, int nthreads,
+              int accumulate)
 {
 	enum { BLK = 256 };
 	int nblk = (I + BLK - 1) / BLK;
@@ -180,7 +181,7 @@ sv_linear_bwd(const float *dout, const float *in, const float *w, float *dw,
 		int i1 = i0 + BLK < I ? i0 + BLK : I;
 		float *dp = dw + (long)o * I;
 
-		for (int i = i0; i < i1; i++)
+		for (int i = i0; i < i1 && !accumulate; i++)
 			dp[i] = 0.0f;
 		for (int n = 0; n < N; n++) {
 			float g = dout[(long)n * O + o];
@@ -192,7 +193,7 @@ sv_linear_bwd(const float *dout, const float *in, const float *w, float *dw,
 	}
 	if (db)
 		for (int o = 0; o < O; o++) {
-			float acc = 0.0f;
+			float acc = accumulate ? db[o] : 0.0f;
 
 			for (int n = 0; n < N; n++)
 				acc = acc + dout[(long)n * O + o];
@@ -287,12 +288,11 @@ sv_bn_bwd(const float *x, const float *dy, const float *g, const float *mean,
 		}
 }
 
-double
-sv_softmax_xent(const float *logits, const uint8_t *y, float *dlogits, int N,
-                int K, float ls_weight, float eps)
+void
+sv_softmax_xent_part(const float *logits, const uint8_t *y, float *dlogits,
+                     int N, int K, float ls_weight, float eps, int ndiv,
+                     double *total)
 {
-	double total = 0;
-
 	for (int n = 0; n < N; n++) {
 		const float *z = logits + (long)n * K;
 		double m = z[0], s = 0, lse, mean_nll = 0;
@@ -306,8 +306,8 @@ sv_softmax_xent(const float *logits, const uint8_t *y, float *dlogits, int N,
 		for (int k = 0; k < K; k++)
 			mean_nll += lse - z[k];
 		mean_nll /= K;
-		total += (lse - z[y[n]]) +
-		         ls_weight * ((1.0 - eps) * (lse - z[y[n]]) + eps * mean_nll);
+		*total += (lse - z[y[n]]) +
+		          ls_weight * ((1.0 - eps) * (lse - z[y[n]]) + eps * mean_nll);
 		if (dlogits)
 			for (int k = 0; k < K; k++) {
 				double p = exp((double)z[k] - lse);
@@ -315,8 +315,17 @@ sv_softmax_xent(const float *logits, const uint8_t *y, float *dlogits, int N,
 				double d = (p - hot) + ls_weight *
 				           (p - ((1.0 - eps) * hot + eps / K));
 
-				dlogits[(long)n * K + k] = (float)(d / N);
+				dlogits[(long)n * K + k] = (float)(d / ndiv);
 			}
 	}
+}
+
+double
+sv_softmax_xent(const float *logits, const uint8_t *y, float *dlogits, int N,
+                int K, float ls_weight, float eps)
+{
+	double total = 0;
+
+	sv_softmax_xent_part(logits, y, dlogits, N, K, ls_weight, eps, N, &total);
 	return total / N;
 }

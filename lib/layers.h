@@ -38,10 +38,12 @@ void sv_linear_fwd(const float *in, const float *w, const float *b,
 /* dout (N,O), in (N,I), w (O,I) -> dw (O,I), db (O) or NULL, din (N,I)
  * or NULL.  dw[o,i]: for n = 0..N-1: fmaf(dout[n,o], in[n,i], acc) from 0;
  * db[o]: for n: acc + dout[n,o] from 0;
- * din[n,i]: for o = 0..O-1: fmaf(dout[n,o], w[o,i], acc) from 0. */
+ * din[n,i]: for o = 0..O-1: fmaf(dout[n,o], w[o,i], acc) from 0.
+ * accumulate != 0: dw and db start from the values they hold, so a batch
+ * given in consecutive parts gives the bits of one call. */
 void sv_linear_bwd(const float *dout, const float *in, const float *w,
                    float *dw, float *db, float *din, int N, int I, int O,
-                   int nthreads);
+                   int nthreads, int accumulate);
 
 /* BatchNorm over (N,P,C) per channel, training mode: batch mean and
  * biased variance (double, index order), y = (x - mean) * invstd * g + b
@@ -61,5 +63,11 @@ void sv_bn_bwd(const float *x, const float *dy, const float *g,
  * ls_weight 0: plain cross-entropy. */
 double sv_softmax_xent(const float *logits, const uint8_t *y, float *dlogits,
                        int N, int K, float ls_weight, float eps);
+/* The same for part of a batch: each sample's loss is added to *total in
+ * order, and dlogits are scaled by 1/ndiv (the whole batch's size), so a
+ * batch given in consecutive parts gives the bits of one call. */
+void sv_softmax_xent_part(const float *logits, const uint8_t *y,
+                          float *dlogits, int N, int K, float ls_weight,
+                          float eps, int ndiv, double *total);
 
 #endif

@@ -397,7 +397,8 @@ sv_net_forward(struct sv_net *net, int n, int train)
 }
 
 void
-sv_net_backward(struct sv_net *net, const float *dlogits, int n)
+sv_net_backward(struct sv_net *net, const float *dlogits, int n,
+                int accumulate)
 {
 	int nt = net->nthreads, cur = 0;
 
@@ -411,7 +412,8 @@ sv_net_backward(struct sv_net *net, const float *dlogits, int n)
 
 		switch (l->d.op) {
 		case SV_OP_CONV:
-			sv_conv3x3_bwd_filter(in, dout, net->grad[l->w],
+			(accumulate ? sv_conv3x3_bwd_filter_acc
+			            : sv_conv3x3_bwd_filter)(in, dout, net->grad[l->w],
 			                      l->b >= 0 ? net->grad[l->b] : NULL,
 			                      n, l->ih, l->iw, l->ic, l->oc, nt);
 			if (din)
@@ -431,7 +433,7 @@ sv_net_backward(struct sv_net *net, const float *dlogits, int n)
 			sv_linear_bwd(dout, in, net->param[l->w].data,
 			              net->grad[l->w],
 			              l->b >= 0 ? net->grad[l->b] : NULL, din, n,
-			              (int)l->isz, l->oc, nt);
+			              (int)l->isz, l->oc, nt, accumulate);
 			break;
 		case SV_OP_BN:
 			if (din)
@@ -461,6 +463,15 @@ sv_net_backward(struct sv_net *net, const float *dlogits, int n)
 		}
 		cur = 1 - cur;
 	}
+}
+
+int
+sv_net_has_batchnorm(const struct sv_net *net)
+{
+	for (int i = 0; i < net->nl; i++)
+		if (net->l[i].d.op == SV_OP_BN)
+			return 1;
+	return 0;
 }
 
 SV_CLONES void

@@ -90,8 +90,14 @@ void sv_net_init_weights(struct sv_net *net, uint64_t seed);
  * logits (n, nclass), owned by net. */
 const float *sv_net_forward(struct sv_net *net, int n, int train);
 /* Backward pass from dlogits (n, nclass) after a training forward pass;
- * fills net->grad. */
-void sv_net_backward(struct sv_net *net, const float *dlogits, int n);
+ * fills net->grad.  accumulate != 0 adds to the gradients already there,
+ * continuing their sums in order: a batch given as consecutive parts (each
+ * forward then backward) gives the bits of one pass over the whole batch.
+ * Not for networks with BatchNorm, whose statistics need the whole batch
+ * (sv_net_has_batchnorm). */
+void sv_net_backward(struct sv_net *net, const float *dlogits, int n,
+                     int accumulate);
+int sv_net_has_batchnorm(const struct sv_net *net);
 /* One SGD step on every trainable tensor (PyTorch semantics):
  * g = fmaf(wd, p, grad); buf = first ? g : fmaf(mom, buf, g);
  * d = nesterov ? fmaf(mom, buf, g) : buf; p = fmaf(-lr, d, p). */

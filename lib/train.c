@@ -187,10 +187,11 @@ cpu_forward(void *ctx, struct sv_net *net, int n, int train,
 }
 
 static int
-cpu_backward(void *ctx, struct sv_net *net, const float *dlogits, int n)
+cpu_backward(void *ctx, struct sv_net *net, const float *dlogits, int n,
+             int accumulate)
 {
 	(void)ctx;
-	sv_net_backward(net, dlogits, n);
+	sv_net_backward(net, dlogits, n, accumulate);
 	return 0;
 }
 
@@ -203,8 +204,15 @@ cpu_sgd(void *ctx, struct sv_net *net, float lr, float momentum, float wd,
 	return 0;
 }
 
+/* Parts of 16 images keep fmnist-small's activations (about 1 MB) in
+ * the core's cache through forward and backward. */
+enum { CPU_PART = 16 };
+
 static const struct sv_train_ops cpu_ops = {
-	NULL, NULL, cpu_forward, cpu_backward, cpu_sgd, NULL
+	NULL, CPU_PART, NULL, cpu_forward, cpu_backward, cpu_sgd, NULL
+};
+static const struct sv_train_ops cpu_ops_whole = {
+	NULL, 0, NULL, cpu_forward, cpu_backward, cpu_sgd, NULL
 };
 
 int
@@ -219,12 +227,14 @@ sv_evaluate_on(const struct sv_train_ops *ops, struct sv_net *net,
 	uint32_t ok = 0;
 	int rc = 0;
 
+	uint32_t chunk;
+
 	if (!ops)
 		ops = &cpu_ops;
+	chunk = (uint32_t)(ops->part > 0 ? ops->part : net->batch);
 	sv_dataset_lut(d, lut);
-	for (uint32_t b = 0; b < s->n && rc == 0; b += (uint32_t)net->batch) {
-		int n = (int)(s->n - b < (uint32_t)net->batch ? s->n - b
-		                                             : (uint32_t)net->batch);
+	for (uint32_t b = 0; b < s->n && rc == 0; b += chunk) {
+		int n = (int)(s->n - b < chunk ? s->n - b : chunk);
 		const float *z;
 
 		for (int i = 0; i < n; i++)
@@ -286,10 +296,11 @@ sv_train_seed_on(const struct sv_train_ops *ops, struct sv_net *net,
 	float lut[3][256];
 	uint8_t *labels = sv_malloc((size_t)net->batch);
 	float *dz = sv_mallocarray((size_t)net->batch * net->nclass, sizeof(float));
-	int B = o->r.batch, rc = 0;
+	int B = o->r.batch, rc = 0, part;
 
-	if (!ops)
-		ops = &cpu_ops;
+	if (!ops)	/* BatchNorm needs the whole batch at once */
+		ops = sv_net_has_batchnorm(net) ? &cpu_ops_whole : &cpu_ops;
+	part = ops->part > 0 ? ops->part : B;
 	memset(res, 0, sizeof *res);
 	sv_dataset_lut(d, lut);
 	pool = sv_mallocarray(n ? n : 1, sizeof *pool);
@@ -317,20 +328,31 @@ sv_train_seed_on(const struct sv_train_ops *ops, struct sv_net *net,
 		for (int step = 0; step < nsteps; step++) {
 			uint32_t at = (uint32_t)step * (uint32_t)B;
 			int bn = (int)(n - at < (uint32_t)B ? n - at : (uint32_t)B);
-			const float *z;
-			double loss;
+			double total = 0, loss;
 
-			gather(net, s, order + at, bn, lut, k_aug, e, o->r.augment);
-			for (int i = 0; i < bn; i++)
-				labels[i] = s->y[order[at + i]];
-			if ((rc = ops->forward(ops->ctx, net, bn, 1, &z)))
-				goto out;
-			loss = sv_softmax_xent(z, labels, dz, bn, net->nclass,
-			                       o->r.ls_weight, o->r.ls_eps);
-			if ((rc = ops->backward(ops->ctx, net, dz, bn)) ||
-			    (rc = ops->sgd(ops->ctx, net, lr, o->r.momentum, o->r.wd,
+			/* the batch in parts: each sample's loss joins the sum in
+			 * order, its gradient is scaled by 1/bn, and the weight
+			 * gradients continue their sums part after part */
+			for (int p0 = 0; p0 < bn; p0 += part) {
+				int pn = bn - p0 < part ? bn - p0 : part;
+				const float *z;
+
+				gather(net, s, order + at + p0, pn, lut, k_aug, e,
+				       o->r.augment);
+				for (int i = 0; i < pn; i++)
+					labels[i] = s->y[order[at + p0 + i]];
+				if ((rc = ops->forward(ops->ctx, net, pn, 1, &z)))
+					goto out;
+				sv_softmax_xent_part(z, labels, dz, pn, net->nclass,
+				                     o->r.ls_weight, o->r.ls_eps, bn,
+				                     &total);
+				if ((rc = ops->backward(ops->ctx, net, dz, pn, p0 > 0)))
+					goto out;
+			}
+			if ((rc = ops->sgd(ops->ctx, net, lr, o->r.momentum, o->r.wd,
 			                   o->r.nesterov)))
 				goto out;
+			loss = total / bn;
 			lsum += loss * bn;
 			lcount += (uint32_t)bn;
 			if (o->on_step)

@@ -54,13 +54,18 @@ struct sv_train_result {
  * status (the device keeps its own message).  NULL ops means the CPU. */
 struct sv_train_ops {
 	void *ctx;
+	/* > 0: the device takes a batch in consecutive parts of at most this
+	 * many images, each part forward then backward with the gradients
+	 * accumulating (the same bits as one pass; parts keep the working
+	 * set in cache).  0: whole batches. */
+	int part;
 	/* copy net->param to the device (after initialisation) */
 	int (*push)(void *ctx, struct sv_net *net);
 	/* net->x (n,H,W,C) -> *logits (n,nclass), valid until the next call */
 	int (*forward)(void *ctx, struct sv_net *net, int n, int train,
 	               const float **logits);
 	int (*backward)(void *ctx, struct sv_net *net, const float *dlogits,
-	                int n);
+	                int n, int accumulate);
 	int (*sgd)(void *ctx, struct sv_net *net, float lr, float momentum,
 	           float wd, int nesterov);
 	/* copy the device's weights back into net->param */

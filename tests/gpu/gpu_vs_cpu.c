@@ -172,7 +172,7 @@ test_linear(int N, int I, int O, uint32_t sub)
 		snprintf(what, sizeof what, "linear_bwd N%d I%d O%d%s", N, I, O,
 		         full ? " db din" : "");
 		sv_linear_bwd(dout, in, w, dwc, full ? dbc : NULL, full ? dinc : NULL,
-		              N, I, O, nthreads);
+		              N, I, O, nthreads, 0);
 		if (ok(api->linear_bwd(dout, in, w, dwg, full ? dbg : NULL,
 		                       full ? ding : NULL, N, I, O) == 0, "%s runs", what))
 			same(what, g, c, full ? tot - (size_t)N * O : (size_t)O * I, 1);

@@ -47,7 +47,7 @@ check_gradients(const char *name, const struct sv_model_def *def, int H,
 		y[i] = (uint8_t)(i % K);
 	dz = malloc(sizeof(float) * n * K);
 	sv_softmax_xent(sv_net_forward(&net, n, 1), y, dz, n, K, ls, 0.2f);
-	sv_net_backward(&net, dz, n);
+	sv_net_backward(&net, dz, n, 0);
 	dir = calloc(net.ntrain, sizeof *dir);
 	for (size_t t = 0; t < net.ntrain; t++) {
 		uint64_t cnt = sv_tensor_count(&net.param[t]);
