@@ -231,7 +231,8 @@ sv_evaluate_on(const struct sv_train_ops *ops, struct sv_net *net,
 
 	if (!ops)
 		ops = &cpu_ops;
-	chunk = (uint32_t)(ops->part > 0 ? ops->part : net->batch);
+	chunk = (uint32_t)(ops->part > 0 && ops->part < net->batch ? ops->part
+	                                                           : net->batch);
 	sv_dataset_lut(d, lut);
 	for (uint32_t b = 0; b < s->n && rc == 0; b += chunk) {
 		int n = (int)(s->n - b < chunk ? s->n - b : chunk);
@@ -242,7 +243,10 @@ sv_evaluate_on(const struct sv_train_ops *ops, struct sv_net *net,
 		gather(net, s, idx, n, lut, 0, 0, 0);
 		if ((rc = ops->forward(ops->ctx, net, n, 0, &z)))
 			break;
-		sum += sv_softmax_xent(z, s->y + b, NULL, n, net->nclass, 0, 0) * n;
+		/* one running sum over the samples in order: the same
+		 * loss whatever the chunk size */
+		sv_softmax_xent_part(z, s->y + b, NULL, n, net->nclass, 0, 0, 1,
+		                     &sum);
 		for (int i = 0; i < n; i++) {
 			const float *zi = z + (size_t)i * net->nclass;
 			int best = 0;
