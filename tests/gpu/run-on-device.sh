@@ -38,7 +38,7 @@ echo "== refusals"
 echo 1 | "$G/sv-train" -q --device gpu -m resnet9 -d synthetic:n=64,test=16,h=32,w=32,c=3 --batch 2
 echo "resnet9 exit $? (want 2)"
 
-echo "== timing: fmnist-small, 1 epoch a seed, 10 seeds on the GPU"
+echo "== timing: fmnist-small, 1 epoch a seed, 5 seeds on the GPU"
 t0=$(date +%s.%N)
 seq 100 104 | timeout 200 "$G/sv-train" -q --device gpu -d "$DATA" > "$OUT/timing.tsv"
 t1=$(date +%s.%N)
