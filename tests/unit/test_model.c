@@ -86,6 +86,134 @@ check_gradients(const char *name, const struct sv_model_def *def, int H,
 
 #define L(op, arg, bias) { SV_OP_##op, arg, bias, 1.0f }
 
+/* The fmnist-small network against PyTorch (tests/vectors/gen_model.py):
+ * the same weights and inputs, converted to sv's layouts, must give
+ * PyTorch's logits, loss and weight gradients (computed there in float64;
+ * sv computes in float32, hence the tolerances). */
+struct vec {
+	char name[64];
+	size_t n;
+	double *v;
+};
+
+static size_t
+read_vectors(const char *path, struct vec *out, size_t max)
+{
+	FILE *fp = fopen(path, "r");
+	size_t k = 0;
+
+	if (!fp)
+		return 0;
+	while (k < max && fscanf(fp, "%63s %zu", out[k].name, &out[k].n) == 2) {
+		out[k].v = malloc(out[k].n * sizeof(double));
+		for (size_t i = 0; i < out[k].n; i++)
+			if (fscanf(fp, "%lf", &out[k].v[i]) != 1) {
+				fclose(fp);
+				return 0;
+			}
+		k++;
+	}
+	fclose(fp);
+	return k;
+}
+
+static const struct vec *
+find_vec(const struct vec *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* largest |got - want| over the largest |want| */
+static double
+rel_err(const float *got, const double *want, size_t n)
+{
+	double e = 0, m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (fabs(got[i] - want[i]) > e)
+			e = fabs(got[i] - want[i]);
+		if (fabs(want[i]) > m)
+			m = fabs(want[i]);
+	}
+	return m > 0 ? e / m : e;
+}
+
+static void
+check_against_torch(void)
+{
+	const char *dir = getenv("SV_SRC");
+	char path[512], err[256];
+	struct vec v[40];
+	size_t nv;
+	struct sv_net net;
+	const struct vec *x, *y, *want;
+	uint8_t labels[4];
+	float dz[40];
+	double loss = 0;
+	const float *z;
+
+	snprintf(path, sizeof path, "%s/tests/vectors/model/fmnist_small.txt",
+	         dir ? dir : ".");
+	nv = read_vectors(path, v, 40);
+	if (!ok(nv == 20, "torch vectors read from %s", path))
+		return;
+	if (!ok(sv_net_init(&net, sv_model_find("fmnist-small"), 4, 28, 28, 1,
+	                    10, 2, err, sizeof err) == 0, "fmnist-small builds"))
+		return;
+	x = find_vec(v, nv, "x");
+	y = find_vec(v, nv, "y");
+	for (size_t i = 0; i < x->n; i++)
+		net.x[i] = (float)x->v[i];
+	for (int i = 0; i < 4; i++)
+		labels[i] = (uint8_t)y->v[i];
+	for (size_t t = 0; t < net.nparam; t++) {
+		const struct vec *p = find_vec(v, nv, net.param[t].name);
+
+		if (!ok(p && p->n == sv_tensor_count(&net.param[t]),
+		        "torch has %s with its size", net.param[t].name))
+			return;
+		for (size_t i = 0; i < p->n; i++)
+			net.param[t].data[i] = (float)p->v[i];
+	}
+	z = sv_net_forward(&net, 4, 1);
+	want = find_vec(v, nv, "logits");
+	ok(rel_err(z, want->v, 40) < 1e-5, "logits equal PyTorch's (relative "
+	   "error %.2g)", rel_err(z, want->v, 40));
+	sv_softmax_xent_part(z, labels, dz, 4, 10, 0, 0, 4, &loss);
+	want = find_vec(v, nv, "loss");
+	is_near(loss / 4, want->v[0], 1e-6, "cross-entropy equals PyTorch's");
+	sv_net_backward(&net, dz, 4, 0);
+	for (size_t t = 0; t < net.ntrain; t++) {
+		char name[80];
+		double e;
+
+		snprintf(name, sizeof name, "grad.%s", net.param[t].name);
+		want = find_vec(v, nv, name);
+		e = rel_err(net.grad[t], want->v, want->n);
+		ok(e < 1e-4, "gradient of %s equals PyTorch's (relative error %.2g)",
+		   net.param[t].name, e);
+	}
+	/* two SGD steps with the same gradient: the second uses momentum */
+	sv_net_sgd(&net, 0.05f, 0.9f, 5e-4f, 1);
+	sv_net_sgd(&net, 0.05f, 0.9f, 5e-4f, 1);
+	for (size_t t = 0; t < net.ntrain; t++) {
+		char name[80];
+
+		snprintf(name, sizeof name, "sgd2.%s", net.param[t].name);
+		if (!(want = find_vec(v, nv, name)))
+			continue;
+		ok(rel_err(net.param[t].data, want->v, want->n) < 1e-6,
+		   "two SGD steps on %s equal PyTorch's (relative error %.2g)",
+		   net.param[t].name, rel_err(net.param[t].data, want->v, want->n));
+	}
+	sv_net_free(&net);
+	for (size_t i = 0; i < nv; i++)
+		free(v[i].v);
+}
+
 int
 main(void)
 {
@@ -181,5 +309,6 @@ main(void)
 		sv_vary_name(m, buf, sizeof buf);
 		is_str(buf, "all", "every source is 'all'");
 	}
+	check_against_torch();
 	return tap_done();
 }
