@@ -104,7 +104,6 @@ take_header(struct sv_reader *r, const char *text)
 				return SV_REC_BAD;
 			}
 	}
-	r->new_header = 1;
 	return SV_REC_DATA;
 }
 
@@ -170,7 +169,6 @@ next_line(struct sv_reader *r)
 enum sv_rec_status
 sv_reader_next(struct sv_reader *r)
 {
-	r->new_header = 0;
 	for (;;) {
 		ssize_t n;
 		char *s;

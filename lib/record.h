@@ -33,7 +33,6 @@ struct sv_reader {
 	char *header;          /* header text after '#', or NULL (plain input) */
 	char **col;            /* header column names, ncol of them */
 	size_t ncol;
-	int new_header;        /* this call read the first header */
 	int saw_data;          /* a data line was seen (in any input) */
 	char err[512];
 };
