@@ -138,6 +138,21 @@ check-san: deps
 	@$(MAKE) --no-print-directory B=build/san CFLAGS='$(SANFLAGS)' LDFLAGS='$(SANFLAGS)' units
 	prove --exec '' build/san/tests/test_*
 
+# --- fuzzing the parsers of untrusted input (clang with libFuzzer; not part
+# of check): make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 60
+FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilib -DSV_VERSION='"$(VERSION)"'
+fuzz:
+	mkdir -p build/fuzz/ckpt build/fuzz/records
+	cp tests/data/ckpt/*.ckpt build/fuzz/ckpt/
+	printf '#seed\tacc\n1\t0.5\n' > build/fuzz/records/seed
+	clang $(FUZZFLAGS) -o build/fuzz/fuzz_ckpt tests/fuzz/fuzz_ckpt.c \
+	    lib/ckpt.c lib/tensor.c lib/util.c $$($(PKG_CONFIG) --libs libxxhash)
+	clang $(FUZZFLAGS) -o build/fuzz/fuzz_records tests/fuzz/fuzz_records.c \
+	    lib/record.c lib/seeds.c lib/util.c
+	build/fuzz/fuzz_ckpt -max_total_time=$(FUZZ_SECONDS) build/fuzz/ckpt
+	build/fuzz/fuzz_records -max_total_time=$(FUZZ_SECONDS) build/fuzz/records
+
 # --- install
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 \
@@ -164,4 +179,4 @@ clean:
 	rm -rf build
 
 FORCE:
-.PHONY: FORCE all build-note deps demo check units check-san check-gpu install uninstall clean
+.PHONY: FORCE all build-note deps demo check units check-san check-gpu fuzz install uninstall clean

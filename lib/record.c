@@ -113,6 +113,10 @@ take_header(struct sv_reader *r, const char *text)
 static ssize_t
 next_line(struct sv_reader *r)
 {
+	if (!r->buf) {
+		r->bufcap = 1 << 16;
+		r->buf = sv_malloc(r->bufcap);
+	}
 	for (;;) {
 		char *p = r->buf + r->beg, *e = r->buf + r->end, *nl = NULL;
 		size_t n;
