@@ -31,13 +31,14 @@ SV_CFLAGS = -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 SV_LIBS   = $(PKG_LIBS) -fopenmp -ldl -lm
 
 PROGS  = sv-train sv-eval sv-stats sv-outliers sv-hash
-LIBSRC = $(sort $(wildcard lib/*.c))
+LIBSRC = $(sort $(wildcard lib/*/*.c))
+LIBHDR = $(wildcard lib/*/*.h)
 LIBOBJ = $(LIBSRC:lib/%.c=$(B)/lib/%.o)
 BINS   = $(PROGS:%=$(B)/%)
 UNITSRC = $(sort $(wildcard tests/unit/test_*.c))
 UNITS   = $(UNITSRC:tests/unit/%.c=$(B)/tests/%)
 
-# Kernels for one instruction set live in lib/*_avx512.c / lib/*_avx2.c;
+# Kernels for one instruction set live in lib/kernels/*_avx512.c, *_avx2.c;
 # they are called only after a run-time CPU check.
 ISA_avx512 = -mavx512f -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma
 ISA_avx2   = -mavx2 -mfma
@@ -56,25 +57,27 @@ build-note: $(BINS)
 	@if [ -n "$(GPU_SO)" ]; then echo "sv: built $(PROGS) and the GPU backend $(GPU_SO)"; \
 	 else echo "sv: built $(PROGS) (CPU only: nvcc not found, no GPU backend)"; fi
 
-$(B)/lib $(B)/tests:
+$(B)/tests:
 	mkdir -p $@
 
-$(B)/lib/%.o: lib/%.c lib/*.h | $(B)/lib
-	$(CC) $(SV_CFLAGS) $(CFLAGS) $(ISA_$(lastword $(subst _, ,$*))) -c -o $@ $<
+$(B)/lib/%.o: lib/%.c $(LIBHDR)
+	@mkdir -p $(@D)
+	$(CC) $(SV_CFLAGS) $(CFLAGS) $(ISA_$(lastword $(subst _, ,$(notdir $*)))) -c -o $@ $<
 
 # LIBEXECDIR is compiled into the GPU loader: rebuild it when it changes
-$(B)/libexecdir.stamp: FORCE | $(B)/lib
+$(B)/libexecdir.stamp: FORCE
+	@mkdir -p $(B)
 	@echo '$(LIBEXECDIR)' | cmp -s - $@ || echo '$(LIBEXECDIR)' > $@
-$(B)/lib/gpu.o: $(B)/libexecdir.stamp
+$(B)/lib/train/gpu.o: $(B)/libexecdir.stamp
 
 $(B)/libsv.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
-$(B)/sv-%: bin/sv-%.c $(B)/libsv.a lib/*.h
+$(B)/sv-%: bin/sv-%.c $(B)/libsv.a $(LIBHDR)
 	$(CC) $(SV_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libsv.a $(LDFLAGS) $(SV_LIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/*.h $(B)/libsv.a lib/*.h | $(B)/tests
+$(B)/tests/%: tests/unit/%.c tests/unit/*.h $(B)/libsv.a $(LIBHDR) | $(B)/tests
 	$(CC) $(SV_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libsv.a $(LDFLAGS) $(SV_LIBS)
 
 # --- GPU backend (dlopen'ed by sv-train/sv-eval only when asked for a GPU)
@@ -84,11 +87,11 @@ $(B)/tests/%: tests/unit/%.c tests/unit/*.h $(B)/libsv.a lib/*.h | $(B)/tests
 NVCCFLAGS ?= -O2 -fmad=false -Xcompiler -fPIC,-ffp-contract=off,-fvisibility=hidden,-Wall,-Wextra \
              -Ilib --Werror all-warnings \
              -gencode arch=compute_90,code=sm_90 -gencode arch=compute_80,code=sm_80
-$(B)/libsv-cuda.so: $(CUDASRC) cuda/*.h lib/*.h
+$(B)/libsv-cuda.so: $(CUDASRC) cuda/*.h $(LIBHDR)
 	$(NVCC) $(NVCCFLAGS) -shared -cudart static -o $@ $(CUDASRC)
 
 # GPU-vs-CPU tests (tests/gpu/): built everywhere, run where a GPU is
-$(B)/tests/gpu_vs_cpu: tests/gpu/gpu_vs_cpu.c tests/unit/tap.h $(B)/libsv.a lib/*.h | $(B)/tests
+$(B)/tests/gpu_vs_cpu: tests/gpu/gpu_vs_cpu.c tests/unit/tap.h $(B)/libsv.a $(LIBHDR) | $(B)/tests
 	$(CC) $(SV_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libsv.a $(LDFLAGS) $(SV_LIBS)
 
 check-gpu: all $(B)/tests/gpu_vs_cpu
@@ -129,7 +132,7 @@ check: deps
 units: $(UNITS)
 
 # the same sources built for this CPU, for the bit-identity tests
-$(B)/native/sv-train: $(LIBSRC) bin/sv-train.c lib/*.h
+$(B)/native/sv-train: $(LIBSRC) bin/sv-train.c $(LIBHDR)
 	@$(MAKE) --no-print-directory B=$(B)/native CFLAGS='-O2 -march=native' $(B)/native/sv-train
 
 # unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
@@ -147,9 +150,9 @@ fuzz:
 	cp tests/data/ckpt/*.ckpt build/fuzz/ckpt/
 	printf '#seed\tacc\n1\t0.5\n' > build/fuzz/records/seed
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_ckpt tests/fuzz/fuzz_ckpt.c \
-	    lib/ckpt.c lib/tensor.c lib/util.c $$($(PKG_CONFIG) --libs libxxhash)
+	    lib/formats/ckpt.c lib/formats/tensor.c lib/base/util.c $$($(PKG_CONFIG) --libs libxxhash)
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_records tests/fuzz/fuzz_records.c \
-	    lib/record.c lib/seeds.c lib/util.c
+	    lib/formats/record.c lib/train/seeds.c lib/base/util.c
 	build/fuzz/fuzz_ckpt -max_total_time=$(FUZZ_SECONDS) build/fuzz/ckpt
 	build/fuzz/fuzz_records -max_total_time=$(FUZZ_SECONDS) build/fuzz/records
 

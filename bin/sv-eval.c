@@ -8,13 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "archive.h"
-#include "ckpt.h"
-#include "dataset.h"
-#include "model.h"
-#include "record.h"
-#include "train.h"
-#include "util.h"
+#include "formats/svar.h"
+#include "formats/ckpt.h"
+#include "train/dataset.h"
+#include "train/model.h"
+#include "formats/record.h"
+#include "train/train.h"
+#include "base/util.h"
 
 static const char synopsis[] =
 	"sv-eval [-d DATA[:PATH]] [-j THREADS] [--batch N] CHECKPOINT|ARCHIVE|DIR...";

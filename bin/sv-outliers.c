@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "outliers.h"
-#include "record.h"
-#include "util.h"
+#include "stats/outliers.h"
+#include "formats/record.h"
+#include "base/util.h"
 
 static const char synopsis[] =
 	"sv-outliers [-m METHOD] [-f COLUMN] [-g COLUMN] [OPTION]... [FILE]...";

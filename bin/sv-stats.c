@@ -10,15 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bootstrap.h"
-#include "claim.h"
-#include "compare.h"
-#include "normality.h"
-#include "plot.h"
-#include "record.h"
-#include "statops.h"
-#include "stats.h"
-#include "util.h"
+#include "stats/bootstrap.h"
+#include "stats/claim.h"
+#include "stats/compare.h"
+#include "stats/normality.h"
+#include "stats/plot.h"
+#include "formats/record.h"
+#include "stats/statops.h"
+#include "stats/stats.h"
+#include "base/util.h"
 
 static const char synopsis[] =
 	"sv-stats [-j] [-f COL] [-g COL] [--ci] [--normality] [--claim X]\n"

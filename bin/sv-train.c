@@ -11,15 +11,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ckpt.h"
-#include "conv.h"
-#include "dataset.h"
-#include "gpu.h"
-#include "model.h"
-#include "record.h"
-#include "seeds.h"
-#include "train.h"
-#include "util.h"
+#include "formats/ckpt.h"
+#include "kernels/conv.h"
+#include "train/dataset.h"
+#include "train/gpu.h"
+#include "train/model.h"
+#include "formats/record.h"
+#include "train/seeds.h"
+#include "train/train.h"
+#include "base/util.h"
 
 static const char synopsis[] =
 	"sv-train [-m MODEL] [-d DATA[:PATH]] [-j THREADS] [-o FILE [--resume]] "

@@ -1,7 +1,7 @@
 /* backend.cu - the GPU backend of sv-train: the network on one GPU
  *
- * Implements the table of lib/gpu_abi.h.  The training loop itself (data
- * order, batches, loss, callbacks, hashes) stays on the CPU in lib/gpu.c;
+ * Implements the table of lib/train/gpu_abi.h.  The training loop itself (data
+ * order, batches, loss, callbacks, hashes) stays on the CPU in lib/train/gpu.c;
  * here live the weights, activations and gradients, and the passes of
  * sv_net_forward, sv_net_backward and sv_net_sgd in the same layer order
  * with the twin kernels of kernels.cu.  One stream per network; the only
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gpu_abi.h"
+#include "train/gpu_abi.h"
 #include "kernels.h"
 
 static __thread char errbuf[512];

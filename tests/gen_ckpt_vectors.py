@@ -5,7 +5,7 @@ Run from the repository root:
     /usr/bin/python3 tests/gen_ckpt_vectors.py
 Needs numpy and python3-xxhash (Debian).  Writes tests/data/ckpt/:
   s0.ckpt s1.ckpt s0-ulp.ckpt s0-meta.ckpt   checkpoints (struct + numpy)
-  weights.xxh128   canonical weight hashes (tag lines), per lib/tensor.h
+  weights.xxh128   canonical weight hashes (tag lines), per lib/formats/tensor.h
   raw.xxh128       XXH3-128 of the file bytes (as xxhsum -H2 prints)
   diff-s0-ulp.out  expected 'sv-hash --diff s0.ckpt s0-ulp.ckpt' output
 The tests only read these files; they never run python.

@@ -7,9 +7,9 @@
  * FMA peak, measured with independent register-only FMA chains.
  * Built and run by conv-bench.sh.
  * Usage: conv-bench [seconds-per-case [implementation]] */
-#include "conv.h"
-#include "conv_impl.h"
-#include "util.h"
+#include "kernels/conv.h"
+#include "kernels/conv_impl.h"
+#include "base/util.h"
 
 #include <immintrin.h>
 #include <omp.h>

@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ckpt.h"
+#include "formats/ckpt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "record.h"
-#include "seeds.h"
+#include "formats/record.h"
+#include "train/seeds.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

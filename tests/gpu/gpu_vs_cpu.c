@@ -18,13 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "conv.h"
-#include "gpu.h"
-#include "layers.h"
-#include "model.h"
-#include "philox.h"
-#include "train.h"
-#include "util.h"
+#include "kernels/conv.h"
+#include "train/gpu.h"
+#include "kernels/layers.h"
+#include "train/model.h"
+#include "kernels/philox.h"
+#include "train/train.h"
+#include "base/util.h"
 
 static const struct sv_cuda_api *api;
 static int nthreads = 2;

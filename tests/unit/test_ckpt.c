@@ -2,7 +2,7 @@
 #define _GNU_SOURCE
 #include "tap.h"
 
-#include <archive.h> /* lib/archive.h, which pulls in libarchive's */
+#include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -10,9 +10,10 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "ckpt.h"
-#include "tensor.h"
-#include "util.h"
+#include "formats/ckpt.h"
+#include "formats/svar.h"
+#include "formats/tensor.h"
+#include "base/util.h"
 
 static char tmpdir[] = "/tmp/sv-test-ckpt.XXXXXX";
 

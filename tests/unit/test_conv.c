@@ -4,9 +4,9 @@
  * double-precision convolution; signed zeros and padding per conv.h. */
 #include "tap.h"
 
-#include "conv.h"
-#include "conv_impl.h"
-#include "util.h"
+#include "kernels/conv.h"
+#include "kernels/conv_impl.h"
+#include "base/util.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dataset.h"
-#include "idx.h"
+#include "train/dataset.h"
+#include "train/idx.h"
 
 #define REC 3073
 #define PER 10000

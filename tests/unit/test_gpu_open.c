@@ -1,13 +1,13 @@
-/* test_gpu_open.c - lib/gpu.c without a GPU: model support, refusals and
+/* test_gpu_open.c - lib/train/gpu.c without a GPU: model support, refusals and
  * the message when the backend, the driver or the GPU is missing */
 #include "tap.h"
 
 #include <stdlib.h>
 
-#include "gpu.h"
-#include "model.h"
-#include "train.h"
-#include "util.h"
+#include "train/gpu.h"
+#include "train/model.h"
+#include "train/train.h"
+#include "base/util.h"
 
 static int
 supported(const char *model, int h, int w, int c, char *err, size_t errsz)

@@ -27,11 +27,11 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 
-#include "bootstrap.h"
-#include "claim.h"
-#include "compare.h"
-#include "normality.h"
-#include "util.h"
+#include "stats/bootstrap.h"
+#include "stats/claim.h"
+#include "stats/compare.h"
+#include "stats/normality.h"
+#include "base/util.h"
 
 /* |got - want| <= rel |want| + abs, or both NaN */
 #define is_close(got, want, rel, abs_, ...)                                \

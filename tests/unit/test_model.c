@@ -4,10 +4,10 @@
 
 #include <stdlib.h>
 
-#include "layers.h"
-#include "model.h"
-#include "philox.h"
-#include "train.h"
+#include "kernels/layers.h"
+#include "train/model.h"
+#include "kernels/philox.h"
+#include "train/train.h"
 
 /* loss of the current weights on the fixed batch in net->x */
 static double

@@ -2,9 +2,9 @@
  * tests/vectors/gen_outliers.py (numpy/scipy), and their refusals */
 #include "tap.h"
 
-#include "outliers.h"
-#include "record.h"
-#include "util.h"
+#include "stats/outliers.h"
+#include "formats/record.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 

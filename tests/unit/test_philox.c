@@ -1,7 +1,7 @@
 /* test_philox.c - Philox4x32-10 known-answer tests and stream separation */
 #include "tap.h"
 
-#include "philox.h"
+#include "kernels/philox.h"
 
 int
 main(void)

@@ -1,9 +1,9 @@
 /* test_record.c - the record reader, the seed parser and number parsers */
 #include "tap.h"
 
-#include "record.h"
-#include "seeds.h"
-#include "util.h"
+#include "formats/record.h"
+#include "train/seeds.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 

@@ -1,4 +1,4 @@
-/* test_stats.c - lib/stats.c and lib/statops.c against committed reference
+/* test_stats.c - lib/stats/stats.c and lib/stats/statops.c against committed reference
  * vectors (tests/vectors/gen_stats.py: numpy/scipy and GNU datamash) */
 #include "tap.h"
 
@@ -6,10 +6,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "plot.h"
-#include "statops.h"
-#include "stats.h"
-#include "util.h"
+#include "stats/plot.h"
+#include "stats/statops.h"
+#include "stats/stats.h"
+#include "base/util.h"
 
 #define VEC "tests/vectors/stats/"
 

@@ -27,7 +27,7 @@ from scipy import stats
 out = sys.stdout
 data = {}
 
-# error codes of the C library (lib/normality.h, lib/bootstrap.h)
+# error codes of the C library (lib/stats/normality.h, lib/stats/bootstrap.h)
 E_RANGE, E_CONST = -1, -2
 
 

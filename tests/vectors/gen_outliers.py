@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""gen_outliers.py - reference vectors for lib/outliers.c (sv-outliers).
+"""gen_outliers.py - reference vectors for lib/stats/outliers.c (sv-outliers).
 
 An independent implementation with numpy and scipy (scipy.stats.t for the
 t quantiles, numpy.percentile 'linear' = type 7 quantiles, rankdata), not

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# gen_stats.py - reference vectors for lib/stats.c and sv-stats operations.
+# gen_stats.py - reference vectors for lib/stats/stats.c and sv-stats operations.
 #
 # Run from the repository root with Debian's python3 (numpy, scipy) and GNU
 # datamash installed:

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conv.h"
-#include "layers.h"
-#include "philox.h"
-#include "simd.h"
-#include "util.h"
+#include "kernels/conv.h"
+#include "kernels/layers.h"
+#include "kernels/philox.h"
+#include "kernels/simd.h"
+#include "base/util.h"
 
 #define L(op, arg, bias) { SV_OP_##op, arg, bias, 1.0f }
 

@@ -1,13 +1,9 @@
-/* archive.h - named files in tar, tar.gz and directories, read in place */
-#ifndef SV_ARCHIVE_H
-#define SV_ARCHIVE_H
+/* svar.h - named files in tar, tar.gz and directories, read in place */
+#ifndef SV_SVAR_H
+#define SV_SVAR_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* This file shadows libarchive's <archive.h> on the -Ilib include path;
- * pull libarchive's in too, so that <archive.h> anywhere means both. */
-#include_next <archive.h>
 
 /* What a reader accepts; a limit of 0 means the default below. */
 struct sv_ar_limits {

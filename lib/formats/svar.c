@@ -1,9 +1,7 @@
-/* archive.c - named files in tar, tar.gz and directories, read in place */
+/* svar.c - named files in tar, tar.gz and directories, read in place */
 
 #define _GNU_SOURCE /* asprintf */
 
-/* Angle brackets on purpose: through -Ilib this finds lib/archive.h, which
- * pulls in libarchive's own <archive.h> with #include_next. */
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -16,8 +14,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util.h"
 #include <unistd.h>
+
+#include "base/util.h"
+#include "svar.h"
 
 static void
 limits(const struct sv_ar_limits *lim, struct sv_ar_limits *out)

@@ -9,7 +9,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* sqrt(pi/2): E|X - mu| = sigma / 1.2533 for a normal X */
 #define MEANAD_SCALE 1.2533141373155002512

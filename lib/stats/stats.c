@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* Powers of ten exactly representable: 10^22 in a double (5^22 < 2^53),
  * 10^27 in an x87 long double (5^27 < 2^64). */

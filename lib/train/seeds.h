@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "record.h"
+#include "formats/record.h"
 
 /* Next seed from r.
  * Grammar: plain input is one unsigned 64-bit decimal integer per line

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* A terminal histogram of sorted[0..n-1] appended to b, at most width
  * columns wide (>= 40), about nbins rows (0: chosen from n).  Rows are

@@ -3,7 +3,7 @@
  * The programs link no CUDA library: sv_gpu_open() loads the backend at
  * run time (dlopen/dlsym only), so the same binaries run on machines
  * without a GPU and say so (exit status 3) when one is demanded.
- * The GPU kernels are twins of the CPU ones (lib/gpu_abi.h): a GPU run
+ * The GPU kernels are twins of the CPU ones (lib/train/gpu_abi.h): a GPU run
  * gives the CPU's weights, hash for hash.
  */
 #ifndef SV_GPU_H
@@ -37,7 +37,7 @@ int sv_gpu_supported(const struct sv_net *net, char *err, size_t errsz);
  * shapes) from scratch for seed, calls o->on_step/o->on_epoch, evaluates
  * on the test set and leaves the final weights in net->param (the caller
  * hashes or saves them).  The data order, the initial weights, the loss
- * and the evaluation are computed on the CPU exactly as lib/train.c does;
+ * and the evaluation are computed on the CPU exactly as lib/train/train.c does;
  * the passes run on the GPU.  Returns 0, 2 (a model the backend cannot
  * run) or 3 (no backend opened, a CUDA error) with err set. */
 int sv_gpu_train_seed(struct sv_net *net, const struct sv_dataset *d,

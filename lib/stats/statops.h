@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "util.h"
+#include "base/util.h"
 
 enum sv_op_id {
 	SV_OP_COUNT, SV_OP_SUM, SV_OP_MIN, SV_OP_MAX, SV_OP_ABSMIN,

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* Smallest possible tensor record: name length, one name byte, ndim,
  * one dim, one float. */

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "util.h"
+#include "base/util.h"
 
 enum sv_rec_status {
 	SV_REC_DATA = 0, /* a data line: r->field[0..nfield-1] are set */

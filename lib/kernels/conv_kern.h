@@ -42,7 +42,7 @@
  *   each of these is 2, 4, 6, 9, 12, 14 or 28
  */
 #include "conv_impl.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <omp.h>
 #include <stddef.h>

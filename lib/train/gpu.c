@@ -1,6 +1,6 @@
 /* gpu.c - training on a GPU through the dlopen'ed backend libsv-cuda.so
  *
- * The training loop of lib/train.c with the passes sent to the GPU: the
+ * The training loop of lib/train/train.c with the passes sent to the GPU: the
  * weights are initialised on the CPU (sv_net_init_weights) and copied in,
  * the data order and the batches are made on the CPU by the same code as
  * train.c (permute, gather: copies below), the loss and its gradient are
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* The loaded backend: one per process, set by sv_gpu_open(). */
 static struct {
@@ -192,7 +192,7 @@ sv_gpu_supported(const struct sv_net *net, char *err, size_t errsz)
 	return rc;
 }
 
-/* --- the GPU as a device of lib/train.c's loop */
+/* --- the GPU as a device of lib/train/train.c's loop */
 
 /* One training run's GPU state and host buffers. */
 struct gpu_run {

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layers.h"
-#include "philox.h"
-#include "util.h"
+#include "kernels/layers.h"
+#include "kernels/philox.h"
+#include "base/util.h"
 
 static const char *const vary_words[] = { "init", "order", "aug", "split" };
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tensor.h"
+#include "formats/tensor.h"
 
 enum sv_op {
 	SV_OP_CONV,   /* conv3x3 pad 1; arg = output channels; bias flag */

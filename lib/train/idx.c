@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util.h"
+#include "base/util.h"
 
 int
 sv_read_decompressed(const char *path, size_t max_bytes, uint8_t **buf,

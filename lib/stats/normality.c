@@ -9,7 +9,7 @@
 #include <gsl/gsl_sf_erf.h>
 
 #include "stats.h"
-#include "util.h"
+#include "base/util.h"
 
 static int
 check_input(const double *x, size_t n, int need_sorted)

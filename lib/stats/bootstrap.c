@@ -14,9 +14,9 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "philox.h"
+#include "kernels/philox.h"
 #include "stats.h"
-#include "util.h"
+#include "base/util.h"
 
 void
 sv_boot_indices(uint64_t seed, uint32_t stream, uint32_t rep, size_t n,

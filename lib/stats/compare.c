@@ -27,7 +27,7 @@
 
 #include "bootstrap.h"
 #include "stats.h"
-#include "util.h"
+#include "base/util.h"
 
 #define ASO_DT 0.005
 #define ASO_STEPS 200     /* p = 0, dt, ..., 1 - dt */

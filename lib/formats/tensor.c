@@ -4,7 +4,7 @@
 #include <string.h>
 #include <xxhash.h>
 
-#include "util.h"
+#include "base/util.h"
 
 uint64_t
 sv_tensor_count(const struct sv_tensor *t)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "simd.h"
-#include "util.h"
+#include "base/util.h"
 
 SV_CLONES void
 sv_relu_fwd(const float *x, float *y, long n)

@@ -1,4 +1,4 @@
-/* gpu_abi.h - the C ABI between lib/gpu.c and the dlopen'ed GPU backend
+/* gpu_abi.h - the C ABI between lib/train/gpu.c and the dlopen'ed GPU backend
  * (cuda/backend.cu, built as libsv-cuda.so)
  *
  * The backend exports one symbol, sv_cuda_api(abi), returning a table of
@@ -6,8 +6,8 @@
  * else crosses the boundary, so the programs link no CUDA library and run
  * on machines without one.
  *
- * Every kernel is a twin of the CPU function named beside it (lib/conv.h,
- * lib/layers.h, sv_net_sgd in lib/model.h): the same reduction order and
+ * Every kernel is a twin of the CPU function named beside it (lib/kernels/conv.h,
+ * lib/kernels/layers.h, sv_net_sgd in lib/train/model.h): the same reduction order and
  * one fmaf() per multiply-add, so on the same inputs the GPU returns the
  * same bits as the CPU.  No atomics: each output has one owner thread.
  *

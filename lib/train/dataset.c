@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 
 #include "idx.h"
-#include "philox.h"
-#include "util.h"
+#include "kernels/philox.h"
+#include "base/util.h"
 
 #define IDX_LIMIT ((size_t)256 << 20) /* no IDX file here is larger */
 
