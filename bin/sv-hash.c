@@ -2,7 +2,6 @@
  * two runs diverge, pack checkpoints into byte-identical archives */
 #define _GNU_SOURCE /* asprintf */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,31 +9,26 @@
 #include <sys/stat.h>
 #include <xxhash.h>
 
-#include "archive.h"
-#include "ckpt.h"
-#include "record.h"
-#include "tensor.h"
-#include "util.h"
+#include "formats/svar.h"
+#include "formats/ckpt.h"
+#include "formats/record.h"
+#include "formats/tensor.h"
+#include "base/opts.h"
+#include "base/util.h"
 
 #define SYNOPSIS "sv-hash [--tag|--gnu] [--raw] FILE... | -c LIST [--archive A] | --records A [B] | --diff A B | --pack OUT FILE..."
 
 enum mode { M_HASH, M_CHECK, M_RECORDS, M_DIFF, M_PACK };
 
 enum {
-	O_CHECK = 'c', O_HELP = 'h', O_QUIET = 'q',
-	O_TAG = 256, O_GNU, O_RAW, O_ARCHIVE, O_RECORDS, O_DIFF, O_PACK,
-	O_MAXSIZE, O_VERSION, O_LISTOPT
+	O_CHECK = 'c', O_QUIET = 'q',
+	O_TAG = SV_OPT_LONG, O_GNU, O_RAW, O_ARCHIVE, O_RECORDS, O_DIFF, O_PACK,
+	O_MAXSIZE
 };
 
-/* The one option table: getopt_long's table, --help and the completion
- * scripts (tests/cli/sv-hash.tbl checks them against --help) follow it. */
-static const struct optdef {
-	const char *name;
-	int has_arg;
-	int val;
-	const char *arg;   /* argument name in --help, NULL for none */
-	const char *help;
-} optdefs[] = {
+/* The one option table: getopt, --help and --list-options (which the
+ * completion scripts read) follow it. */
+static const struct sv_optdef optdefs[] = {
 	{ "tag", no_argument, O_TAG, NULL,
 	  "print 'XXH128 (name) = hex' lines (the default)" },
 	{ "gnu", no_argument, O_GNU, NULL, "print 'hex  name' lines" },
@@ -53,13 +47,10 @@ static const struct optdef {
 	{ "pack", required_argument, O_PACK, "OUT",
 	  "write the checkpoints into a byte-identical OUT (.tar, .tar.gz, .tgz)" },
 	{ "max-size", required_argument, O_MAXSIZE, "BYTES",
-	  "refuse archive entries and files larger than BYTES (default 2147483648)" },
-	{ "help", no_argument, O_HELP, NULL, "print this help and exit" },
-	{ "version", no_argument, O_VERSION, NULL, "print the version and exit" },
-	{ "list-options", no_argument, O_LISTOPT, NULL,
-	  "print the long options, one a line (for shell completion)" },
+	  "refuse archive entries and files larger than BYTES\n(default 2147483648)" },
+	SV_OPTS_COMMON
 };
-#define NOPT (sizeof optdefs / sizeof optdefs[0])
+static struct sv_opts g_opts;
 
 struct opts {
 	enum mode mode;
@@ -71,7 +62,8 @@ struct opts {
 static void
 usage(void)
 {
-	printf("usage: %s\n\n", SYNOPSIS);
+	sv_opts_usage(&g_opts, stdout);
+	putchar('\n');
 	printf("Hash the weights of checkpoints (sv-ckpt(5)) with the canonical XXH3-128\n"
 	       "weight hash that sv-train prints in its 'hash' column.  A FILE is a\n"
 	       "checkpoint, a tar or tar.gz archive of checkpoints (each entry is hashed,\n"
@@ -83,21 +75,8 @@ usage(void)
 	       "  sv-hash --records A [B]       compare 'hash' and 'init_hash' per seed\n"
 	       "                                (B defaults to standard input)\n"
 	       "  sv-hash --diff A B            first differing tensor and element\n"
-	       "  sv-hash --pack OUT FILE...    byte-identical archive of checkpoints\n\n"
-	       "Options:\n");
-	for (size_t i = 0; i < NOPT; i++) {
-		char left[64];
-
-		snprintf(left, sizeof left, "%s%c%s--%s%s%s",
-		         optdefs[i].val < 256 ? "-" : "  ",
-		         optdefs[i].val < 256 ? optdefs[i].val : ' ',
-		         optdefs[i].val < 256 ? ", " : "  ", optdefs[i].name,
-		         optdefs[i].arg ? " " : "", optdefs[i].arg ? optdefs[i].arg : "");
-		if (optdefs[i].val >= 256)
-			snprintf(left, sizeof left, "    --%s%s%s", optdefs[i].name,
-			         optdefs[i].arg ? " " : "", optdefs[i].arg ? optdefs[i].arg : "");
-		printf("  %-22s %s\n", left, optdefs[i].help);
-	}
+	       "  sv-hash --pack OUT FILE...    byte-identical archive of checkpoints\n\n");
+	sv_opts_help(&g_opts, stdout);
 	printf("\nExit status: 0 all good or identical; 1 a hash did not match or the\n"
 	       "runs differ; 2 usage error or bad input; 3 environment (write error,\n"
 	       "out of memory).\n");
@@ -663,7 +642,7 @@ do_records(int argc, char **argv)
 	int ia = 0, ib = 0, both_init;
 
 	if (strcmp(a, "-") == 0 && strcmp(b, "-") == 0)
-		sv_usage_error(SYNOPSIS, "--records: only one input may be standard input");
+		sv_opts_error(&g_opts, "--records: only one input may be standard input");
 	read_runs(a, 0, &runs, &n, &cap, &ia);
 	read_runs(b, 1, &runs, &n, &cap, &ib);
 	both_init = ia && ib;
@@ -877,17 +856,13 @@ do_pack(const struct opts *o, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct option lopts[NOPT + 1];
 	struct opts o = { .mode = M_HASH };
 	int c, nmode = 0, status;
 
 	sv_setlocale();
 	sv_set_progname(argv[0]);
-	for (size_t i = 0; i < NOPT; i++)
-		lopts[i] = (struct option){ optdefs[i].name, optdefs[i].has_arg, NULL,
-		                            optdefs[i].val };
-	memset(&lopts[NOPT], 0, sizeof lopts[NOPT]);
-	while ((c = getopt_long(argc, argv, "c:hq", lopts, NULL)) != -1) {
+	sv_opts_init(&g_opts, optdefs, SYNOPSIS);
+	while ((c = sv_opts_next(&g_opts, argc, argv)) != -1) {
 		switch (c) {
 		case O_TAG: o.gnu = 0; break;
 		case O_GNU: o.gnu = 1; break;
@@ -901,21 +876,12 @@ main(int argc, char **argv)
 		case O_MAXSIZE:
 			o.lim.max_entry = sv_opt_u64("max-size", optarg, 1, SV_AR_MAX_ENTRY);
 			break;
-		case O_HELP:
+		case 'h':
 			usage();
 			sv_close_stdout();
 			return SV_EXIT_OK;
-		case O_LISTOPT:
-			for (size_t i = 0; i < NOPT; i++)
-				printf("--%s\n", optdefs[i].name);
-			sv_close_stdout();
-			return SV_EXIT_OK;
-		case O_VERSION:
-			printf("sv-hash (sv) %s\n", SV_VERSION);
-			sv_close_stdout();
-			return SV_EXIT_OK;
 		default:
-			sv_usage_error(SYNOPSIS, "unknown option");
+			sv_opts_error(&g_opts, "unhandled option");
 		}
 	}
 	argc -= optind;
@@ -924,32 +890,32 @@ main(int argc, char **argv)
 	if (!o.lim.max_entry)
 		o.lim.max_entry = SV_AR_MAX_ENTRY;
 	if (nmode > 1)
-		sv_usage_error(SYNOPSIS, "--check, --records, --diff and --pack exclude each other");
+		sv_opts_error(&g_opts, "--check, --records, --diff and --pack exclude each other");
 	if (o.archive && o.mode != M_CHECK)
-		sv_usage_error(SYNOPSIS, "--archive goes with --check");
+		sv_opts_error(&g_opts, "--archive goes with --check");
 	if (o.quiet && o.mode != M_CHECK)
-		sv_usage_error(SYNOPSIS, "--quiet goes with --check");
+		sv_opts_error(&g_opts, "--quiet goes with --check");
 	if (o.raw && (o.mode == M_RECORDS || o.mode == M_DIFF || o.mode == M_PACK))
-		sv_usage_error(SYNOPSIS, "--raw goes with hashing and --check");
+		sv_opts_error(&g_opts, "--raw goes with hashing and --check");
 	switch (o.mode) {
 	case M_CHECK:
 		if (argc)
-			sv_usage_error(SYNOPSIS, "--check takes no FILE arguments: '%s'", argv[0]);
+			sv_opts_error(&g_opts, "--check takes no FILE arguments: '%s'", argv[0]);
 		status = do_check(&o);
 		break;
 	case M_RECORDS:
 		if (argc < 1 || argc > 2)
-			sv_usage_error(SYNOPSIS, "--records takes one or two record files");
+			sv_opts_error(&g_opts, "--records takes one or two record files");
 		status = do_records(argc, argv);
 		break;
 	case M_DIFF:
 		if (argc != 2)
-			sv_usage_error(SYNOPSIS, "--diff takes exactly two checkpoints");
+			sv_opts_error(&g_opts, "--diff takes exactly two checkpoints");
 		status = do_diff(&o, argv);
 		break;
 	case M_PACK:
 		if (argc < 1)
-			sv_usage_error(SYNOPSIS, "--pack needs at least one checkpoint");
+			sv_opts_error(&g_opts, "--pack needs at least one checkpoint");
 		status = do_pack(&o, argc, argv);
 		break;
 	default:
