@@ -87,16 +87,33 @@ $(B)/tests/%: tests/unit/%.c tests/unit/*.h $(B)/libsv.a $(LIBHDR) | $(B)/tests
 NVCCFLAGS ?= -O2 -fmad=false -Xcompiler -fPIC,-ffp-contract=off,-fvisibility=hidden,-Wall,-Wextra \
              -Ilib --Werror all-warnings \
              -gencode arch=compute_90,code=sm_90 -gencode arch=compute_80,code=sm_80
-$(B)/libsv-cuda.so: $(CUDASRC) cuda/*.h $(LIBHDR)
+$(B)/libsv-cuda.so: $(CUDASRC) cuda/*.h lib/train/gpu_abi.h
 	$(NVCC) $(NVCCFLAGS) -shared -cudart static -o $@ $(CUDASRC)
 
 # GPU-vs-CPU tests (tests/gpu/): built everywhere, run where a GPU is
 $(B)/tests/gpu_vs_cpu: tests/gpu/gpu_vs_cpu.c tests/unit/tap.h $(B)/libsv.a $(LIBHDR) | $(B)/tests
 	$(CC) $(SV_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libsv.a $(LDFLAGS) $(SV_LIBS)
 
+# the GPU-vs-CPU tests; a TAP skip where no GPU is usable
 check-gpu: all $(B)/tests/gpu_vs_cpu
-	cp -f $(GPU_SO) $(B)/tests/
+	if [ -n "$(GPU_SO)" ]; then cp -f $(GPU_SO) $(B)/tests/; fi
 	prove --exec '' $(B)/tests/gpu_vs_cpu
+
+# --- the bundle for a GPU machine without Debian packages: sv-train, sv-stats
+# and the GPU tests linked with GSL, libarchive and libxxhash statically, the few
+# shared libraries left and Fashion-MNIST beside them in build/gpu
+# (tests/gpu/run-on-device.sh runs it there with LD_LIBRARY_PATH=build/gpu/so)
+BUNDLE = build/gpu
+BUNDLE_LIBS = -Wl,-Bstatic -lgsl -lgslcblas -larchive -lxxhash -lz -lbz2 -llzma \
+              -Wl,-Bdynamic /lib/x86_64-linux-gnu/liblz4.so.1 /lib/x86_64-linux-gnu/libzstd.so.1 -lm
+gpu-bundle:
+	@test -n "$(GPU_SO)" || { echo "sv: no nvcc, no GPU backend to bundle" >&2; exit 3; }
+	@$(MAKE) --no-print-directory B=$(BUNDLE) PKG_LIBS='$(BUNDLE_LIBS)' $(BUNDLE)/sv-train $(BUNDLE)/sv-stats $(BUNDLE)/libsv-cuda.so $(BUNDLE)/tests/gpu_vs_cpu
+	mkdir -p $(BUNDLE)/so $(BUNDLE)/fmnist
+	cp -f $(BUNDLE)/libsv-cuda.so $(BUNDLE)/tests/
+	for l in liblz4.so.1 libzstd.so.1 libgomp.so.1; do cp -L /lib/x86_64-linux-gnu/$$l $(BUNDLE)/so/; done
+	cp -f /usr/share/datasets/fashion-mnist/*-ubyte.gz $(BUNDLE)/fmnist/
+	@du -sh $(BUNDLE)
 
 # --- dependencies (Debian)
 DEBS = build-essential pkg-config libgsl-dev libarchive-dev libxxhash-dev \
@@ -125,8 +142,9 @@ demo: deps
 # --- tests
 SV_WRAP ?=
 check: deps
-	@$(MAKE) --no-print-directory all units $(B)/native/sv-train
-	prove --exec '$(SV_WRAP) ' $(UNITS)
+	@$(MAKE) --no-print-directory all units $(B)/native/sv-train $(B)/tests/gpu_vs_cpu
+	if [ -n "$(GPU_SO)" ]; then cp -f $(GPU_SO) $(B)/tests/; fi
+	prove --exec '$(SV_WRAP) ' $(UNITS) $(B)/tests/gpu_vs_cpu
 	SV_WRAP='$(SV_WRAP)' SV_BUILD='$(abspath $(B))' prove tests/*.t
 
 units: $(UNITS)
@@ -182,4 +200,4 @@ clean:
 	rm -rf build
 
 FORCE:
-.PHONY: FORCE all build-note deps demo check units check-san check-gpu fuzz install uninstall clean
+.PHONY: FORCE all build-note deps demo check units check-san check-gpu gpu-bundle fuzz install uninstall clean

@@ -1,7 +1,6 @@
 /* sv-train - train one model per seed and print one record per seed */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <omp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,15 +10,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/opts.h"
+#include "base/util.h"
 #include "formats/ckpt.h"
-#include "kernels/conv.h"
-#include "train/dataset.h"
-#include "train/gpu.h"
-#include "train/model.h"
 #include "formats/record.h"
+#include "train/dataset.h"
+#include "train/device.h"
+#include "train/gpu.h"
+#include "train/scan.h"
 #include "train/seeds.h"
 #include "train/train.h"
-#include "base/util.h"
 
 static const char synopsis[] =
 	"sv-train [-m MODEL] [-d DATA[:PATH]] [-j THREADS] [-o FILE [--resume]] "
@@ -29,91 +29,82 @@ static const char columns[] =
 	"seed\tmodel\tdata\tepochs\tvary\tcorrect\ttotal\tacc\ttest_loss\t"
 	"train_loss\tsecs\tdevice\tthreads\tinit_hash\thash";
 
+enum {
+	O_EPOCHS = SV_OPT_LONG, O_BATCH, O_LR, O_MOMENTUM, O_NESTEROV,
+	O_NO_NESTEROV, O_WD, O_SCHEDULE, O_VARY, O_BASE_SEED, O_TRAIN_SIZE,
+	O_RESUME, O_EVERY_EPOCH, O_SAVE, O_TRACE, O_PROGRESS, O_COUNT, O_DEVICE,
+	O_LIST, O_LIST_MODELS, O_LIST_DATASETS
+};
+
+/* The one option table: getopt, --help and --list-options (which the
+ * completion scripts read) follow it, in this order. */
+static const struct sv_optdef optdefs[] = {
+	{ "model", required_argument, 'm', "NAME",
+	  "model (default fmnist-small); see --list" },
+	{ "data", required_argument, 'd', "NAME[:PATH]",
+	  "dataset (default: the model's); see --list" },
+	{ "train-size", required_argument, O_TRAIN_SIZE, "N",
+	  "train on N images drawn by the split stream" },
+	{ "epochs", required_argument, O_EPOCHS, "N",
+	  "epochs (default: the model's recipe, as below; see --list)" },
+	{ "batch", required_argument, O_BATCH, "N", "batch size" },
+	{ "lr", required_argument, O_LR, "X", "learning rate" },
+	{ "momentum", required_argument, O_MOMENTUM, "X", "SGD momentum" },
+	{ "nesterov", no_argument, O_NESTEROV, NULL, "Nesterov momentum" },
+	{ "no-nesterov", no_argument, O_NO_NESTEROV, NULL, "plain momentum" },
+	{ "wd", required_argument, O_WD, "X",
+	  "weight decay (coupled, added to the gradient)" },
+	{ "schedule", required_argument, O_SCHEDULE, "NAME",
+	  "learning-rate schedule: const or picard (the study's\nper-epoch ramp)" },
+	{ "vary", required_argument, O_VARY, "LIST",
+	  "sources of randomness (Philox4x32-10 streams) that take\n"
+	  "the record's seed: all (default), none, or a comma list\n"
+	  "of init,order,aug,split" },
+	{ "base-seed", required_argument, O_BASE_SEED, "N",
+	  "the seed of the sources not varied (default 0)" },
+	{ "output", required_argument, 'o', "FILE",
+	  "write records to FILE, which must not exist (with\n--resume: continue it)" },
+	{ "resume", no_argument, O_RESUME, NULL,
+	  "with -o: skip seeds FILE already holds, append the rest" },
+	{ "every-epoch", no_argument, O_EVERY_EPOCH, NULL,
+	  "one record per epoch (adds an 'epoch' column)" },
+	{ "save", required_argument, O_SAVE, "DIR",
+	  "write DIR/SEED.svckpt for each seed (sv-ckpt(5))" },
+	{ "trace", no_argument, O_TRACE, NULL,
+	  "per-step records (seed epoch step lr loss) on stderr" },
+	{ "progress", no_argument, O_PROGRESS, NULL,
+	  "progress on stderr even when it is not a terminal" },
+	{ "quiet", no_argument, 'q', NULL, "no progress" },
+	{ "count", required_argument, O_COUNT, "N",
+	  "the number of seeds to come (for the ETA)" },
+	{ "threads", required_argument, 'j', "N",
+	  "CPU threads (default: all online CPUs)" },
+	{ "device", required_argument, O_DEVICE, "DEV",
+	  "cpu (default) or gpu (needs the GPU backend)" },
+	{ "list", no_argument, O_LIST, NULL,
+	  "list models, datasets and schedules, then exit" },
+	{ "list-models", no_argument, O_LIST_MODELS, NULL,
+	  "model names, one a line (for completion)" },
+	{ "list-datasets", no_argument, O_LIST_DATASETS, NULL,
+	  "dataset names, one a line (for completion)" },
+	SV_OPTS_COMMON
+};
+static struct sv_opts g_opts;
+
 static void
 usage(void)
 {
-	printf("usage: %s\n\n", synopsis);
-	printf(
+	sv_opts_usage(&g_opts, stdout);
+	printf("\n"
 "Reads seeds (one unsigned 64-bit integer per line, or records with a\n"
 "'seed' column) from the SEEDFILEs or standard input, trains one model per\n"
 "seed and prints one record per seed (see sv-records(5)).  The same seed and\n"
-"options give bit-identical weights ('hash') for any thread count.\n\n"
-"Model and data:\n"
-"  -m, --model NAME       model (default fmnist-small); see --list\n"
-"  -d, --data NAME[:PATH] dataset (default: the model's); see --list\n"
-"      --train-size N     train on N images drawn by the split stream\n"
-"Recipe (defaults: the model's recipe, see --list):\n"
-"      --epochs N         epochs\n"
-"      --batch N          batch size\n"
-"      --lr X             learning rate\n"
-"      --momentum X       SGD momentum\n"
-"      --nesterov, --no-nesterov\n"
-"      --wd X             weight decay (coupled, added to the gradient)\n"
-"      --schedule NAME    const or picard (the study's per-epoch ramp)\n"
-"Randomness (Philox4x32-10, one stream per source):\n"
-"      --vary LIST        sources that take the record's seed: all (default),\n"
-"                         none, or a comma list of init,order,aug,split\n"
-"      --base-seed N      the seed of the sources not varied (default 0)\n"
-"Output:\n"
-"  -o, --output FILE      append records to FILE instead of standard output\n"
-"      --resume           with -o: skip seeds FILE already holds\n"
-"      --every-epoch      one record per epoch (adds an 'epoch' column)\n"
-"      --save DIR         write DIR/SEED.svckpt for each seed (sv-ckpt(5))\n"
-"      --trace            per-step records (seed epoch step lr loss) on stderr\n"
-"      --progress         progress on stderr even when it is not a terminal\n"
-"  -q, --quiet            no progress\n"
-"      --count N          the number of seeds to come (for the ETA)\n"
-"Machine:\n"
-"  -j, --threads N        CPU threads (default: all online CPUs)\n"
-"      --device DEV       cpu (default) or gpu (needs the GPU backend)\n"
-"      --list             list models and datasets, then exit\n"
-"      --list-models, --list-datasets, --list-options\n"
-"                         names one a line (for completion)\n"
-"  -h, --help             this help\n"
-"  -V, --version          version\n\n"
-"Exit status: 0 success, 2 usage or bad input, 3 environment (missing\n"
-"dataset, no GPU backend, write error).\n");
+"options give bit-identical weights ('hash') for any thread count.  Recipe\n"
+"options override the model's recipe (see --list).\n\n");
+	sv_opts_help(&g_opts, stdout);
+	printf("\nExit status: 0 success, 2 usage or bad input, 3 environment (missing\n"
+	       "dataset, no GPU backend, write error).\n");
 }
-
-enum {
-	O_EPOCHS = 256, O_BATCH, O_LR, O_MOMENTUM, O_NESTEROV, O_NO_NESTEROV,
-	O_WD, O_SCHEDULE, O_VARY, O_BASE_SEED, O_TRAIN_SIZE, O_RESUME,
-	O_EVERY_EPOCH, O_SAVE, O_TRACE, O_PROGRESS, O_COUNT, O_DEVICE, O_LIST,
-	O_LIST_OPTIONS, O_LIST_MODELS, O_LIST_DATASETS
-};
-
-static const struct option longopts[] = {
-	{ "model", required_argument, NULL, 'm' },
-	{ "data", required_argument, NULL, 'd' },
-	{ "train-size", required_argument, NULL, O_TRAIN_SIZE },
-	{ "epochs", required_argument, NULL, O_EPOCHS },
-	{ "batch", required_argument, NULL, O_BATCH },
-	{ "lr", required_argument, NULL, O_LR },
-	{ "momentum", required_argument, NULL, O_MOMENTUM },
-	{ "nesterov", no_argument, NULL, O_NESTEROV },
-	{ "no-nesterov", no_argument, NULL, O_NO_NESTEROV },
-	{ "wd", required_argument, NULL, O_WD },
-	{ "schedule", required_argument, NULL, O_SCHEDULE },
-	{ "vary", required_argument, NULL, O_VARY },
-	{ "base-seed", required_argument, NULL, O_BASE_SEED },
-	{ "output", required_argument, NULL, 'o' },
-	{ "resume", no_argument, NULL, O_RESUME },
-	{ "every-epoch", no_argument, NULL, O_EVERY_EPOCH },
-	{ "save", required_argument, NULL, O_SAVE },
-	{ "trace", no_argument, NULL, O_TRACE },
-	{ "progress", no_argument, NULL, O_PROGRESS },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "count", required_argument, NULL, O_COUNT },
-	{ "threads", required_argument, NULL, 'j' },
-	{ "device", required_argument, NULL, O_DEVICE },
-	{ "list", no_argument, NULL, O_LIST },
-	{ "list-models", no_argument, NULL, O_LIST_MODELS },
-	{ "list-datasets", no_argument, NULL, O_LIST_DATASETS },
-	{ "list-options", no_argument, NULL, O_LIST_OPTIONS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
-};
 
 /* Everything one run shares. */
 struct run {
@@ -134,8 +125,7 @@ struct run {
 	uint32_t last_correct, last_total;
 	struct sv_buf line;     /* the current seed's record(s) */
 	int trace_header;
-	int gpu;                /* --device gpu: sv_gpu_open() succeeded */
-	char gpu_name[256];
+	struct sv_device dev;   /* opened once for the run */
 };
 
 static double
@@ -219,7 +209,7 @@ put_record(struct run *r, const struct sv_epoch_result *e, int epoch_col)
 	sv_buf_puts(b, "\t");
 	sv_put_g(b, e->train_loss, 9);
 	sv_buf_printf(b, "\t%.3f\t%s\t%d\t%s\t%s", now() - r->t_seed,
-	              r->gpu ? "gpu" : "cpu", r->threads, e->init_hash, e->hash);
+	              r->dev.kind_name, r->threads, e->init_hash, e->hash);
 	if (epoch_col)
 		sv_buf_printf(b, "\t%d", e->epoch);
 	sv_buf_puts(b, "\n");
@@ -275,15 +265,13 @@ train_one(struct run *r, uint64_t seed)
 	r->seed = seed;
 	r->t_seed = now();
 	r->line.len = 0;
-	if (r->gpu) {
-		char err[1024];
-		int rc = sv_gpu_train_seed(&r->net, &r->data, &r->o, seed, &res,
-		                           err, sizeof err);
+	{
+		int rc = sv_train_seed_on(&r->dev, &r->net, &r->data, &r->o, seed,
+		                          &res);
 
 		if (rc != 0)
-			sv_die(rc, "--device gpu: %s", err);
-	} else {
-		sv_train_seed(&r->net, &r->data, &r->o, seed, &res);
+			sv_die(rc, "--device %s: %s", r->dev.kind_name,
+			       sv_device_error(&r->dev));
 	}
 	if (!r->every_epoch)
 		put_record(r, &res.last, 0);
@@ -294,109 +282,6 @@ train_one(struct run *r, uint64_t seed)
 	r->done++;
 	if (r->progress && !r->trace)
 		show_progress(r, 0, -1, 0, 0);
-}
-
-/* Seeds already in FILE (for --resume), after cutting a partial last line.
- * Returns a sorted array; exits 2 when FILE's records do not match this
- * run's header or options. */
-static uint64_t *
-resume_seeds(const char *path, const char *header, struct run *r, size_t *n,
-             int *empty)
-{
-	FILE *fp = fopen(path, "r+");
-	struct sv_reader rd;
-	uint64_t *s = NULL;
-	size_t cap = 0;
-	long end, keep = 0;
-	enum sv_rec_status st;
-	int c_model, c_data, c_epochs, c_vary, c_epoch = -1;
-
-	*n = 0;
-	*empty = 1;
-	if (!fp) {
-		if (errno == ENOENT)
-			return NULL;
-		sv_die(SV_EXIT_ENV, "%s: %s", path, strerror(errno));
-	}
-	/* find the end of the last complete line */
-	if (fseek(fp, 0, SEEK_END) != 0 || (end = ftell(fp)) < 0)
-		sv_die(SV_EXIT_ENV, "%s: %s", path, strerror(errno));
-	for (long pos = end; pos > 0; pos--) {
-		fseek(fp, pos - 1, SEEK_SET);
-		if (fgetc(fp) == '\n') {
-			keep = pos;
-			break;
-		}
-	}
-	if (keep != end) {
-		if (ftruncate(fileno(fp), keep) != 0)
-			sv_die(SV_EXIT_ENV, "%s: %s", path, strerror(errno));
-		sv_warn("%s: dropped a partial last line (%ld bytes)", path,
-		        end - keep);
-	}
-	/* reopen: stdio may still hold the cut bytes in its buffer */
-	fclose(fp);
-	if (!(fp = fopen(path, "r")))
-		sv_die(SV_EXIT_ENV, "%s: %s", path, strerror(errno));
-	*empty = keep == 0;
-	sv_reader_init(&rd, fp, path);
-	while ((st = sv_reader_next(&rd)) == SV_REC_DATA) {
-		const char *e;
-		uint64_t v;
-
-		if (strcmp(rd.header ? rd.header : "", header) != 0)
-			sv_die(SV_EXIT_USAGE, "%s: records have other columns than "
-			       "this run's (options differ?)", path);
-		c_model = sv_reader_col(&rd, "model");
-		c_data = sv_reader_col(&rd, "data");
-		c_epochs = sv_reader_col(&rd, "epochs");
-		c_vary = sv_reader_col(&rd, "vary");
-		if (r->every_epoch)
-			c_epoch = sv_reader_col(&rd, "epoch");
-		{
-			char ep[16];
-
-			snprintf(ep, sizeof ep, "%d", r->o.r.epochs);
-			if (strcmp(rd.field[c_model], r->model->name) ||
-			    strcmp(rd.field[c_data], r->data.name) ||
-			    strcmp(rd.field[c_epochs], ep) ||
-			    strcmp(rd.field[c_vary], r->vary))
-				sv_die(SV_EXIT_USAGE, "%s:%lu: record made with other "
-				       "options (model, data, epochs or vary differ)",
-				       path, rd.lineno);
-			if (c_epoch >= 0 && strcmp(rd.field[c_epoch], ep) != 0)
-				continue; /* only the final epoch marks a seed done */
-		}
-		v = sv_parse_u64(rd.field[0], 0, UINT64_MAX, &e);
-		if (e)
-			sv_die(SV_EXIT_USAGE, "%s:%lu: seed: %s: '%s'", path,
-			       rd.lineno, e, rd.field[0]);
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 256;
-			s = sv_realloc(s, cap * sizeof *s);
-		}
-		s[(*n)++] = v;
-	}
-	if (st == SV_REC_BAD)
-		sv_die(SV_EXIT_USAGE, "%s", rd.err);
-	if (!rd.header && keep > 0)
-		sv_die(SV_EXIT_USAGE, "%s: not a record file of sv-train (no "
-		       "header)", path);
-	if (rd.header && strcmp(rd.header, header) != 0)
-		sv_die(SV_EXIT_USAGE, "%s: records have other columns than this "
-		       "run's (options differ?)", path);
-	sv_reader_free(&rd);
-	fclose(fp);
-	return s;
-}
-
-static int
-have_seed(const uint64_t *s, size_t n, uint64_t v)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == v)
-			return 1;
-	return 0;
 }
 
 static void
@@ -410,23 +295,14 @@ list_all(void)
 		       (double)m->recipe.lr, (double)m->recipe.momentum,
 		       m->recipe.nesterov ? " (nesterov)" : "",
 		       (double)m->recipe.wd, sv_schedule_name(m->recipe.schedule));
+	printf("schedules:\n");
+	for (const struct sv_schedule_def *d = sv_schedules; d->name; d++)
+		printf("  %-14s %s\n", d->name, d->help);
 	printf("datasets:\n");
 	for (const struct sv_dataset_def *d = sv_datasets; d->name; d++)
 		printf("  %-14s %s%s%s\n", d->name, d->help,
 		       d->default_path && *d->default_path ? "; default " : "",
 		       d->default_path && *d->default_path ? d->default_path : "");
-}
-
-/* Load the GPU backend and find a GPU, or exit 3 saying what is missing. */
-static void
-check_gpu(struct run *r)
-{
-	char err[1024];
-	int rc = sv_gpu_open(r->gpu_name, sizeof r->gpu_name, err, sizeof err);
-
-	if (rc != 0)
-		sv_die(rc, "--device gpu: %s", err);
-	r->gpu = 1;
 }
 
 int
@@ -452,7 +328,8 @@ main(int argc, char **argv)
 	memset(&r, 0, sizeof r);
 	r.o.vary = SV_VARY_ALL;
 	r.threads = ncpu > 0 ? (int)(ncpu < 256 ? ncpu : 256) : 1;
-	while ((ch = getopt_long(argc, argv, "m:d:o:j:qhV", longopts, NULL)) != -1) {
+	sv_opts_init(&g_opts, optdefs, synopsis);
+	while ((ch = sv_opts_next(&g_opts, argc, argv)) != -1) {
 		switch (ch) {
 		case 'm': model = optarg; break;
 		case 'd': data = optarg; break;
@@ -488,18 +365,19 @@ main(int argc, char **argv)
 			ov[V_NEST].v = ch == O_NESTEROV;
 			break;
 		case O_SCHEDULE:
+		{
+			enum sv_schedule sc;
+
+			if (sv_schedule_parse(optarg, &sc) != 0)
+				sv_opts_error(&g_opts, "option --schedule: unknown "
+				              "schedule '%s' (see --list)", optarg);
 			ov[V_SCHED].set = 1;
-			if (strcmp(optarg, "const") == 0)
-				ov[V_SCHED].v = SV_SCHED_CONST;
-			else if (strcmp(optarg, "picard") == 0)
-				ov[V_SCHED].v = SV_SCHED_PICARD;
-			else
-				sv_usage_error(synopsis, "option --schedule: unknown "
-				               "schedule '%s' (const, picard)", optarg);
+			ov[V_SCHED].v = sc;
 			break;
+		}
 		case O_VARY:
 			if (sv_vary_parse(optarg, &r.o.vary) != 0)
-				sv_usage_error(synopsis, "option --vary: expected all, "
+				sv_opts_error(&g_opts, "option --vary: expected all, "
 				               "none or a list of init,order,aug,split: "
 				               "'%s'", optarg);
 			break;
@@ -524,24 +402,28 @@ main(int argc, char **argv)
 				puts(d->name);
 			sv_close_stdout();
 			return 0;
-		case O_LIST_OPTIONS: sv_list_options_exit(longopts);
 		case 'h': usage(); sv_close_stdout(); return 0;
-		case 'V': sv_version_exit();
 		default:
-			sv_usage_error(synopsis, "unknown or incomplete option");
+			sv_opts_error(&g_opts, "unhandled option");
 		}
 	}
 	argc -= optind;
 	argv += optind;
 
 	if (!(r.model = sv_model_find(model)))
-		sv_usage_error(synopsis, "unknown model '%s' (see --list)", model);
+		sv_opts_error(&g_opts, "unknown model '%s' (see --list)", model);
 	if (resume && !out)
-		sv_usage_error(synopsis, "--resume needs -o FILE");
+		sv_opts_error(&g_opts, "--resume needs -o FILE");
 	if (strcmp(device, "cpu") != 0 && strcmp(device, "gpu") != 0)
-		sv_usage_error(synopsis, "option --device: cpu or gpu: '%s'", device);
-	if (strcmp(device, "gpu") == 0)
-		check_gpu(&r);
+		sv_opts_error(&g_opts, "option --device: cpu or gpu: '%s'", device);
+	if (strcmp(device, "gpu") == 0) {
+		/* say early, before loading data, when there is no GPU */
+		char name[256];
+		int rc = sv_gpu_open(name, sizeof name, err, sizeof err);
+
+		if (rc != 0)
+			sv_die(rc, "--device gpu: %s", err);
+	}
 	r.o.r = r.model->recipe;
 	if (ov[V_EPOCHS].set) r.o.r.epochs = (int)ov[V_EPOCHS].v;
 	if (ov[V_BATCH].set) r.o.r.batch = (int)ov[V_BATCH].v;
@@ -565,14 +447,18 @@ main(int argc, char **argv)
 			sv_die(rc, "%s", err);
 	}
 	if (r.o.train_size > r.data.train.n)
-		sv_usage_error(synopsis, "--train-size %u: the training set has "
+		sv_opts_error(&g_opts, "--train-size %u: the training set has "
 		               "%u images", r.o.train_size, r.data.train.n);
 	if (sv_net_init(&r.net, r.model, r.o.r.batch, (int)r.data.train.h,
 	                (int)r.data.train.w, (int)r.data.train.c,
 	                r.data.nclass, r.threads, err, sizeof err) != 0)
 		sv_die(SV_EXIT_USAGE, "%s", err);
-	if (r.gpu && sv_gpu_supported(&r.net, err, sizeof err) != 0)
-		sv_die(SV_EXIT_USAGE, "--device gpu: %s", err);
+	{
+		int rc = sv_device_open(&r.dev, device, &r.net, err, sizeof err);
+
+		if (rc != 0)
+			sv_die(rc, "--device %s: %s", device, err);
+	}
 	omp_set_dynamic(0);
 	r.o.on_step = on_step;
 	r.o.on_epoch = on_epoch;
@@ -584,9 +470,20 @@ main(int argc, char **argv)
 	if (out) {
 		int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
 
-		if (resume)
-			done = resume_seeds(out, header, &r, &ndone, &empty);
-		else
+		if (resume) {
+			struct sv_scan_key key = { header, r.model->name,
+			                           r.data.name, r.vary,
+			                           r.o.r.epochs, r.every_epoch };
+			long dropped;
+			int rc = sv_scan_resume(out, &key, &done, &ndone, &empty,
+			                        &dropped, err, sizeof err);
+
+			if (dropped)
+				sv_warn("%s: dropped a partial last line (%ld "
+				        "bytes)", out, dropped);
+			if (rc)
+				sv_die(rc, "%s", err);
+		} else
 			flags |= O_EXCL;
 		r.out_fd = open(out, flags, 0644);
 		if (r.out_fd < 0)
@@ -615,7 +512,7 @@ main(int argc, char **argv)
 		}
 		sv_reader_next_input(&rd, fp, argc ? argv[fi] : "stdin");
 		while ((st = sv_next_seed(&rd, &seed)) == SV_REC_DATA) {
-			if (done && have_seed(done, ndone, seed))
+			if (sv_scan_has(done, ndone, seed))
 				continue;
 			train_one(&r, seed);
 		}
@@ -629,6 +526,7 @@ main(int argc, char **argv)
 	sv_reader_free(&rd);
 	free(done);
 	sv_buf_free(&r.line);
+	sv_device_close(&r.dev);
 	sv_net_free(&r.net);
 	sv_dataset_free(&r.data);
 	if (out && close(r.out_fd) != 0)

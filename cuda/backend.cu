@@ -1,7 +1,7 @@
 /* backend.cu - the GPU backend of sv-train: the network on one GPU
  *
  * Implements the table of lib/train/gpu_abi.h.  The training loop itself (data
- * order, batches, loss, callbacks, hashes) stays on the CPU in lib/train/gpu.c;
+ * order, batches, loss, callbacks, hashes) stays on the CPU in lib/train/train.c;
  * here live the weights, activations and gradients, and the passes of
  * sv_net_forward, sv_net_backward and sv_net_sgd in the same layer order
  * with the twin kernels of kernels.cu.  One stream per network; the only

@@ -2,7 +2,7 @@
  *
  * Each launcher runs on stream s and computes every output element in ONE
  * thread, in the reduction order of its CPU twin (lib/kernels/conv.h,
- * lib/kernels/layers.h, lib/train/model.h), with fmaf() for each multiply-add and no
+ * lib/kernels/layers.h, lib/train/net.h), with fmaf() for each multiply-add and no
  * other contraction (built with -fmad=false): the same inputs give the
  * same bits as the CPU.  No atomics, no reduction split over threads.
  * They return the launch status.

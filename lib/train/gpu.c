@@ -1,11 +1,10 @@
 /* gpu.c - training on a GPU through the dlopen'ed backend libsv-cuda.so
  *
- * The training loop of lib/train/train.c with the passes sent to the GPU: the
- * weights are initialised on the CPU (sv_net_init_weights) and copied in,
- * the data order and the batches are made on the CPU by the same code as
- * train.c (permute, gather: copies below), the loss and its gradient are
- * sv_softmax_xent on the CPU.  The backend's kernels are the CPU's twins,
- * so the run gives the CPU's weights. */
+ * A device (device.h) whose passes run on the GPU: the training loop of
+ * train.c initialises the weights, makes the data order and the batches
+ * and computes the loss on the CPU, and hands the forward and backward
+ * passes and the SGD step to the backend, whose kernels are the CPU's
+ * twins, so a run gives the CPU's weights. */
 #include "gpu.h"
 
 #include <dlfcn.h>
@@ -192,7 +191,7 @@ sv_gpu_supported(const struct sv_net *net, char *err, size_t errsz)
 	return rc;
 }
 
-/* --- the GPU as a device of lib/train/train.c's loop */
+/* --- the GPU as a device (device.h) of the training loop */
 
 /* One training run's GPU state and host buffers. */
 struct gpu_run {
@@ -252,59 +251,68 @@ gpu_sgd(void *ctx, struct sv_net *net, float lr, float momentum, float wd,
 	return gr->api->sgd(gr->g, lr, momentum, wd, nesterov);
 }
 
-/* the backend's message, rc passed through */
-static int
-backend_err(int rc, char *err, size_t errsz)
+static const char *
+gpu_error(void *ctx)
 {
-	snprintf(err, errsz, "%s", backend.api->last_error());
-	return rc ? rc : SV_EXIT_ENV;
+	struct gpu_run *gr = ctx;
+
+	return gr->api->last_error();
+}
+
+static void
+gpu_close(struct sv_device *dev)
+{
+	struct gpu_run *gr = dev->ops.ctx;
+
+	gr->api->net_free(gr->g);
+	free(gr->p);
+	free(gr->logits);
+	free(gr);
+	dev->ops.ctx = NULL;
 }
 
 int
-sv_gpu_train_seed(struct sv_net *net, const struct sv_dataset *d,
-                  const struct sv_train_opts *o, uint64_t seed,
-                  struct sv_train_result *res, char *err, size_t errsz)
+sv_gpu_device(struct sv_device *dev, struct sv_net *net, char *err,
+              size_t errsz)
 {
 	struct sv_cuda_layer *ls;
 	uint64_t *count;
 	struct sv_cuda_net_desc desc;
-	struct gpu_run gr;
+	struct gpu_run *gr;
 	int rc;
 
-	memset(res, 0, sizeof *res);
-	if (!backend.api) {
-		snprintf(err, errsz, "the GPU backend is not loaded (sv_gpu_open)");
-		return SV_EXIT_ENV;
-	}
-	if (o->r.batch != net->batch) {
-		snprintf(err, errsz, "batch %d, the network was built for %d",
-		         o->r.batch, net->batch);
-		return SV_EXIT_USAGE;
-	}
+	memset(dev, 0, sizeof *dev);
+	if (!backend.api && (rc = sv_gpu_open(dev->name, sizeof dev->name,
+	                                      err, errsz)) != 0)
+		return rc;
 	ls = sv_calloc((size_t)net->def->nlayers, sizeof *ls);
 	count = sv_calloc(net->nparam + 1, sizeof *count);
 	if ((rc = describe(net, ls, count, &desc, err, errsz)) != 0)
 		goto out;
-	memset(&gr, 0, sizeof gr);
-	gr.api = backend.api;
-	if (!(gr.g = gr.api->net_new(&desc))) {
-		rc = backend_err(0, err, errsz);
+	if (backend.api->probe(dev->name, sizeof dev->name) != 0) {
+		rc = sv_seterr(err, errsz, SV_EXIT_ENV, "%s",
+		               backend.api->last_error());
 		goto out;
 	}
-	gr.p = sv_calloc(net->nparam + 1, sizeof *gr.p);
-	for (size_t i = 0; i < net->nparam; i++)
-		gr.p[i] = net->param[i].data;
-	gr.logits = sv_mallocarray((size_t)net->batch * net->nclass, sizeof(float));
-	{
-		const struct sv_train_ops ops = { &gr, 0, gpu_push, gpu_forward,
-		                                  gpu_backward, gpu_sgd, gpu_pull };
-
-		if ((rc = sv_train_seed_on(&ops, net, d, o, seed, res)))
-			rc = backend_err(rc, err, errsz);
+	gr = sv_calloc(1, sizeof *gr);
+	gr->api = backend.api;
+	if (!(gr->g = gr->api->net_new(&desc))) {
+		rc = sv_seterr(err, errsz, SV_EXIT_ENV, "%s",
+		               backend.api->last_error());
+		free(gr);
+		goto out;
 	}
-	gr.api->net_free(gr.g);
-	free(gr.p);
-	free(gr.logits);
+	gr->p = sv_calloc(net->nparam + 1, sizeof *gr->p);
+	for (size_t i = 0; i < net->nparam; i++)
+		gr->p[i] = net->param[i].data;
+	gr->logits = sv_mallocarray((size_t)net->batch * net->nclass,
+	                            sizeof(float));
+	dev->kind = SV_DEVICE_GPU;
+	dev->kind_name = "gpu";
+	dev->ops = (struct sv_device_ops){ gr, 0, gpu_push, gpu_forward,
+	                                   gpu_backward, gpu_sgd, gpu_pull,
+	                                   gpu_error };
+	dev->close = gpu_close;
 out:
 	free(ls);
 	free(count);

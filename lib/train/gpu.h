@@ -12,10 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dataset.h"
+#include "device.h"
 #include "gpu_abi.h"
-#include "model.h"
-#include "train.h"
+#include "net.h"
 
 /* Load the backend: libsv-cuda.so beside the executable (/proc/self/exe),
  * else SV_LIBEXECDIR "/libsv-cuda.so"; then find GPU 0 and put its name
@@ -33,15 +32,12 @@ const struct sv_cuda_api *sv_gpu_api(void);
  * no GPU. */
 int sv_gpu_supported(const struct sv_net *net, char *err, size_t errsz);
 
-/* sv_train_seed() on the GPU, same contract: trains net (built for d's
- * shapes) from scratch for seed, calls o->on_step/o->on_epoch, evaluates
- * on the test set and leaves the final weights in net->param (the caller
- * hashes or saves them).  The data order, the initial weights, the loss
- * and the evaluation are computed on the CPU exactly as lib/train/train.c does;
- * the passes run on the GPU.  Returns 0, 2 (a model the backend cannot
- * run) or 3 (no backend opened, a CUDA error) with err set. */
-int sv_gpu_train_seed(struct sv_net *net, const struct sv_dataset *d,
-                      const struct sv_train_opts *o, uint64_t seed,
-                      struct sv_train_result *res, char *err, size_t errsz);
+/* Open the GPU as a device for net (loading the backend first if
+ * sv_gpu_open() was not called): the network is described to the backend
+ * and built on the GPU once; sv_device_close() frees it.  Returns 0, 2
+ * (a model the backend cannot run) or 3 (no backend, driver or GPU; a
+ * CUDA error) with err set. */
+int sv_gpu_device(struct sv_device *dev, struct sv_net *net, char *err,
+                  size_t errsz);
 
 #endif

@@ -7,7 +7,7 @@
  * on machines without one.
  *
  * Every kernel is a twin of the CPU function named beside it (lib/kernels/conv.h,
- * lib/kernels/layers.h, sv_net_sgd in lib/train/model.h): the same reduction order and
+ * lib/kernels/layers.h, sv_net_sgd in lib/train/net.h): the same reduction order and
  * one fmaf() per multiply-add, so on the same inputs the GPU returns the
  * same bits as the CPU.  No atomics: each output has one owner thread.
  *

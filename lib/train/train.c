@@ -65,22 +65,6 @@ sv_vary_name(unsigned mask, char *buf, size_t n)
 			                        "%s%s", len ? "," : "", vary_words[k]);
 }
 
-float
-sv_lr_factor(enum sv_schedule s, int e, int epochs)
-{
-	(void)epochs;
-	if (s == SV_SCHED_PICARD) {
-		/* the study's per-epoch multiplier (22 epochs; held at 0.01
-		 * from epoch 22 on in the long study) */
-		if (e < 4)
-			return 0.5f * (float)e / 3.0f + 0.01f;
-		if (e < 22)
-			return 0.5f * (float)(22 - e) / 19.0f + 0.01f;
-		return 0.01f;
-	}
-	return 1.0f;
-}
-
 /* Fisher-Yates over idx[0..n-1], i from n-1 down to 1, with j drawn from
  * counter i of (seed, stream, sub). */
 static void
@@ -128,7 +112,8 @@ aug_params(uint64_t seed, int epoch, uint32_t chunk, int h, int w)
 }
 
 /* Fill net->x with images idx[0..n-1] of s, normalised through lut;
- * with aug != NULL apply each image's chunk augmentation. */
+ * with augment != 0 apply each image's chunk augmentation (aug stream of
+ * aug_seed, epoch). */
 static void
 gather(struct sv_net *net, const struct sv_split *s, const uint32_t *idx,
        int n, const float lut[3][256], uint64_t aug_seed, int epoch,
@@ -176,47 +161,8 @@ net_hash(const struct sv_net *net, char hex[33])
 	sv_tensor_hash(net->param, net->nparam, hex);
 }
 
-/* --- the CPU as a device */
-static int
-cpu_forward(void *ctx, struct sv_net *net, int n, int train,
-            const float **logits)
-{
-	(void)ctx;
-	*logits = sv_net_forward(net, n, train);
-	return 0;
-}
-
-static int
-cpu_backward(void *ctx, struct sv_net *net, const float *dlogits, int n,
-             int accumulate)
-{
-	(void)ctx;
-	sv_net_backward(net, dlogits, n, accumulate);
-	return 0;
-}
-
-static int
-cpu_sgd(void *ctx, struct sv_net *net, float lr, float momentum, float wd,
-        int nesterov)
-{
-	(void)ctx;
-	sv_net_sgd(net, lr, momentum, wd, nesterov);
-	return 0;
-}
-
-/* Parts of 32 images keep most of fmnist-small's activations (about 2 MB) in
- * the core's cache through forward and backward. */
-enum { CPU_PART = 32 };
-
-static const struct sv_train_ops cpu_ops = {
-	NULL, CPU_PART, NULL, cpu_forward, cpu_backward, cpu_sgd, NULL
-};
-static const struct sv_train_ops cpu_ops_whole = {
-	NULL, 0, NULL, cpu_forward, cpu_backward, cpu_sgd, NULL
-};
-
 int
-sv_evaluate_on(const struct sv_train_ops *ops, struct sv_net *net,
+sv_evaluate_on(const struct sv_device *dev, struct sv_net *net,
                const struct sv_dataset *d, uint32_t *correct,
                uint32_t *total, double *loss)
 {
@@ -227,10 +173,15 @@ sv_evaluate_on(const struct sv_train_ops *ops, struct sv_net *net,
 	uint32_t ok = 0;
 	int rc = 0;
 
+	struct sv_device cpu;
+	const struct sv_device_ops *ops;
 	uint32_t chunk;
 
-	if (!ops)
-		ops = &cpu_ops;
+	if (!dev) {
+		sv_device_cpu(&cpu, net);
+		dev = &cpu;
+	}
+	ops = &dev->ops;
 	chunk = (uint32_t)(ops->part > 0 && ops->part < net->batch ? ops->part
 	                                                           : net->batch);
 	sv_dataset_lut(d, lut);
@@ -273,21 +224,21 @@ sv_evaluate(struct sv_net *net, const struct sv_dataset *d,
 
 /* Evaluate, bring the weights home and hash them. */
 static int
-finish_epoch(const struct sv_train_ops *ops, struct sv_net *net,
+finish_epoch(const struct sv_device *dev, struct sv_net *net,
              const struct sv_dataset *d, struct sv_epoch_result *e)
 {
-	int rc = sv_evaluate_on(ops, net, d, &e->correct, &e->total,
+	int rc = sv_evaluate_on(dev, net, d, &e->correct, &e->total,
 	                        &e->test_loss);
 
-	if (rc == 0 && ops->pull)
-		rc = ops->pull(ops->ctx, net);
+	if (rc == 0 && dev->ops.pull)
+		rc = dev->ops.pull(dev->ops.ctx, net);
 	if (rc == 0)
 		net_hash(net, e->hash);
 	return rc;
 }
 
 int
-sv_train_seed_on(const struct sv_train_ops *ops, struct sv_net *net,
+sv_train_seed_on(const struct sv_device *dev, struct sv_net *net,
                  const struct sv_dataset *d, const struct sv_train_opts *o,
                  uint64_t seed, struct sv_train_result *res)
 {
@@ -298,14 +249,23 @@ sv_train_seed_on(const struct sv_train_ops *ops, struct sv_net *net,
 	uint64_t k_split = o->vary & SV_VARY_SPLIT ? seed : o->base_seed;
 	uint32_t n = s->n, *pool, *order;
 	float lut[3][256];
-	uint8_t *labels = sv_malloc((size_t)net->batch);
-	float *dz = sv_mallocarray((size_t)net->batch * net->nclass, sizeof(float));
+	uint8_t *labels;
+	float *dz;
 	int B = o->r.batch, rc = 0, part;
+	struct sv_device cpu;
+	const struct sv_device_ops *ops;
 
-	if (!ops)	/* BatchNorm needs the whole batch at once */
-		ops = sv_net_has_batchnorm(net) ? &cpu_ops_whole : &cpu_ops;
-	part = ops->part > 0 ? ops->part : B;
 	memset(res, 0, sizeof *res);
+	if (B < 1 || B > net->batch)
+		return SV_EXIT_USAGE;
+	if (!dev) {
+		sv_device_cpu(&cpu, net);
+		dev = &cpu;
+	}
+	ops = &dev->ops;
+	part = ops->part > 0 ? ops->part : B;
+	labels = sv_malloc((size_t)net->batch);
+	dz = sv_mallocarray((size_t)net->batch * net->nclass, sizeof(float));
 	sv_dataset_lut(d, lut);
 	pool = sv_mallocarray(n ? n : 1, sizeof *pool);
 	for (uint32_t i = 0; i < n; i++)
@@ -365,14 +325,14 @@ sv_train_seed_on(const struct sv_train_ops *ops, struct sv_net *net,
 		res->last.epoch = e + 1;
 		res->last.train_loss = lcount ? lsum / lcount : 0;
 		if (o->every_epoch || e == o->r.epochs - 1) {
-			if ((rc = finish_epoch(ops, net, d, &res->last)))
+			if ((rc = finish_epoch(dev, net, d, &res->last)))
 				goto out;
 			if (o->on_epoch)
 				o->on_epoch(o->ctx, &res->last);
 		}
 	}
 	if (o->r.epochs == 0)
-		rc = finish_epoch(ops, net, d, &res->last);
+		rc = finish_epoch(dev, net, d, &res->last);
 out:
 	free(pool);
 	free(order);

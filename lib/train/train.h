@@ -5,7 +5,8 @@
 #include <stdint.h>
 
 #include "dataset.h"
-#include "model.h"
+#include "device.h"
+#include "net.h"
 
 /* Which sources of randomness take the record's seed (--vary). */
 enum sv_vary {
@@ -48,40 +49,18 @@ struct sv_train_result {
 	struct sv_epoch_result last;
 };
 
-/* Where the passes of a run happen.  The training loop, the data order,
- * the initial weights, the loss and the bookkeeping are the same code for
- * every device; a device only provides these.  Each returns 0 or an exit
- * status (the device keeps its own message).  NULL ops means the CPU. */
-struct sv_train_ops {
-	void *ctx;
-	/* > 0: the device takes a batch in consecutive parts of at most this
-	 * many images, each part forward then backward with the gradients
-	 * accumulating (the same bits as one pass; parts keep the working
-	 * set in cache).  0: whole batches. */
-	int part;
-	/* copy net->param to the device (after initialisation) */
-	int (*push)(void *ctx, struct sv_net *net);
-	/* net->x (n,H,W,C) -> *logits (n,nclass), valid until the next call */
-	int (*forward)(void *ctx, struct sv_net *net, int n, int train,
-	               const float **logits);
-	int (*backward)(void *ctx, struct sv_net *net, const float *dlogits,
-	                int n, int accumulate);
-	int (*sgd)(void *ctx, struct sv_net *net, float lr, float momentum,
-	           float wd, int nesterov);
-	/* copy the device's weights back into net->param */
-	int (*pull)(void *ctx, struct sv_net *net);
-};
-
-/* sv_train_seed with the passes on the device of ops; returns 0 or the
- * first non-zero status an op returned (the run stops there). */
-int sv_train_seed_on(const struct sv_train_ops *ops, struct sv_net *net,
+/* Train net (built for d's shapes, batch at least o->r.batch) from
+ * scratch for seed, with the passes on dev (NULL: the CPU).  The result
+ * depends only on (data, model, options, seed): not on the device, the
+ * thread count, the instruction set or the machine's load.  Returns 0, 2
+ * (a batch larger than the network's) or the first non-zero status a pass
+ * returned (the run stops there; sv_device_error says why). */
+int sv_train_seed_on(const struct sv_device *dev, struct sv_net *net,
                      const struct sv_dataset *d,
                      const struct sv_train_opts *o, uint64_t seed,
                      struct sv_train_result *res);
 
-/* Train net (built for d's shapes) from scratch for seed.
- * The result depends only on (data, model, options, seed): not on the
- * thread count, the instruction set or the machine's load. */
+/* sv_train_seed_on() on the CPU (for a batch the network was built for). */
 void sv_train_seed(struct sv_net *net, const struct sv_dataset *d,
                    const struct sv_train_opts *o, uint64_t seed,
                    struct sv_train_result *res);
@@ -89,12 +68,9 @@ void sv_train_seed(struct sv_net *net, const struct sv_dataset *d,
 /* Test-set accuracy and mean cross-entropy of net's current weights. */
 void sv_evaluate(struct sv_net *net, const struct sv_dataset *d,
                  uint32_t *correct, uint32_t *total, double *loss);
-/* The same with the forward passes on the device of ops; 0 or a status. */
-int sv_evaluate_on(const struct sv_train_ops *ops, struct sv_net *net,
+/* The same with the forward passes on dev (NULL: the CPU); 0 or a status. */
+int sv_evaluate_on(const struct sv_device *dev, struct sv_net *net,
                    const struct sv_dataset *d, uint32_t *correct,
                    uint32_t *total, double *loss);
-
-/* The learning-rate multiplier of an epoch (0-based) under a schedule. */
-float sv_lr_factor(enum sv_schedule s, int epoch, int epochs);
 
 #endif

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # fmnist_small_torch.py - the PyTorch peer of sv-train's fmnist-small:
-# the same network, initialisation scheme and recipe (../shared facts:
+# the same network, initialisation scheme and recipe (sv-train(1), MODELS:
 # conv3x3(1->16) ReLU maxpool2, conv3x3(16->32) ReLU maxpool2, linear
 # 1568->10; PyTorch default init; SGD lr 0.05, Nesterov momentum 0.9,
 # weight decay 5e-4, batch 128, reshuffled every epoch, last partial batch

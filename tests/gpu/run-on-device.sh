@@ -1,7 +1,7 @@
 #!/bin/sh
 # run-on-device.sh - on a GPU machine: environment, GPU-vs-CPU tests, timing
 #
-# usage: tests/gpu/run-on-device.sh     (after build-device.sh, with
+# usage: tests/gpu/run-on-device.sh     (after make gpu-bundle, with
 #        build/gpu carried to the machine; results also go to $OUT)
 #
 # Exit status: that of the GPU-vs-CPU tests (0 all passed).
@@ -9,7 +9,7 @@ set -u
 G=build/gpu
 OUT=${OUT:-/tmp/sv-gpu-out}
 mkdir -p "$OUT"
-export LD_LIBRARY_PATH="$PWD/$G/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export LD_LIBRARY_PATH="$PWD/$G/so${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 DATA="fashion-mnist:$G/fmnist"
 
 echo "== environment"
@@ -18,7 +18,7 @@ echo "cpus: $(nproc); $(grep -m1 'model name' /proc/cpuinfo)"
 ldd "$G/sv-train" "$G/libsv-cuda.so" | grep -E 'not found|=>' || true
 
 echo "== GPU vs CPU (tolerance 0: bitwise)"
-"$G/gpu_vs_cpu" "$DATA" > "$OUT/gpu_vs_cpu.tap" 2>&1
+"$G/tests/gpu_vs_cpu" "$DATA" > "$OUT/gpu_vs_cpu.tap" 2>&1
 rc=$?
 grep -v '^ok ' "$OUT/gpu_vs_cpu.tap"
 echo "passed: $(grep -c '^ok ' "$OUT/gpu_vs_cpu.tap"), failed: $(grep -c '^not ok' "$OUT/gpu_vs_cpu.tap"), exit $rc"

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "train/device.h"
 #include "train/gpu.h"
 #include "train/model.h"
 #include "train/train.h"
@@ -45,17 +46,38 @@ main(void)
 	ok(strstr(err, "model resnet9: layer 2 (batchnorm): no GPU kernel") != NULL,
 	   "the message names the first layer: %s", err);
 
-	/* bad: training before the backend is loaded */
+	/* the device layer: an unknown kind is refused; the CPU trains a
+	 * batch no larger than the network's; without a GPU, "gpu" is 3 */
 	if (ok(sv_dataset_load("synthetic:n=20,test=10", &d, err, sizeof err) == 0,
 	       "synthetic data") &&
 	    ok(sv_net_init(&net, sv_model_find("mlp"), 4, 28, 28, 1, 10, 1, err,
 	                   sizeof err) == 0, "mlp built")) {
+		struct sv_device dev;
+
+		is_int(sv_device_open(&dev, "tpu", &net, err, sizeof err), 2,
+		       "device 'tpu' refused");
+		is_str(err, "unknown device 'tpu' (cpu, gpu)", "message");
+		is_int(sv_device_open(&dev, "cpu", &net, err, sizeof err), 0,
+		       "device 'cpu' opens");
+		is_str(dev.kind_name, "cpu", "its record name");
 		memset(&o, 0, sizeof o);
 		o.r = net.def->recipe;
+		o.r.epochs = 1;
+		o.r.batch = 8;
+		is_int(sv_train_seed_on(&dev, &net, &d, &o, 1, &r), 2,
+		       "a batch larger than the network's: 2");
 		o.r.batch = 4;
-		is_int(sv_gpu_train_seed(&net, &d, &o, 1, &r, err, sizeof err), 3,
-		       "training before sv_gpu_open: exit status 3");
-		ok(strstr(err, "not loaded") != NULL, "message: %s", err);
+		is_int(sv_train_seed_on(&dev, &net, &d, &o, 1, &r), 0,
+		       "the network's batch trains");
+		is_int(r.last.total, 10, "and evaluates the test set");
+		sv_device_close(&dev);
+		rc = sv_device_open(&dev, "gpu", &net, err, sizeof err);
+		if (rc == 0) {
+			is_str(dev.kind_name, "gpu", "a GPU device: %s", dev.name);
+			sv_device_close(&dev);
+		} else {
+			is_int(rc, 3, "no GPU: device 'gpu' gives 3: %s", err);
+		}
 		sv_net_free(&net);
 		sv_dataset_free(&d);
 	}
