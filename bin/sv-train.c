@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <omp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/opts.h"
+#include "base/ordered.h"
 #include "base/util.h"
 #include "formats/ckpt.h"
 #include "formats/record.h"
@@ -33,7 +35,7 @@ enum {
 	O_EPOCHS = SV_OPT_LONG, O_BATCH, O_LR, O_MOMENTUM, O_NESTEROV,
 	O_NO_NESTEROV, O_WD, O_SCHEDULE, O_VARY, O_BASE_SEED, O_TRAIN_SIZE,
 	O_RESUME, O_EVERY_EPOCH, O_SAVE, O_TRACE, O_PROGRESS, O_COUNT, O_DEVICE,
-	O_LIST, O_LIST_MODELS, O_LIST_DATASETS
+	O_LIST, O_LIST_MODELS, O_LIST_DATASETS, O_INFLIGHT
 };
 
 /* The one option table: getopt, --help and --list-options (which the
@@ -79,6 +81,9 @@ static const struct sv_optdef optdefs[] = {
 	  "the number of seeds to come (for the ETA)" },
 	{ "threads", required_argument, 'j', "N",
 	  "CPU threads (default: all online CPUs)" },
+	{ "in-flight", required_argument, O_INFLIGHT, "N",
+	  "seeds trained at once, the threads shared among them\n"
+	  "(default: one seed per thread when there are several)" },
 	{ "device", required_argument, O_DEVICE, "DEV",
 	  "cpu (default) or gpu (needs the GPU backend)" },
 	{ "list", no_argument, O_LIST, NULL,
@@ -110,22 +115,38 @@ usage(void)
 struct run {
 	const struct sv_model_def *model;
 	struct sv_dataset data;
-	struct sv_net net;
 	struct sv_train_opts o;
 	char vary[64];
-	int threads;
+	int threads;             /* CPU threads in all */
+	int inflight;            /* seeds trained at once */
+	int seed_threads;        /* threads of one seed */
+	struct worker *w;        /* one per seed in flight */
 	int out_fd;
 	const char *save_dir;
 	const char *data_spec;   /* as given, saved in checkpoints */
 	int progress, tty, trace, every_epoch;
 	uint64_t count, done;
-	double t_start, t_seed;
-	uint64_t seed;
+	double t_start;
 	double last_shown;
 	uint32_t last_correct, last_total;
-	struct sv_buf line;     /* the current seed's record(s) */
 	int trace_header;
-	struct sv_device dev;   /* opened once for the run */
+	pthread_mutex_t mu;      /* progress, counters, --trace on stderr */
+};
+
+/* What one thread of the run owns: a network and its device. */
+struct worker {
+	struct sv_net net;
+	struct sv_device dev;    /* opened once for the run */
+};
+
+/* One seed in flight. */
+struct job {
+	struct run *r;
+	uint64_t seed;
+	double t_seed;
+	const struct sv_device *dev;
+	struct sv_buf line;      /* its record(s) */
+	struct sv_buf trace;     /* its --trace lines, when seeds run at once */
 };
 
 static double
@@ -137,12 +158,13 @@ now(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Progress on stderr.  On a terminal one line is redrawn (at most four
- * times a second) with the current seed's epoch and step; elsewhere
- * (--progress into a file or pipe) one line is written per finished seed.
- * step < 0: between seeds. */
+/* Progress on stderr, with r->mu held.  On a terminal one line is redrawn
+ * (at most four times a second) with a running seed's epoch and step;
+ * elsewhere (--progress into a file or pipe) one line is written per
+ * finished seed.  step < 0: between seeds. */
 static void
-show_progress(struct run *r, int epoch, int step, int nsteps, int final)
+show_progress(struct run *r, uint64_t seed, int epoch, int step, int nsteps,
+              int final)
 {
 	double t = now(), el = t - r->t_start;
 	double rate = el > 0 ? (double)r->done / el * 3600 : 0;
@@ -159,7 +181,7 @@ show_progress(struct run *r, int epoch, int step, int nsteps, int final)
 	fprintf(stderr, " seeds, %.1f seeds/h", rate);
 	if (step >= 0)
 		fprintf(stderr, ", seed %llu epoch %d/%d step %d/%d",
-		        (unsigned long long)r->seed, epoch + 1, r->o.r.epochs,
+		        (unsigned long long)seed, epoch + 1, r->o.r.epochs,
 		        step + 1, nsteps);
 	if (r->last_total)
 		fprintf(stderr, ", last acc %.4f",
@@ -178,38 +200,52 @@ show_progress(struct run *r, int epoch, int step, int nsteps, int final)
 }
 
 static void
+trace_header(struct run *r)
+{
+	if (!r->trace_header)
+		fprintf(stderr, "#seed\tepoch\tstep\tlr\tloss\n");
+	r->trace_header = 1;
+}
+
+static void
 on_step(void *ctx, int epoch, int step, int nsteps, double loss, float lr)
 {
-	struct run *r = ctx;
+	struct job *j = ctx;
+	struct run *r = j->r;
 
-	if (r->trace) {
-		if (!r->trace_header) {
-			fprintf(stderr, "#seed\tepoch\tstep\tlr\tloss\n");
-			r->trace_header = 1;
-		}
+	if (r->trace && r->inflight > 1) {
+		/* kept with the seed's record, written in seed order */
+		sv_buf_printf(&j->trace, "%llu\t%d\t%d\t%.9g\t%.9g\n",
+		              (unsigned long long)j->seed, epoch + 1, step + 1,
+		              (double)lr, loss);
+	} else if (r->trace) {
+		trace_header(r);
 		fprintf(stderr, "%llu\t%d\t%d\t%.9g\t%.9g\n",
-		        (unsigned long long)r->seed, epoch + 1, step + 1,
+		        (unsigned long long)j->seed, epoch + 1, step + 1,
 		        (double)lr, loss);
 	} else if (r->progress) {
-		show_progress(r, epoch, step, nsteps, 0);
+		pthread_mutex_lock(&r->mu);
+		show_progress(r, j->seed, epoch, step, nsteps, 0);
+		pthread_mutex_unlock(&r->mu);
 	}
 }
 
 static void
-put_record(struct run *r, const struct sv_epoch_result *e, int epoch_col)
+put_record(struct job *j, const struct sv_epoch_result *e, int epoch_col)
 {
-	struct sv_buf *b = &r->line;
+	struct run *r = j->r;
+	struct sv_buf *b = &j->line;
 
 	sv_buf_printf(b, "%llu\t%s\t%s\t%d\t%s\t%u\t%u\t",
-	              (unsigned long long)r->seed, r->model->name, r->data.name,
+	              (unsigned long long)j->seed, r->model->name, r->data.name,
 	              r->o.r.epochs, r->vary, e->correct, e->total);
 	sv_put_g(b, e->total ? (double)e->correct / e->total : 0.0 / 0.0, 9);
 	sv_buf_puts(b, "\t");
 	sv_put_g(b, e->test_loss, 9);
 	sv_buf_puts(b, "\t");
 	sv_put_g(b, e->train_loss, 9);
-	sv_buf_printf(b, "\t%.3f\t%s\t%d\t%s\t%s", now() - r->t_seed,
-	              r->dev.kind_name, r->threads, e->init_hash, e->hash);
+	sv_buf_printf(b, "\t%.3f\t%s\t%d\t%s\t%s", now() - j->t_seed,
+	              j->dev->kind_name, r->seed_threads, e->init_hash, e->hash);
 	if (epoch_col)
 		sv_buf_printf(b, "\t%d", e->epoch);
 	sv_buf_puts(b, "\n");
@@ -218,12 +254,10 @@ put_record(struct run *r, const struct sv_epoch_result *e, int epoch_col)
 static void
 on_epoch(void *ctx, const struct sv_epoch_result *e)
 {
-	struct run *r = ctx;
+	struct job *j = ctx;
 
-	r->last_correct = e->correct;
-	r->last_total = e->total;
-	if (r->every_epoch)
-		put_record(r, e, 1);
+	if (j->r->every_epoch)
+		put_record(j, e, 1);
 }
 
 static void
@@ -234,7 +268,7 @@ emit(struct run *r, const char *s, size_t n)
 }
 
 static void
-save_ckpt(struct run *r)
+save_ckpt(struct run *r, const struct sv_net *net, uint64_t seed)
 {
 	struct sv_ckpt c;
 	char opts[512], path[4096], err[512];
@@ -248,40 +282,98 @@ save_ckpt(struct run *r)
 	c.model = (char *)r->model->name;
 	c.data = (char *)r->data_spec;
 	c.options = opts;
-	c.seed = r->seed;
-	c.ntensor = r->net.nparam;
-	c.t = r->net.param;
+	c.seed = seed;
+	c.ntensor = net->nparam;
+	c.t = net->param;
 	snprintf(path, sizeof path, "%s/%llu.svckpt", r->save_dir,
-	         (unsigned long long)r->seed);
+	         (unsigned long long)seed);
 	if (sv_ckpt_write(path, &c, err, sizeof err) != 0)
 		sv_die(SV_EXIT_ENV, "%s", err);
 }
 
+/* Train one seed on worker wi's network (sv_ordered_work). */
 static void
-train_one(struct run *r, uint64_t seed)
+train_job(void *ctx, int wi, void *item)
 {
+	struct run *r = ctx;
+	struct worker *w = &r->w[wi];
+	struct job *j = item;
+	struct sv_train_opts o = r->o;
 	struct sv_train_result res;
+	int rc;
 
-	r->seed = seed;
-	r->t_seed = now();
-	r->line.len = 0;
-	{
-		int rc = sv_train_seed_on(&r->dev, &r->net, &r->data, &r->o, seed,
-		                          &res);
-
-		if (rc != 0)
-			sv_die(rc, "--device %s: %s", r->dev.kind_name,
-			       sv_device_error(&r->dev));
-	}
+	j->dev = &w->dev;
+	j->t_seed = now();
+	o.ctx = j;
+	rc = sv_train_seed_on(&w->dev, &w->net, &r->data, &o, j->seed, &res);
+	if (rc != 0)
+		sv_die(rc, "--device %s: %s", w->dev.kind_name,
+		       sv_device_error(&w->dev));
 	if (!r->every_epoch)
-		put_record(r, &res.last, 0);
+		put_record(j, &res.last, 0);
+	pthread_mutex_lock(&r->mu);
+	r->last_correct = res.last.correct;
+	r->last_total = res.last.total;
+	pthread_mutex_unlock(&r->mu);
 	if (r->save_dir)
-		save_ckpt(r);
+		save_ckpt(r, &w->net, j->seed);
+}
+
+/* Write a trained seed's lines, in input order (sv_ordered_done). */
+static void
+finish_job(void *ctx, void *item)
+{
+	struct run *r = ctx;
+	struct job *j = item;
+
+	if (j->trace.len) {
+		pthread_mutex_lock(&r->mu);
+		trace_header(r);
+		fwrite(j->trace.p, 1, j->trace.len, stderr);
+		pthread_mutex_unlock(&r->mu);
+	}
 	/* one write of whole lines: a killed scan leaves only whole records */
-	emit(r, r->line.p, r->line.len);
+	emit(r, j->line.p, j->line.len);
+	pthread_mutex_lock(&r->mu);
 	r->done++;
 	if (r->progress && !r->trace)
-		show_progress(r, 0, -1, 0, 0);
+		show_progress(r, j->seed, 0, -1, 0, 0);
+	pthread_mutex_unlock(&r->mu);
+	sv_buf_free(&j->line);
+	sv_buf_free(&j->trace);
+	free(j);
+}
+
+/* How many seeds fit in half the available memory at seed_bytes each. */
+static size_t
+memory_cap(size_t seed_bytes)
+{
+	long pages = sysconf(_SC_AVPHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+	size_t fit;
+
+	if (pages <= 0 || psz <= 0 || seed_bytes == 0)
+		return SIZE_MAX;
+	fit = (size_t)pages / 2 * (size_t)psz / seed_bytes;
+	return fit ? fit : 1;
+}
+
+/* How many seeds to train at once: asked (> 0) or one seed per thread,
+ * no more than the seeds there are (nseeds) -- so that fewer seeds than
+ * threads share the threads -- and never more than memory holds. */
+static int
+choose_inflight(int asked, int threads, size_t nseeds, size_t seed_bytes)
+{
+	size_t n = asked > 0 ? (size_t)asked : (size_t)threads;
+	size_t cap = memory_cap(seed_bytes);
+
+	if (asked <= 0 && nseeds < n)
+		n = nseeds ? nseeds : 1;
+	if (n > cap) {
+		sv_warn("memory for %zu seeds at once (%zu MB each), not %zu", cap,
+		        seed_bytes >> 20, n);
+		n = cap;
+	}
+	return (int)n;
 }
 
 static void
@@ -309,6 +401,11 @@ int
 main(int argc, char **argv)
 {
 	struct run r;
+	struct sv_seed_source src;
+	struct sv_ordered *pool;
+	uint64_t *ahead;
+	size_t nahead = 0;
+	int inflight = 0, src_status = 0;
 	const char *model = "fmnist-small", *data = NULL, *out = NULL;
 	const char *device = "cpu";
 	int resume = 0, quiet = 0, force_progress = 0, ch;
@@ -317,9 +414,8 @@ main(int argc, char **argv)
 	enum { V_EPOCHS, V_BATCH, V_LR, V_MOM, V_WD, V_NEST, V_SCHED };
 	uint64_t *done = NULL;
 	size_t ndone = 0;
-	char err[1024], header[512];
-	struct sv_reader rd;
-	enum sv_rec_status st;
+	char err[1024], header[512], src_err[1024] = "";
+	enum sv_rec_status st = SV_REC_EOF;
 	uint64_t seed;
 	int empty = 1;
 
@@ -391,6 +487,9 @@ main(int argc, char **argv)
 		case O_PROGRESS: force_progress = 1; break;
 		case O_COUNT: r.count = sv_opt_u64("--count", optarg, 1, UINT64_MAX); break;
 		case O_DEVICE: device = optarg; break;
+		case O_INFLIGHT:
+			inflight = (int)sv_opt_u64("--in-flight", optarg, 1, 256);
+			break;
 		case O_LIST: list_all(); sv_close_stdout(); return 0;
 		case O_LIST_MODELS:
 			for (const struct sv_model_def *m = sv_models; m->name; m++)
@@ -416,6 +515,9 @@ main(int argc, char **argv)
 		sv_opts_error(&g_opts, "--resume needs -o FILE");
 	if (strcmp(device, "cpu") != 0 && strcmp(device, "gpu") != 0)
 		sv_opts_error(&g_opts, "option --device: cpu or gpu: '%s'", device);
+	if (inflight > 1 && strcmp(device, "gpu") == 0)
+		sv_opts_error(&g_opts, "--in-flight %d: one seed at a time on "
+		              "the GPU", inflight);
 	if (strcmp(device, "gpu") == 0) {
 		/* say early, before loading data, when there is no GPU */
 		char name[256];
@@ -449,20 +551,15 @@ main(int argc, char **argv)
 	if (r.o.train_size > r.data.train.n)
 		sv_opts_error(&g_opts, "--train-size %u: the training set has "
 		               "%u images", r.o.train_size, r.data.train.n);
-	if (sv_net_init(&r.net, r.model, r.o.r.batch, (int)r.data.train.h,
+	r.w = sv_calloc(256, sizeof *r.w);
+	if (sv_net_init(&r.w[0].net, r.model, r.o.r.batch, (int)r.data.train.h,
 	                (int)r.data.train.w, (int)r.data.train.c,
 	                r.data.nclass, r.threads, err, sizeof err) != 0)
 		sv_die(SV_EXIT_USAGE, "%s", err);
-	{
-		int rc = sv_device_open(&r.dev, device, &r.net, err, sizeof err);
-
-		if (rc != 0)
-			sv_die(rc, "--device %s: %s", device, err);
-	}
 	omp_set_dynamic(0);
 	r.o.on_step = on_step;
 	r.o.on_epoch = on_epoch;
-	r.o.ctx = &r;
+	pthread_mutex_init(&r.mu, NULL);
 
 	snprintf(header, sizeof header, "%s%s", columns,
 	         r.every_epoch ? "\tepoch" : "");
@@ -500,34 +597,77 @@ main(int argc, char **argv)
 		emit(&r, h, (size_t)n);
 	}
 
-	r.t_start = now();
-	sv_reader_init(&rd, stdin, "stdin");
-	for (int fi = 0; fi < (argc ? argc : 1); fi++) {
-		FILE *fp = stdin;
+	/* read ahead as many seeds as there are threads: fewer seeds than
+	 * threads share the threads */
+	sv_seed_source_init(&src, argv, argc);
+	ahead = sv_mallocarray((size_t)r.threads, sizeof *ahead);
+	while (nahead < (size_t)r.threads &&
+	       (st = sv_seed_source_next(&src, &seed, &src_status, src_err,
+	                                 sizeof src_err)) == SV_REC_DATA)
+		if (!sv_scan_has(done, ndone, seed))
+			ahead[nahead++] = seed;
+	{
+		size_t known = st == SV_REC_DATA ? SIZE_MAX : nahead;
 
-		if (argc && strcmp(argv[fi], "-") != 0) {
-			fp = fopen(argv[fi], "r");
-			if (!fp)
-				sv_die(SV_EXIT_USAGE, "%s: %s", argv[fi], strerror(errno));
-		}
-		sv_reader_next_input(&rd, fp, argc ? argv[fi] : "stdin");
-		while ((st = sv_next_seed(&rd, &seed)) == SV_REC_DATA) {
+		if (r.count && r.count < known)
+			known = (size_t)r.count;
+		r.inflight = strcmp(device, "gpu") == 0 ? 1 :
+		             choose_inflight(inflight, r.threads, known,
+		                             sv_net_bytes(&r.w[0].net));
+	}
+	r.seed_threads = r.threads / r.inflight > 0 ? r.threads / r.inflight : 1;
+	r.w[0].net.nthreads = r.seed_threads;
+	for (int i = 0; i < r.inflight; i++) {
+		int rc;
+
+		if (i > 0 && sv_net_init(&r.w[i].net, r.model, r.o.r.batch,
+		                         (int)r.data.train.h, (int)r.data.train.w,
+		                         (int)r.data.train.c, r.data.nclass,
+		                         r.seed_threads, err, sizeof err) != 0)
+			sv_die(SV_EXIT_USAGE, "%s", err);
+		if ((rc = sv_device_open(&r.w[i].dev, device, &r.w[i].net, err,
+		                         sizeof err)) != 0)
+			sv_die(rc, "--device %s: %s", device, err);
+	}
+
+	r.t_start = now();
+	pool = sv_ordered_new(r.inflight, 2 * (size_t)r.inflight, train_job,
+	                      finish_job, &r);
+	for (size_t i = 0;; i++) {
+		struct job *j;
+
+		if (i < nahead) {
+			seed = ahead[i];
+		} else {
+			/* the rest of the input, as it comes */
+			if (st != SV_REC_DATA ||
+			    (st = sv_seed_source_next(&src, &seed, &src_status,
+			                              src_err, sizeof src_err)) !=
+			    SV_REC_DATA)
+				break;
 			if (sv_scan_has(done, ndone, seed))
 				continue;
-			train_one(&r, seed);
 		}
-		if (st == SV_REC_BAD)
-			sv_die(SV_EXIT_USAGE, "%s", rd.err);
-		if (fp != stdin)
-			fclose(fp);
+		j = sv_calloc(1, sizeof *j);
+		j->r = &r;
+		j->seed = seed;
+		sv_ordered_put(pool, j);
 	}
+	/* the seeds before a bad line are trained and written first */
+	sv_ordered_finish(pool);
+	if (st == SV_REC_BAD)
+		sv_die(src_status, "%s", src_err);
 	if (r.progress && !r.trace && r.done && r.tty)
-		show_progress(&r, 0, -1, 0, 1);
-	sv_reader_free(&rd);
+		show_progress(&r, 0, 0, -1, 0, 1);
+	sv_seed_source_free(&src);
+	free(ahead);
 	free(done);
-	sv_buf_free(&r.line);
-	sv_device_close(&r.dev);
-	sv_net_free(&r.net);
+	for (int i = 0; i < r.inflight; i++) {
+		sv_device_close(&r.w[i].dev);
+		sv_net_free(&r.w[i].net);
+	}
+	free(r.w);
+	pthread_mutex_destroy(&r.mu);
 	sv_dataset_free(&r.data);
 	if (out && close(r.out_fd) != 0)
 		sv_die(SV_EXIT_ENV, "%s: %s", out, strerror(errno));

@@ -13,18 +13,29 @@ ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok 
 # the columns that must not depend on how the run was made
 keep() { cut -f1-10,14,15 "$@"; }
 
-echo "1..12"
+echo "1..15"
 ARGS="--train-size 1024 --epochs 1 -q"
 printf '0\n3407\n' > "$T/seeds"
 
-# 1-4: thread counts
+# 1-4: thread counts, all threads on one seed at a time
 $W "$B/sv-train" $ARGS -j 1 < "$T/seeds" > "$T/j1"
 ok $? "fmnist-small trains with 1 thread"
 for j in 2 3 8; do
-	$W "$B/sv-train" $ARGS -j $j < "$T/seeds" > "$T/j$j"
+	$W "$B/sv-train" $ARGS -j $j --in-flight 1 < "$T/seeds" > "$T/j$j"
 	keep "$T/j1" > "$T/a"; keep "$T/j$j" > "$T/b"
 	cmp -s "$T/a" "$T/b"
-	ok $? "threads 1 and $j give identical records and weight hashes"
+	ok $? "threads 1 and $j on one seed give identical records and weight hashes"
+done
+
+# seeds in flight (the automatic choice, and threads shared by
+# two seeds), records in input order
+printf '3407\n5\n0\n9\n' > "$T/seeds4"
+$W "$B/sv-train" $ARGS -j 1 < "$T/seeds4" > "$T/s1"
+for how in "-j 4" "-j 4 --in-flight 2" "-j 2 --in-flight 3"; do
+	$W "$B/sv-train" $ARGS $how < "$T/seeds4" > "$T/sf"
+	keep "$T/s1" > "$T/a4"; keep "$T/sf" > "$T/b4"
+	cmp -s "$T/a4" "$T/b4"
+	ok $? "sv-train $how: the records of one seed at a time, in input order"
 done
 
 # 5-6: kernel instruction sets (forced; one the CPU lacks falls back)

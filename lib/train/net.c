@@ -207,6 +207,25 @@ sv_net_init(struct sv_net *net, const struct sv_model_def *def, int batch,
 	return 0;
 }
 
+size_t
+sv_net_bytes(const struct sv_net *net)
+{
+	size_t b = 0, batch = (size_t)net->batch;
+
+	for (size_t i = 0; i < net->nparam; i++)
+		b += sv_tensor_count(&net->param[i]) * sizeof(float) *
+		     (i < net->ntrain ? 3 : 1);   /* weight, gradient, momentum */
+	b += batch * (size_t)net->in_h * net->in_w * net->in_c * sizeof(float);
+	for (int i = 0; i < net->nl; i++) {
+		const struct sv_layer *l = &net->l[i];
+
+		b += batch * (size_t)l->osz * sizeof(float);
+		if (l->d.op == SV_OP_POOL || l->d.op == SV_OP_GMAX)
+			b += batch * (size_t)l->osz * sizeof(int32_t);
+	}
+	return b + 2 * batch * net->maxact * sizeof(float);
+}
+
 void
 sv_net_free(struct sv_net *net)
 {

@@ -35,6 +35,8 @@ int sv_net_init(struct sv_net *net, const struct sv_model_def *def,
                 int batch, int h, int w, int c, int nclass, int nthreads,
                 char *err, size_t errsz);
 void sv_net_free(struct sv_net *net);
+/* Bytes net holds (weights, gradients, momentum, activations). */
+size_t sv_net_bytes(const struct sv_net *net);
 
 /* Initialise the weights from the init stream of seed (PyTorch's default
  * scheme: uniform in +-1/sqrt(fan_in) for weights and biases; BatchNorm

@@ -1,7 +1,9 @@
 /* seeds.c - reading seeds: plain lines or records with a seed column */
-#include "seeds.h"
-
+#include <errno.h>
 #include <string.h>
+
+#include "base/util.h"
+#include "seeds.h"
 
 enum sv_rec_status
 sv_next_seed(struct sv_reader *r, uint64_t *seed)
@@ -38,4 +40,71 @@ sv_next_seed(struct sv_reader *r, uint64_t *seed)
 		return SV_REC_BAD;
 	}
 	return SV_REC_DATA;
+}
+
+void
+sv_seed_source_init(struct sv_seed_source *src, char **files, int nfiles)
+{
+	memset(src, 0, sizeof *src);
+	src->files = files;
+	src->nfiles = nfiles;
+	sv_reader_init(&src->rd, stdin, "stdin");
+}
+
+/* Open input number src->at (stdin for "-" or when there are no files). */
+static int
+open_input(struct sv_seed_source *src, int *status, char *err, size_t errsz)
+{
+	const char *name = src->nfiles ? src->files[src->at] : "-";
+
+	src->fp = stdin;
+	if (strcmp(name, "-") != 0 && !(src->fp = fopen(name, "r"))) {
+		src->fp = NULL;
+		*status = sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: %s", name,
+		                    strerror(errno));
+		return -1;
+	}
+	sv_reader_next_input(&src->rd, src->fp, strcmp(name, "-") ? name : "stdin");
+	return 0;
+}
+
+enum sv_rec_status
+sv_seed_source_next(struct sv_seed_source *src, uint64_t *seed, int *status,
+                    char *err, size_t errsz)
+{
+	int n = src->nfiles ? src->nfiles : 1;
+
+	*status = SV_EXIT_OK;
+	for (;;) {
+		enum sv_rec_status st;
+
+		if (!src->started) {
+			if (src->at >= n)
+				return SV_REC_EOF;
+			if (open_input(src, status, err, errsz) != 0)
+				return SV_REC_BAD;
+			src->started = 1;
+		}
+		st = sv_next_seed(&src->rd, seed);
+		if (st == SV_REC_DATA)
+			return st;
+		if (st == SV_REC_BAD) {
+			*status = sv_seterr(err, errsz, SV_EXIT_USAGE, "%s",
+			                    src->rd.err);
+			return st;
+		}
+		if (src->fp && src->fp != stdin)
+			fclose(src->fp);
+		src->fp = NULL;
+		src->started = 0;
+		src->at++;
+	}
+}
+
+void
+sv_seed_source_free(struct sv_seed_source *src)
+{
+	if (src->fp && src->fp != stdin)
+		fclose(src->fp);
+	sv_reader_free(&src->rd);
 }
