@@ -12,13 +12,12 @@
 #include <unistd.h>
 
 #include "base/opts.h"
-#include "base/ordered.h"
 #include "base/util.h"
 #include "formats/ckpt.h"
 #include "formats/record.h"
 #include "train/dataset.h"
-#include "train/device.h"
 #include "train/gpu.h"
+#include "train/runner.h"
 #include "train/scan.h"
 #include "train/seeds.h"
 #include "train/train.h"
@@ -115,16 +114,12 @@ usage(void)
 struct run {
 	const struct sv_model_def *model;
 	struct sv_dataset data;
-	struct sv_train_opts o;
+	struct sv_runner_cfg cfg;
 	char vary[64];
-	int threads;             /* CPU threads in all */
-	int inflight;            /* seeds trained at once */
-	int seed_threads;        /* threads of one seed */
-	struct worker *w;        /* one per seed in flight */
 	int out_fd;
 	const char *save_dir;
 	const char *data_spec;   /* as given, saved in checkpoints */
-	int progress, tty, trace, every_epoch;
+	int progress, tty, trace, every_epoch, trace_buffered;
 	uint64_t count, done;
 	double t_start;
 	double last_shown;
@@ -133,18 +128,8 @@ struct run {
 	pthread_mutex_t mu;      /* progress, counters, --trace on stderr */
 };
 
-/* What one thread of the run owns: a network and its device. */
-struct worker {
-	struct sv_net net;
-	struct sv_device dev;    /* opened once for the run */
-};
-
-/* One seed in flight. */
-struct job {
-	struct run *r;
-	uint64_t seed;
-	double t_seed;
-	const struct sv_device *dev;
+/* One seed's output, kept until its turn. */
+struct out {
 	struct sv_buf line;      /* its record(s) */
 	struct sv_buf trace;     /* its --trace lines, when seeds run at once */
 };
@@ -181,7 +166,7 @@ show_progress(struct run *r, uint64_t seed, int epoch, int step, int nsteps,
 	fprintf(stderr, " seeds, %.1f seeds/h", rate);
 	if (step >= 0)
 		fprintf(stderr, ", seed %llu epoch %d/%d step %d/%d",
-		        (unsigned long long)seed, epoch + 1, r->o.r.epochs,
+		        (unsigned long long)seed, epoch + 1, r->cfg.o.r.epochs,
 		        step + 1, nsteps);
 	if (r->last_total)
 		fprintf(stderr, ", last acc %.4f",
@@ -207,15 +192,23 @@ trace_header(struct run *r)
 	r->trace_header = 1;
 }
 
-static void
-on_step(void *ctx, int epoch, int step, int nsteps, double loss, float lr)
+static void *
+job_new(void *ctx, uint64_t seed)
 {
-	struct job *j = ctx;
-	struct run *r = j->r;
+	(void)ctx, (void)seed;
+	return sv_calloc(1, sizeof(struct out));
+}
 
-	if (r->trace && r->inflight > 1) {
+static void
+on_step(void *ctx, struct sv_job *j, int epoch, int step, int nsteps,
+        double loss, float lr)
+{
+	struct run *r = ctx;
+	struct out *o = j->user;
+
+	if (r->trace && r->trace_buffered) {
 		/* kept with the seed's record, written in seed order */
-		sv_buf_printf(&j->trace, "%llu\t%d\t%d\t%.9g\t%.9g\n",
+		sv_buf_printf(&o->trace, "%llu\t%d\t%d\t%.9g\t%.9g\n",
 		              (unsigned long long)j->seed, epoch + 1, step + 1,
 		              (double)lr, loss);
 	} else if (r->trace) {
@@ -231,33 +224,34 @@ on_step(void *ctx, int epoch, int step, int nsteps, double loss, float lr)
 }
 
 static void
-put_record(struct job *j, const struct sv_epoch_result *e, int epoch_col)
+put_record(struct run *r, struct sv_job *j, const struct sv_epoch_result *e,
+           int epoch_col)
 {
-	struct run *r = j->r;
-	struct sv_buf *b = &j->line;
+	struct out *o = j->user;
+	struct sv_buf *b = &o->line;
 
 	sv_buf_printf(b, "%llu\t%s\t%s\t%d\t%s\t%u\t%u\t",
 	              (unsigned long long)j->seed, r->model->name, r->data.name,
-	              r->o.r.epochs, r->vary, e->correct, e->total);
+	              r->cfg.o.r.epochs, r->vary, e->correct, e->total);
 	sv_put_g(b, e->total ? (double)e->correct / e->total : 0.0 / 0.0, 9);
 	sv_buf_puts(b, "\t");
 	sv_put_g(b, e->test_loss, 9);
 	sv_buf_puts(b, "\t");
 	sv_put_g(b, e->train_loss, 9);
-	sv_buf_printf(b, "\t%.3f\t%s\t%d\t%s\t%s", now() - j->t_seed,
-	              j->dev->kind_name, r->seed_threads, e->init_hash, e->hash);
+	sv_buf_printf(b, "\t%.3f\t%s\t%d\t%s\t%s", now() - j->t_start,
+	              j->dev->kind_name, j->threads, e->init_hash, e->hash);
 	if (epoch_col)
 		sv_buf_printf(b, "\t%d", e->epoch);
 	sv_buf_puts(b, "\n");
 }
 
 static void
-on_epoch(void *ctx, const struct sv_epoch_result *e)
+on_epoch(void *ctx, struct sv_job *j, const struct sv_epoch_result *e)
 {
-	struct job *j = ctx;
+	struct run *r = ctx;
 
-	if (j->r->every_epoch)
-		put_record(j, e, 1);
+	if (r->every_epoch)
+		put_record(r, j, e, 1);
 }
 
 static void
@@ -273,12 +267,7 @@ save_ckpt(struct run *r, const struct sv_net *net, uint64_t seed)
 	struct sv_ckpt c;
 	char opts[512], path[4096], err[512];
 
-	snprintf(opts, sizeof opts, "epochs=%d batch=%d lr=%.9g momentum=%.9g "
-	         "nesterov=%d wd=%.9g schedule=%s vary=%s base_seed=%llu "
-	         "train_size=%u", r->o.r.epochs, r->o.r.batch, (double)r->o.r.lr,
-	         (double)r->o.r.momentum, r->o.r.nesterov, (double)r->o.r.wd,
-	         sv_schedule_name(r->o.r.schedule), r->vary,
-	         (unsigned long long)r->o.base_seed, r->o.train_size);
+	sv_train_opts_string(&r->cfg.o, opts, sizeof opts);
 	c.model = (char *)r->model->name;
 	c.data = (char *)r->data_spec;
 	c.options = opts;
@@ -291,89 +280,54 @@ save_ckpt(struct run *r, const struct sv_net *net, uint64_t seed)
 		sv_die(SV_EXIT_ENV, "%s", err);
 }
 
-/* Train one seed on worker wi's network (sv_ordered_work). */
+/* After training, in the seed's thread. */
 static void
-train_job(void *ctx, int wi, void *item)
+trained(void *ctx, struct sv_job *j, const struct sv_train_result *res)
 {
 	struct run *r = ctx;
-	struct worker *w = &r->w[wi];
-	struct job *j = item;
-	struct sv_train_opts o = r->o;
-	struct sv_train_result res;
-	int rc;
 
-	j->dev = &w->dev;
-	j->t_seed = now();
-	o.ctx = j;
-	rc = sv_train_seed_on(&w->dev, &w->net, &r->data, &o, j->seed, &res);
-	if (rc != 0)
-		sv_die(rc, "--device %s: %s", w->dev.kind_name,
-		       sv_device_error(&w->dev));
 	if (!r->every_epoch)
-		put_record(j, &res.last, 0);
+		put_record(r, j, &res->last, 0);
 	pthread_mutex_lock(&r->mu);
-	r->last_correct = res.last.correct;
-	r->last_total = res.last.total;
+	r->last_correct = res->last.correct;
+	r->last_total = res->last.total;
 	pthread_mutex_unlock(&r->mu);
 	if (r->save_dir)
-		save_ckpt(r, &w->net, j->seed);
+		save_ckpt(r, j->net, j->seed);
 }
 
-/* Write a trained seed's lines, in input order (sv_ordered_done). */
 static void
-finish_job(void *ctx, void *item)
+drop(void *ctx, struct sv_job *j)
+{
+	struct out *o = j->user;
+
+	(void)ctx;
+	sv_buf_free(&o->line);
+	sv_buf_free(&o->trace);
+	free(o);
+}
+
+/* A trained seed's lines, in input order. */
+static void
+done(void *ctx, struct sv_job *j)
 {
 	struct run *r = ctx;
-	struct job *j = item;
+	struct out *o = j->user;
 
-	if (j->trace.len) {
+	if (o->trace.len) {
 		pthread_mutex_lock(&r->mu);
 		trace_header(r);
-		fwrite(j->trace.p, 1, j->trace.len, stderr);
+		fwrite(o->trace.p, 1, o->trace.len, stderr);
 		pthread_mutex_unlock(&r->mu);
 	}
 	/* one write of whole lines: a killed scan leaves only whole records */
-	emit(r, j->line.p, j->line.len);
+	emit(r, o->line.p, o->line.len);
 	pthread_mutex_lock(&r->mu);
 	r->done++;
 	if (r->progress && !r->trace)
 		show_progress(r, j->seed, 0, -1, 0, 0);
 	pthread_mutex_unlock(&r->mu);
-	sv_buf_free(&j->line);
-	sv_buf_free(&j->trace);
-	free(j);
-}
-
-/* How many seeds fit in half the available memory at seed_bytes each. */
-static size_t
-memory_cap(size_t seed_bytes)
-{
-	long pages = sysconf(_SC_AVPHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
-	size_t fit;
-
-	if (pages <= 0 || psz <= 0 || seed_bytes == 0)
-		return SIZE_MAX;
-	fit = (size_t)pages / 2 * (size_t)psz / seed_bytes;
-	return fit ? fit : 1;
-}
-
-/* How many seeds to train at once: asked (> 0) or one seed per thread,
- * no more than the seeds there are (nseeds) -- so that fewer seeds than
- * threads share the threads -- and never more than memory holds. */
-static int
-choose_inflight(int asked, int threads, size_t nseeds, size_t seed_bytes)
-{
-	size_t n = asked > 0 ? (size_t)asked : (size_t)threads;
-	size_t cap = memory_cap(seed_bytes);
-
-	if (asked <= 0 && nseeds < n)
-		n = nseeds ? nseeds : 1;
-	if (n > cap) {
-		sv_warn("memory for %zu seeds at once (%zu MB each), not %zu", cap,
-		        seed_bytes >> 20, n);
-		n = cap;
-	}
-	return (int)n;
+	drop(ctx, j);
 }
 
 static void
@@ -402,38 +356,34 @@ main(int argc, char **argv)
 {
 	struct run r;
 	struct sv_seed_source src;
-	struct sv_ordered *pool;
-	uint64_t *ahead;
-	size_t nahead = 0;
-	int inflight = 0, src_status = 0;
+	struct sv_net probe;
+	int inflight = 0;
 	const char *model = "fmnist-small", *data = NULL, *out = NULL;
 	const char *device = "cpu";
 	int resume = 0, quiet = 0, force_progress = 0, ch;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct { int set; double v; } ov[8] = { { 0, 0 } };
 	enum { V_EPOCHS, V_BATCH, V_LR, V_MOM, V_WD, V_NEST, V_SCHED };
-	uint64_t *done = NULL;
-	size_t ndone = 0;
-	char err[1024], header[512], src_err[1024] = "";
-	enum sv_rec_status st = SV_REC_EOF;
-	uint64_t seed;
-	int empty = 1;
+	uint64_t *skip = NULL;
+	size_t nskip = 0;
+	char err[1024], header[512];
+	int empty = 1, rc;
 
 	sv_setlocale();
 	sv_set_progname(argv[0]);
 	memset(&r, 0, sizeof r);
-	r.o.vary = SV_VARY_ALL;
-	r.threads = ncpu > 0 ? (int)(ncpu < 256 ? ncpu : 256) : 1;
+	r.cfg.o.vary = SV_VARY_ALL;
+	r.cfg.threads = ncpu > 0 ? (int)(ncpu < 256 ? ncpu : 256) : 1;
 	sv_opts_init(&g_opts, optdefs, synopsis);
 	while ((ch = sv_opts_next(&g_opts, argc, argv)) != -1) {
 		switch (ch) {
 		case 'm': model = optarg; break;
 		case 'd': data = optarg; break;
 		case 'o': out = optarg; break;
-		case 'j': r.threads = (int)sv_opt_u64("--threads", optarg, 1, 256); break;
+		case 'j': r.cfg.threads = (int)sv_opt_u64("--threads", optarg, 1, 256); break;
 		case 'q': quiet = 1; break;
 		case O_TRAIN_SIZE:
-			r.o.train_size = (uint32_t)sv_opt_u64("--train-size", optarg, 1, UINT32_MAX);
+			r.cfg.o.train_size = (uint32_t)sv_opt_u64("--train-size", optarg, 1, UINT32_MAX);
 			break;
 		case O_EPOCHS:
 			ov[V_EPOCHS].set = 1;
@@ -472,13 +422,13 @@ main(int argc, char **argv)
 			break;
 		}
 		case O_VARY:
-			if (sv_vary_parse(optarg, &r.o.vary) != 0)
+			if (sv_vary_parse(optarg, &r.cfg.o.vary) != 0)
 				sv_opts_error(&g_opts, "option --vary: expected all, "
 				               "none or a list of init,order,aug,split: "
 				               "'%s'", optarg);
 			break;
 		case O_BASE_SEED:
-			r.o.base_seed = sv_opt_u64("--base-seed", optarg, 0, UINT64_MAX);
+			r.cfg.o.base_seed = sv_opt_u64("--base-seed", optarg, 0, UINT64_MAX);
 			break;
 		case O_RESUME: resume = 1; break;
 		case O_EVERY_EPOCH: r.every_epoch = 1; break;
@@ -488,7 +438,7 @@ main(int argc, char **argv)
 		case O_COUNT: r.count = sv_opt_u64("--count", optarg, 1, UINT64_MAX); break;
 		case O_DEVICE: device = optarg; break;
 		case O_INFLIGHT:
-			inflight = (int)sv_opt_u64("--in-flight", optarg, 1, 256);
+			r.cfg.inflight = inflight = (int)sv_opt_u64("--in-flight", optarg, 1, 256);
 			break;
 		case O_LIST: list_all(); sv_close_stdout(); return 0;
 		case O_LIST_MODELS:
@@ -521,44 +471,43 @@ main(int argc, char **argv)
 	if (strcmp(device, "gpu") == 0) {
 		/* say early, before loading data, when there is no GPU */
 		char name[256];
-		int rc = sv_gpu_open(name, sizeof name, err, sizeof err);
 
-		if (rc != 0)
+		if ((rc = sv_gpu_open(name, sizeof name, err, sizeof err)) != 0)
 			sv_die(rc, "--device gpu: %s", err);
 	}
-	r.o.r = r.model->recipe;
-	if (ov[V_EPOCHS].set) r.o.r.epochs = (int)ov[V_EPOCHS].v;
-	if (ov[V_BATCH].set) r.o.r.batch = (int)ov[V_BATCH].v;
-	if (ov[V_LR].set) r.o.r.lr = (float)ov[V_LR].v;
-	if (ov[V_MOM].set) r.o.r.momentum = (float)ov[V_MOM].v;
-	if (ov[V_WD].set) r.o.r.wd = (float)ov[V_WD].v;
-	if (ov[V_NEST].set) r.o.r.nesterov = (int)ov[V_NEST].v;
-	if (ov[V_SCHED].set) r.o.r.schedule = (enum sv_schedule)ov[V_SCHED].v;
-	r.o.every_epoch = r.every_epoch;
-	sv_vary_name(r.o.vary, r.vary, sizeof r.vary);
+	r.cfg.o.r = r.model->recipe;
+	if (ov[V_EPOCHS].set) r.cfg.o.r.epochs = (int)ov[V_EPOCHS].v;
+	if (ov[V_BATCH].set) r.cfg.o.r.batch = (int)ov[V_BATCH].v;
+	if (ov[V_LR].set) r.cfg.o.r.lr = (float)ov[V_LR].v;
+	if (ov[V_MOM].set) r.cfg.o.r.momentum = (float)ov[V_MOM].v;
+	if (ov[V_WD].set) r.cfg.o.r.wd = (float)ov[V_WD].v;
+	if (ov[V_NEST].set) r.cfg.o.r.nesterov = (int)ov[V_NEST].v;
+	if (ov[V_SCHED].set) r.cfg.o.r.schedule = (enum sv_schedule)ov[V_SCHED].v;
+	r.cfg.o.every_epoch = r.every_epoch;
+	sv_vary_name(r.cfg.o.vary, r.vary, sizeof r.vary);
 	r.tty = isatty(2);
 	r.progress = !quiet && (force_progress || r.tty);
 
 	{
-		int rc;
-
 		r.data_spec = data ? data : r.model->data;
 		rc = sv_dataset_load(r.data_spec, &r.data, err, sizeof err);
-
 		if (rc)
 			sv_die(rc, "%s", err);
 	}
-	if (r.o.train_size > r.data.train.n)
+	if (r.cfg.o.train_size > r.data.train.n)
 		sv_opts_error(&g_opts, "--train-size %u: the training set has "
-		               "%u images", r.o.train_size, r.data.train.n);
-	r.w = sv_calloc(256, sizeof *r.w);
-	if (sv_net_init(&r.w[0].net, r.model, r.o.r.batch, (int)r.data.train.h,
+		               "%u images", r.cfg.o.train_size, r.data.train.n);
+	/* refuse a network the data cannot feed, or the GPU cannot run,
+	 * before anything is written */
+	if (sv_net_init(&probe, r.model, r.cfg.o.r.batch, (int)r.data.train.h,
 	                (int)r.data.train.w, (int)r.data.train.c,
-	                r.data.nclass, r.threads, err, sizeof err) != 0)
+	                r.data.nclass, 1, err, sizeof err) != 0)
 		sv_die(SV_EXIT_USAGE, "%s", err);
+	if (strcmp(device, "gpu") == 0 &&
+	    (rc = sv_gpu_supported(&probe, err, sizeof err)) != 0)
+		sv_die(rc, "--device gpu: %s", err);
+	sv_net_free(&probe);
 	omp_set_dynamic(0);
-	r.o.on_step = on_step;
-	r.o.on_epoch = on_epoch;
 	pthread_mutex_init(&r.mu, NULL);
 
 	snprintf(header, sizeof header, "%s%s", columns,
@@ -570,10 +519,11 @@ main(int argc, char **argv)
 		if (resume) {
 			struct sv_scan_key key = { header, r.model->name,
 			                           r.data.name, r.vary,
-			                           r.o.r.epochs, r.every_epoch };
+			                           r.cfg.o.r.epochs, r.every_epoch };
 			long dropped;
-			int rc = sv_scan_resume(out, &key, &done, &ndone, &empty,
-			                        &dropped, err, sizeof err);
+
+			rc = sv_scan_resume(out, &key, &skip, &nskip, &empty,
+			                    &dropped, err, sizeof err);
 
 			if (dropped)
 				sv_warn("%s: dropped a partial last line (%ld "
@@ -597,76 +547,30 @@ main(int argc, char **argv)
 		emit(&r, h, (size_t)n);
 	}
 
-	/* read ahead as many seeds as there are threads: fewer seeds than
-	 * threads share the threads */
-	sv_seed_source_init(&src, argv, argc);
-	ahead = sv_mallocarray((size_t)r.threads, sizeof *ahead);
-	while (nahead < (size_t)r.threads &&
-	       (st = sv_seed_source_next(&src, &seed, &src_status, src_err,
-	                                 sizeof src_err)) == SV_REC_DATA)
-		if (!sv_scan_has(done, ndone, seed))
-			ahead[nahead++] = seed;
 	{
-		size_t known = st == SV_REC_DATA ? SIZE_MAX : nahead;
+		struct sv_runner_ops ops = { &r, job_new, on_step, on_epoch,
+		                             trained, done, drop };
 
-		if (r.count && r.count < known)
-			known = (size_t)r.count;
-		r.inflight = strcmp(device, "gpu") == 0 ? 1 :
-		             choose_inflight(inflight, r.threads, known,
-		                             sv_net_bytes(&r.w[0].net));
+		r.cfg.model = r.model;
+		r.cfg.data = &r.data;
+		r.cfg.device = device;
+		r.cfg.count = r.count;
+		r.cfg.skip = skip;
+		r.cfg.nskip = nskip;
+		/* --trace lines wait for their seed's turn when seeds run at once */
+		r.trace_buffered = strcmp(device, "cpu") == 0 &&
+		                   (r.cfg.inflight > 1 ||
+		                    (r.cfg.inflight == 0 && r.cfg.threads > 1));
+		r.t_start = now();
+		sv_seed_source_init(&src, argv, argc);
+		rc = sv_runner_run(&r.cfg, &src, &ops, err, sizeof err);
+		sv_seed_source_free(&src);
+		if (rc != 0)
+			sv_die(rc, "%s", err);
 	}
-	r.seed_threads = r.threads / r.inflight > 0 ? r.threads / r.inflight : 1;
-	r.w[0].net.nthreads = r.seed_threads;
-	for (int i = 0; i < r.inflight; i++) {
-		int rc;
-
-		if (i > 0 && sv_net_init(&r.w[i].net, r.model, r.o.r.batch,
-		                         (int)r.data.train.h, (int)r.data.train.w,
-		                         (int)r.data.train.c, r.data.nclass,
-		                         r.seed_threads, err, sizeof err) != 0)
-			sv_die(SV_EXIT_USAGE, "%s", err);
-		if ((rc = sv_device_open(&r.w[i].dev, device, &r.w[i].net, err,
-		                         sizeof err)) != 0)
-			sv_die(rc, "--device %s: %s", device, err);
-	}
-
-	r.t_start = now();
-	pool = sv_ordered_new(r.inflight, 2 * (size_t)r.inflight, train_job,
-	                      finish_job, &r);
-	for (size_t i = 0;; i++) {
-		struct job *j;
-
-		if (i < nahead) {
-			seed = ahead[i];
-		} else {
-			/* the rest of the input, as it comes */
-			if (st != SV_REC_DATA ||
-			    (st = sv_seed_source_next(&src, &seed, &src_status,
-			                              src_err, sizeof src_err)) !=
-			    SV_REC_DATA)
-				break;
-			if (sv_scan_has(done, ndone, seed))
-				continue;
-		}
-		j = sv_calloc(1, sizeof *j);
-		j->r = &r;
-		j->seed = seed;
-		sv_ordered_put(pool, j);
-	}
-	/* the seeds before a bad line are trained and written first */
-	sv_ordered_finish(pool);
-	if (st == SV_REC_BAD)
-		sv_die(src_status, "%s", src_err);
 	if (r.progress && !r.trace && r.done && r.tty)
 		show_progress(&r, 0, 0, -1, 0, 1);
-	sv_seed_source_free(&src);
-	free(ahead);
-	free(done);
-	for (int i = 0; i < r.inflight; i++) {
-		sv_device_close(&r.w[i].dev);
-		sv_net_free(&r.w[i].net);
-	}
-	free(r.w);
+	free(skip);
 	pthread_mutex_destroy(&r.mu);
 	sv_dataset_free(&r.data);
 	if (out && close(r.out_fd) != 0)

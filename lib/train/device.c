@@ -1,5 +1,8 @@
 /* device.c - opening the CPU or a GPU as the device of a run */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/util.h"
 #include "device.h"
@@ -80,4 +83,37 @@ sv_device_error(const struct sv_device *dev)
 	const char *e = dev->ops.error ? dev->ops.error(dev->ops.ctx) : NULL;
 
 	return e ? e : "";
+}
+
+/* How many seeds fit in half the available memory at seed_bytes each. */
+static size_t
+memory_cap(size_t seed_bytes)
+{
+	long pages = sysconf(_SC_AVPHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+	size_t fit;
+
+	if (pages <= 0 || psz <= 0 || seed_bytes == 0)
+		return SIZE_MAX;
+	fit = (size_t)pages / 2 * (size_t)psz / seed_bytes;
+	return fit ? fit : 1;
+}
+
+int
+sv_seeds_at_once(int asked, int threads, size_t nseeds, size_t seed_bytes,
+                 char *warn, size_t warnsz)
+{
+	size_t n = asked > 0 ? (size_t)asked : (size_t)(threads > 0 ? threads : 1);
+	size_t cap = memory_cap(seed_bytes);
+
+	if (warnsz)
+		*warn = '\0';
+	if (asked <= 0 && nseeds < n)
+		n = nseeds ? nseeds : 1;
+	if (n > cap) {
+		if (asked > 0)
+			snprintf(warn, warnsz, "--in-flight %d: memory for %zu seeds "
+			         "at once (%zu MB each)", asked, cap, seed_bytes >> 20);
+		n = cap;
+	}
+	return (int)n;
 }

@@ -60,4 +60,12 @@ void sv_device_close(struct sv_device *dev);
 /* The message of the device's last failed pass ("" when none). */
 const char *sv_device_error(const struct sv_device *dev);
 
+/* How many seeds to train at once on the CPU: asked (> 0), else one seed
+ * per thread but no more than the seeds there are (nseeds; fewer seeds
+ * than threads share the threads); never more than half the available
+ * memory holds at seed_bytes a seed.  err gets a warning when asked was
+ * cut, else "". */
+int sv_seeds_at_once(int asked, int threads, size_t nseeds,
+                     size_t seed_bytes, char *warn, size_t warnsz);
+
 #endif

@@ -331,8 +331,9 @@ sv_train_seed_on(const struct sv_device *dev, struct sv_net *net,
 				o->on_epoch(o->ctx, &res->last);
 		}
 	}
-	if (o->r.epochs == 0)
-		rc = finish_epoch(dev, net, d, &res->last);
+	if (o->r.epochs == 0 &&
+	    (rc = finish_epoch(dev, net, d, &res->last)) == 0 && o->on_epoch)
+		o->on_epoch(o->ctx, &res->last);  /* epoch 0: the initial weights */
 out:
 	free(pool);
 	free(order);
@@ -347,4 +348,17 @@ sv_train_seed(struct sv_net *net, const struct sv_dataset *d,
               struct sv_train_result *res)
 {
 	sv_train_seed_on(NULL, net, d, o, seed, res);
+}
+
+void
+sv_train_opts_string(const struct sv_train_opts *o, char *buf, size_t n)
+{
+	char vary[64];
+
+	sv_vary_name(o->vary, vary, sizeof vary);
+	snprintf(buf, n, "epochs=%d batch=%d lr=%.9g momentum=%.9g nesterov=%d "
+	         "wd=%.9g schedule=%s vary=%s base_seed=%llu train_size=%u",
+	         o->r.epochs, o->r.batch, (double)o->r.lr, (double)o->r.momentum,
+	         o->r.nesterov, (double)o->r.wd, sv_schedule_name(o->r.schedule),
+	         vary, (unsigned long long)o->base_seed, o->train_size);
 }

@@ -65,6 +65,12 @@ void sv_train_seed(struct sv_net *net, const struct sv_dataset *d,
                    const struct sv_train_opts *o, uint64_t seed,
                    struct sv_train_result *res);
 
+/* The recipe and randomness options of o as one canonical string
+ * ("epochs=1 batch=128 lr=0.0500000007 ... train_size=0"), as checkpoints
+ * store it. */
+void sv_train_opts_string(const struct sv_train_opts *o, char *buf,
+                          size_t n);
+
 /* Test-set accuracy and mean cross-entropy of net's current weights. */
 void sv_evaluate(struct sv_net *net, const struct sv_dataset *d,
                  uint32_t *correct, uint32_t *total, double *loss);
