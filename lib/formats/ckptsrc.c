@@ -12,6 +12,7 @@
 
 #include "base/util.h"
 #include "tensor.h"
+#include "xxh3_avx2.h"
 
 /* The walk's state, handed to the svar callbacks. */
 struct walk {
@@ -144,15 +145,57 @@ sv_src_read_ckpt(struct sv_ar_stream *s, const char *name, struct sv_ckpt *c,
 	return st == SV_CKPT_ENOMEM ? SV_EXIT_ENV : SV_EXIT_USAGE;
 }
 
-#define HASH_CHUNK ((size_t)1 << 18)
+/* 64 KiB pieces: the buffer stays in the L2 cache between read(2) and
+ * the hash (256 KiB pieces were 2-3 times slower in the kernel's copy). */
+#define HASH_CHUNK ((size_t)1 << 16)
+
+struct rawread {
+	struct sv_ar_stream *s;
+	char *err;
+	size_t errsz;
+};
+
+static int
+raw_read(void *ctx, void *buf, size_t n, size_t *got)
+{
+	struct rawread *r = ctx;
+
+	return sv_ar_read(r->s, buf, n, got, r->err, r->errsz);
+}
+
+/* The same with the shared libxxhash (any CPU). */
+static int
+xxh128_lib(sv_xxh_read_fn rd, void *ctx, unsigned char *buf, size_t bufsz,
+           unsigned char digest[16])
+{
+	XXH3_state_t *h = XXH3_createState();
+	XXH128_canonical_t c;
+	int r;
+
+	if (!h)
+		return SV_AR_ENOMEM;
+	XXH3_128bits_reset(h);
+	for (;;) {
+		size_t got;
+
+		if ((r = rd(ctx, buf, bufsz, &got)) != 0 || got == 0)
+			break;
+		XXH3_128bits_update(h, buf, got);
+	}
+	if (r == 0) {
+		XXH128_canonicalFromHash(&c, XXH3_128bits_digest(h));
+		memcpy(digest, c.digest, 16);
+	}
+	XXH3_freeState(h);
+	return r;
+}
 
 int
 sv_src_hash_raw(struct sv_ar_stream *s, char hex[33], char *err, size_t errsz)
 {
-	XXH3_state_t *h;
-	XXH128_canonical_t c;
-	unsigned char *buf;
-	int st = SV_AR_OK;
+	struct rawread rr = { s, err, errsz };
+	unsigned char *buf, digest[16];
+	int st;
 
 	if (s->size != SV_AR_SIZE_UNKNOWN && s->size > s->max) {
 		char w[1100];
@@ -163,27 +206,19 @@ sv_src_hash_raw(struct sv_ar_stream *s, char hex[33], char *err, size_t errsz)
 		                 (unsigned long long)s->size,
 		                 (unsigned long long)s->max);
 	}
-	if (!(h = XXH3_createState()) || !(buf = malloc(HASH_CHUNK))) {
-		XXH3_freeState(h);
+	if (!(buf = malloc(HASH_CHUNK)))
 		return sv_seterr(err, errsz, SV_EXIT_ENV, "%s: out of memory",
 		                 s->name);
-	}
-	XXH3_128bits_reset(h);
-	for (;;) {
-		size_t got;
-
-		if ((st = sv_ar_read(s, buf, HASH_CHUNK, &got, err, errsz)) != SV_AR_OK ||
-		    got == 0)
-			break;
-		XXH3_128bits_update(h, buf, got);
-	}
-	if (st == SV_AR_OK) {
-		XXH128_canonicalFromHash(&c, XXH3_128bits_digest(h));
-		for (int i = 0; i < 16; i++)
-			snprintf(hex + 2 * i, 3, "%02x", c.digest[i]);
-	}
+	if (__builtin_cpu_supports("avx2"))
+		st = sv_xxh128_avx2(raw_read, &rr, buf, HASH_CHUNK, digest);
+	else
+		st = xxh128_lib(raw_read, &rr, buf, HASH_CHUNK, digest);
 	free(buf);
-	XXH3_freeState(h);
+	if (st == SV_AR_ENOMEM && !err[0])
+		sv_seterr(err, errsz, st, "%s: out of memory", s->name);
+	if (st == SV_AR_OK)
+		for (int i = 0; i < 16; i++)
+			snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 	return sv_ar_exit(st);
 }
 
