@@ -1,54 +1,53 @@
 /* sv-eval - evaluate saved checkpoints and print one record per model */
-#include <errno.h>
-#include <getopt.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "formats/svar.h"
+#include "base/opts.h"
+#include "base/util.h"
 #include "formats/ckpt.h"
+#include "formats/ckptsrc.h"
+#include "formats/record.h"
+#include "formats/svar.h"
 #include "train/dataset.h"
 #include "train/model.h"
-#include "formats/record.h"
 #include "train/train.h"
-#include "base/util.h"
 
-static const char synopsis[] =
-	"sv-eval [-d DATA[:PATH]] [-j THREADS] [--batch N] CHECKPOINT|ARCHIVE|DIR...";
+#define SYNOPSIS "sv-eval [-d DATA[:PATH]] [-j THREADS] [--batch N] CHECKPOINT|ARCHIVE|DIR|-..."
+
+enum { O_DATA = 'd', O_THREADS = 'j', O_BATCH = SV_OPT_LONG };
+
+/* The one option table: getopt, --help and --list-options (which the
+ * completion scripts read) follow it. */
+static const struct sv_optdef optdefs[] = {
+	{ "data", required_argument, O_DATA, "NAME[:PATH]",
+	  "evaluate on this dataset instead of the one the\ncheckpoint names" },
+	{ "threads", required_argument, O_THREADS, "N",
+	  "CPU threads (default: all online CPUs)" },
+	{ "batch", required_argument, O_BATCH, "N",
+	  "evaluation batch size (default 500)" },
+	SV_OPTS_COMMON
+};
+static struct sv_opts g_opts;
 
 static void
 usage(void)
 {
-	printf("usage: %s\n\n", synopsis);
+	sv_opts_usage(&g_opts, stdout);
+	putchar('\n');
 	printf(
 "Evaluates checkpoints written by 'sv-train --save' (sv-ckpt(5)) on the\n"
 "test set of their dataset and prints one record per checkpoint (see\n"
 "sv-records(5)): file seed model data correct total acc test_loss hash.\n"
-"An argument may be a checkpoint, a directory of them, or a tar archive\n"
-"(.tar, .tar.gz ...) holding them, read without extracting.\n\n"
-"  -d, --data NAME[:PATH] evaluate on this dataset instead of the one the\n"
-"                         checkpoint names\n"
-"  -j, --threads N        CPU threads (default: all online CPUs)\n"
-"      --batch N          evaluation batch size (default 500)\n"
-"      --list-options     the long options, one a line (for completion)\n"
-"  -h, --help             this help\n"
-"  -V, --version          version\n\n"
-"Exit status: 0 success, 2 usage error or a bad checkpoint, 3 environment\n"
-"(missing dataset, unreadable file, write error).\n");
+"An argument may be a checkpoint, a directory of them, a tar archive\n"
+"(.tar, .tar.gz ...) holding them, read without extracting, or - for a\n"
+"checkpoint on standard input.\n\n");
+	sv_opts_help(&g_opts, stdout);
+	printf("\nExit status: 0 success; 2 usage error, a bad checkpoint or a path\n"
+	       "that does not exist; 3 environment (missing dataset, write error).\n");
 }
-
-static const struct option longopts[] = {
-	{ "data", required_argument, NULL, 'd' },
-	{ "threads", required_argument, NULL, 'j' },
-	{ "batch", required_argument, NULL, 'b' },
-	{ "list-options", no_argument, NULL, 'L' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
-};
 
 struct eval {
 	const char *data_spec;   /* --data, or NULL */
@@ -62,7 +61,8 @@ struct eval {
 };
 
 /* Copy the checkpoint's tensors into the network, refusing any mismatch
- * of count, name or shape.  Returns 0 or 2 with err set. */
+ * of count, name or shape.  Returns SV_EXIT_OK or SV_EXIT_USAGE with err
+ * set. */
 static int
 load_weights(struct sv_net *net, const struct sv_ckpt *c, const char *name,
              char *err, size_t errsz)
@@ -70,7 +70,7 @@ load_weights(struct sv_net *net, const struct sv_ckpt *c, const char *name,
 	if (c->ntensor != net->nparam) {
 		snprintf(err, errsz, "%s: %zu tensors, model %s has %zu", name,
 		         c->ntensor, c->model, net->nparam);
-		return 2;
+		return SV_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < c->ntensor; i++) {
 		const struct sv_tensor *a = &c->t[i], *b = &net->param[i];
@@ -80,11 +80,11 @@ load_weights(struct sv_net *net, const struct sv_ckpt *c, const char *name,
 			snprintf(err, errsz, "%s: tensor %zu is '%s' (%u dims), "
 			         "model %s wants '%s' with this data's shape",
 			         name, i + 1, a->name, a->ndim, c->model, b->name);
-			return 2;
+			return SV_EXIT_USAGE;
 		}
 		memcpy(b->data, a->data, sv_tensor_count(b) * sizeof(float));
 	}
-	return 0;
+	return SV_EXIT_OK;
 }
 
 static void
@@ -146,64 +146,23 @@ eval_ckpt(struct eval *ev, const struct sv_ckpt *c, const char *name)
 }
 
 static int
-each_entry(const struct sv_ar_entry *e, void *ctx)
+eval_item(const struct sv_src_item *it, void *ctx)
 {
 	struct eval *ev = ctx;
+	/* entries of a directory are named as inside it */
+	const char *name = it->entry ? it->entry : it->name;
 	struct sv_ckpt c;
-	char err[1024];
+	char err[1200];
+	int st = sv_src_read_ckpt(it->s, name, &c, err, sizeof err);
 
-	if (e->size < SV_CKPT_MAGICLEN ||
-	    memcmp(e->buf, SV_CKPT_MAGIC, SV_CKPT_MAGICLEN) != 0)
-		return 0; /* not a checkpoint: skip */
-	if (sv_ckpt_read_mem(e->buf, e->size, e->name, &c, err, sizeof err)) {
+	if (st != SV_EXIT_OK) {
 		sv_warn("%s", err);
-		ev->status = SV_EXIT_USAGE;
+		ev->status = st;
 		return 0;
 	}
-	eval_ckpt(ev, &c, e->name);
+	eval_ckpt(ev, &c, name);
 	sv_ckpt_free(&c);
 	return 0;
-}
-
-static void
-eval_path(struct eval *ev, const char *path)
-{
-	struct stat st;
-	FILE *fp;
-	char magic[SV_CKPT_MAGICLEN], err[1024];
-	int is_ckpt = 0;
-
-	if (stat(path, &st) != 0) {
-		sv_warn("%s: %s", path, strerror(errno));
-		ev->status = SV_EXIT_ENV;
-		return;
-	}
-	if (S_ISREG(st.st_mode) && (fp = fopen(path, "rb"))) {
-		is_ckpt = fread(magic, 1, sizeof magic, fp) == sizeof magic &&
-		          memcmp(magic, SV_CKPT_MAGIC, sizeof magic) == 0;
-		fclose(fp);
-	}
-	if (is_ckpt) {
-		struct sv_ckpt c;
-
-		if (sv_ckpt_read_file(path, &c, err, sizeof err)) {
-			sv_warn("%s", err);
-			ev->status = SV_EXIT_USAGE;
-			return;
-		}
-		eval_ckpt(ev, &c, path);
-		sv_ckpt_free(&c);
-		return;
-	}
-	{
-		struct sv_ar_limits lim = { SV_AR_MAX_ENTRY, SV_AR_MAX_TOTAL,
-		                            SV_AR_MAX_ENTRIES };
-
-		if (sv_ar_each(path, &lim, each_entry, ev, err, sizeof err)) {
-			sv_warn("%s", err);
-			ev->status = SV_EXIT_USAGE;
-		}
-	}
 }
 
 int
@@ -218,26 +177,34 @@ main(int argc, char **argv)
 	memset(&ev, 0, sizeof ev);
 	ev.threads = ncpu > 0 ? (int)(ncpu < 256 ? ncpu : 256) : 1;
 	ev.batch = 500;
-	while ((ch = getopt_long(argc, argv, "d:j:hV", longopts, NULL)) != -1) {
+	sv_opts_init(&g_opts, optdefs, SYNOPSIS);
+	while ((ch = sv_opts_next(&g_opts, argc, argv)) != -1) {
 		switch (ch) {
-		case 'd': ev.data_spec = optarg; break;
-		case 'j': ev.threads = (int)sv_opt_u64("--threads", optarg, 1, 256); break;
-		case 'b': ev.batch = (int)sv_opt_u64("--batch", optarg, 1, 65536); break;
-		case 'L': sv_list_options_exit(longopts);
-		case 'h': usage(); sv_close_stdout(); return 0;
-		case 'V': sv_version_exit();
+		case O_DATA: ev.data_spec = optarg; break;
+		case O_THREADS: ev.threads = (int)sv_opt_u64("--threads", optarg, 1, 256); break;
+		case O_BATCH: ev.batch = (int)sv_opt_u64("--batch", optarg, 1, 65536); break;
+		case 'h': usage(); sv_close_stdout(); return SV_EXIT_OK;
 		default:
-			sv_usage_error(synopsis, "unknown or incomplete option");
+			sv_opts_error(&g_opts, "unhandled option");
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		sv_usage_error(synopsis, "no checkpoint named");
+		sv_opts_error(&g_opts, "no checkpoint named");
 	omp_set_dynamic(0);
 	printf("#file\tseed\tmodel\tdata\tcorrect\ttotal\tacc\ttest_loss\thash\n");
-	for (int i = 0; i < argc; i++)
-		eval_path(&ev, argv[i]);
+	for (int i = 0; i < argc; i++) {
+		char err[1200];
+		int st = sv_src_each(argv[i], SV_SRC_CKPT_ONLY, NULL, eval_item, &ev,
+		                     err, sizeof err);
+
+		if (st != SV_AR_OK && st != SV_AR_ECALLBACK) {
+			sv_warn("%s", err);
+			if (ev.status != SV_EXIT_ENV)
+				ev.status = sv_ar_exit(st);
+		}
+	}
 	if (ev.loaded) {
 		sv_net_free(&ev.net);
 		sv_dataset_free(&ev.data);

@@ -47,117 +47,404 @@ sv_ar_name_ok(const char *name)
 	}
 }
 
-/* ---- tar archives ------------------------------------------------------ */
-
-static struct archive *
-open_tar(const char *path, char *err, size_t errsz, int *st)
+int
+sv_ar_exit(int status)
 {
-	struct archive *a = archive_read_new();
-
-	if (!a) {
-		*st = sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", path);
-		return NULL;
-	}
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
-		int e = archive_errno(a);
-
-		*st = sv_seterr(err, errsz, e == ENOENT || e == EACCES || e == EISDIR ?
-		             SV_AR_EIO : SV_AR_EFORMAT, "%s: %s", path,
-		             archive_error_string(a) ? archive_error_string(a) : "cannot open");
-		archive_read_free(a);
-		return NULL;
-	}
-	return a;
+	if (status == SV_AR_OK)
+		return SV_EXIT_OK;
+	return status == SV_AR_ENOMEM ? SV_EXIT_ENV : SV_EXIT_USAGE;
 }
 
-/* Read the current entry's data (declared size known or not), at most
- * max bytes; *buf malloc'ed. */
+/* ---- streams ----------------------------------------------------------- */
+
+/* CRC-32 (IEEE 802.3, reflected, as gzip's trailer), one byte a step. */
+static uint32_t crc_table[256];
+
+static uint32_t
+crc32_update(uint32_t crc, const unsigned char *p, size_t n)
+{
+	if (!crc_table[1])
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+			crc_table[i] = c;
+		}
+	crc = ~crc;
+	while (n--)
+		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+static void
+stream_init(struct sv_ar_stream *s, const char *name, const char *where,
+            uint64_t size, uint64_t max)
+{
+	memset(s, 0, sizeof *s);
+	s->name = name;
+	s->where = where;
+	s->size = size;
+	s->max = max;
+	s->fd = -1;
+}
+
+void
+sv_ar_where(const struct sv_ar_stream *s, char *out, size_t outsz)
+{
+	if (s->where)
+		snprintf(out, outsz, "%s: entry '%s'", s->where, s->name);
+	else
+		snprintf(out, outsz, "%s", s->name);
+}
+
 static int
-read_entry_data(struct archive *a, struct archive_entry *ae, const char *path,
-                const char *name, uint64_t max, unsigned char **buf,
-                size_t *n, char *err, size_t errsz)
+serr(const struct sv_ar_stream *s, char *err, size_t errsz, int st,
+     const char *what)
+{
+	char w[1100];
+
+	sv_ar_where(s, w, sizeof w);
+	return sv_seterr(err, errsz, st, "%s: %s", w, what);
+}
+
+/* The gzip trailer of a single-member gzip file: CRC-32 and length of
+ * the data, little-endian, in its last 8 bytes. */
+static int
+check_gzip_trailer(struct sv_ar_stream *s, char *err, size_t errsz)
+{
+	struct archive *a = s->a;
+	unsigned char t[8];
+	struct stat sb;
+	uint32_t crc, len;
+
+	if (archive_filter_count(a) < 2 ||
+	    archive_filter_code(a, 0) != ARCHIVE_FILTER_GZIP ||
+	    fstat(s->fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < 18 ||
+	    pread(s->fd, t, 8, sb.st_size - 8) != 8)
+		return SV_AR_OK;
+	crc = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
+	      (uint32_t)t[3] << 24;
+	len = (uint32_t)t[4] | (uint32_t)t[5] << 8 | (uint32_t)t[6] << 16 |
+	      (uint32_t)t[7] << 24;
+	if (crc != s->crc || len != (uint32_t)s->done) {
+		char what[200];
+
+		snprintf(what, sizeof what, "corrupt gzip data: %s does not "
+		         "match (stored %08x, computed %08x)",
+		         crc != s->crc ? "CRC-32" : "length",
+		         crc != s->crc ? crc : len,
+		         crc != s->crc ? s->crc : (uint32_t)s->done);
+		return serr(s, err, errsz, SV_AR_EFORMAT, what);
+	}
+	return SV_AR_OK;
+}
+
+/* Up to n bytes from the source itself (archive or file descriptor). */
+static int
+fill(struct sv_ar_stream *s, unsigned char *buf, size_t n, size_t *got,
+     char *err, size_t errsz)
+{
+	*got = 0;
+	if (s->a) {
+		la_ssize_t r = archive_read_data(s->a, buf, n);
+
+		if (r < 0) {
+			const char *m = archive_error_string(s->a);
+
+			return serr(s, err, errsz, s->raw ? SV_AR_EFORMAT : SV_AR_EIO,
+			            m ? m : "read error");
+		}
+		*got = (size_t)r;
+		return SV_AR_OK;
+	}
+	for (;;) {
+		ssize_t r = read(s->fd, buf, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return serr(s, err, errsz, SV_AR_EIO, strerror(errno));
+		*got = (size_t)r;
+		return SV_AR_OK;
+	}
+}
+
+int
+sv_ar_peek(struct sv_ar_stream *s, size_t n, const unsigned char **p,
+           size_t *got, char *err, size_t errsz)
+{
+	if (s->npeek - s->ipeek < n) {
+		size_t have = s->npeek - s->ipeek;
+
+		if (s->peekcap < n) {
+			unsigned char *nb = malloc(n);
+
+			if (!nb)
+				return serr(s, err, errsz, SV_AR_ENOMEM, "out of memory");
+			if (have)
+				memcpy(nb, s->peek + s->ipeek, have);
+			free(s->peek);
+			s->peek = nb, s->peekcap = n;
+		} else if (have) {
+			memmove(s->peek, s->peek + s->ipeek, have);
+		}
+		s->ipeek = 0, s->npeek = have;
+		while (s->npeek < n) {
+			size_t r;
+			int st = fill(s, s->peek + s->npeek, n - s->npeek, &r, err, errsz);
+
+			if (st != SV_AR_OK)
+				return st;
+			if (r == 0)
+				break;
+			s->npeek += r;
+		}
+	}
+	*p = s->peek + s->ipeek;
+	*got = s->npeek - s->ipeek < n ? s->npeek - s->ipeek : n;
+	return SV_AR_OK;
+}
+
+int
+sv_ar_read(struct sv_ar_stream *s, void *buf, size_t n, size_t *got,
+           char *err, size_t errsz)
+{
+	size_t r = 0;
+	int st;
+
+	*got = 0;
+	if (n == 0)
+		return SV_AR_OK;
+	/* ask for one byte past the limit at most, to see it crossed */
+	if (s->max != UINT64_MAX && n > s->max - s->done + 1)
+		n = (size_t)(s->max - s->done + 1);
+	if (s->ipeek < s->npeek) {
+		r = s->npeek - s->ipeek < n ? s->npeek - s->ipeek : n;
+		memcpy(buf, s->peek + s->ipeek, r);
+		s->ipeek += r;
+	} else if ((st = fill(s, buf, n, &r, err, errsz)) != SV_AR_OK) {
+		return st;
+	}
+	if (r > s->max - s->done) {
+		char what[100];
+
+		snprintf(what, sizeof what, "over the limit of %llu bytes",
+		         (unsigned long long)s->max);
+		return serr(s, err, errsz, SV_AR_ELIMIT, what);
+	}
+	if (s->raw)
+		s->crc = crc32_update(s->crc, buf, r);
+	s->done += r;
+	*got = r;
+	if (r == 0 && s->raw)
+		return check_gzip_trailer(s, err, errsz);
+	return SV_AR_OK;
+}
+
+int
+sv_ar_slurp(struct sv_ar_stream *s, unsigned char **buf, size_t *n,
+            char *err, size_t errsz)
 {
 	size_t cap, len = 0;
 	unsigned char *b;
 
-	if (archive_entry_size_is_set(ae)) {
-		int64_t sz = archive_entry_size(ae);
+	*buf = NULL;
+	*n = 0;
+	if (s->size != SV_AR_SIZE_UNKNOWN) {
+		char what[100];
 
-		if (sz < 0 || (uint64_t)sz > max)
-			return sv_seterr(err, errsz, SV_AR_ELIMIT,
-			              "%s: entry '%s': %lld bytes, over the limit of %llu",
-			              path, name, (long long)sz, (unsigned long long)max);
-		cap = (size_t)sz + 1;
+		if (s->size > s->max) {
+			snprintf(what, sizeof what, "%llu bytes, over the limit of %llu",
+			         (unsigned long long)s->size, (unsigned long long)s->max);
+			return serr(s, err, errsz, SV_AR_ELIMIT, what);
+		}
+		cap = (size_t)s->size + 1;
 	} else {
 		cap = 65536;
 	}
 	if (!(b = malloc(cap)))
-		return sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: entry '%s': out of memory",
-		              path, name);
+		return serr(s, err, errsz, SV_AR_ENOMEM, "out of memory");
 	for (;;) {
-		la_ssize_t r;
+		size_t r;
+		int st;
 
 		if (len == cap) {
 			size_t ncap = cap * 2;
 			unsigned char *nb;
 
-			if (len > max) {
+			if (s->size != SV_AR_SIZE_UNKNOWN) {
 				free(b);
-				return sv_seterr(err, errsz, SV_AR_ELIMIT,
-				              "%s: entry '%s': over the limit of %llu bytes",
-				              path, name, (unsigned long long)max);
+				return serr(s, err, errsz, SV_AR_EIO,
+				            "changed while being read");
 			}
-			if (ncap > max + 1)
-				ncap = (size_t)max + 1;
+			if (ncap > s->max + 1)
+				ncap = (size_t)s->max + 1;
 			if (!(nb = realloc(b, ncap))) {
 				free(b);
-				return sv_seterr(err, errsz, SV_AR_ENOMEM,
-				              "%s: entry '%s': out of memory", path, name);
+				return serr(s, err, errsz, SV_AR_ENOMEM, "out of memory");
 			}
 			b = nb, cap = ncap;
 		}
-		r = archive_read_data(a, b + len, cap - len);
-		if (r < 0) {
-			sv_seterr(err, errsz, SV_AR_EIO, "%s: entry '%s': %s", path, name,
-			       archive_error_string(a) ? archive_error_string(a) : "read error");
+		if ((st = sv_ar_read(s, b + len, cap - len, &r, err, errsz)) != SV_AR_OK) {
 			free(b);
-			return SV_AR_EIO;
+			return st;
 		}
 		if (r == 0)
 			break;
-		len += (size_t)r;
-	}
-	if (len > max) {
-		free(b);
-		return sv_seterr(err, errsz, SV_AR_ELIMIT,
-		              "%s: entry '%s': over the limit of %llu bytes", path,
-		              name, (unsigned long long)max);
+		len += r;
 	}
 	*buf = b;
 	*n = len;
 	return SV_AR_OK;
 }
 
-static int
-tar_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
-         void *ctx, char *err, size_t errsz)
+int
+sv_ar_open(const char *path, unsigned flags, uint64_t max,
+           struct sv_ar_stream *s, char *err, size_t errsz)
 {
+	int stdin_ = strcmp(path, "-") == 0;
+	struct stat sb;
 	struct archive *a;
 	struct archive_entry *ae;
+
+	stream_init(s, stdin_ ? "stdin" : path, NULL, SV_AR_SIZE_UNKNOWN,
+	            max ? max : SV_AR_MAX_ENTRY);
+	if (stdin_) {
+		s->fd = 0;
+	} else if ((s->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		return serr(s, err, errsz, SV_AR_EIO, strerror(errno));
+	} else {
+		s->own_fd = 1;
+	}
+	if (fstat(s->fd, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			sv_ar_close(s);
+			return sv_seterr(err, errsz, SV_AR_ETYPE, "%s: is a directory", path);
+		}
+		if (S_ISREG(sb.st_mode) && !(flags & SV_AR_DECOMPRESS))
+			s->size = (uint64_t)sb.st_size;
+	}
+	if (!(flags & SV_AR_DECOMPRESS))
+		return SV_AR_OK;
+	if (!(a = archive_read_new())) {
+		sv_ar_close(s);
+		return sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", path);
+	}
+	s->a = a;
+	s->raw = 1;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_raw(a);
+	if (archive_read_open_fd(a, s->fd, 65536) != ARCHIVE_OK ||
+	    archive_read_next_header(a, &ae) != ARCHIVE_OK) {
+		const char *m = archive_error_string(a);
+		int e = archive_errno(a);
+		int st = sv_seterr(err, errsz, e == EISDIR || e == EIO ? SV_AR_EIO :
+		                   SV_AR_EFORMAT, "%s: %s", s->name,
+		                   m ? m : "empty or unreadable");
+
+		sv_ar_close(s);
+		return st;
+	}
+	return SV_AR_OK;
+}
+
+void
+sv_ar_close(struct sv_ar_stream *s)
+{
+	if (s->a && s->raw)
+		archive_read_free(s->a);
+	if (s->own_fd && s->fd >= 0)
+		close(s->fd);
+	free(s->peek);
+	s->a = NULL;
+	s->fd = -1;
+	s->own_fd = 0;
+	s->peek = NULL;
+	s->npeek = s->ipeek = s->peekcap = 0;
+}
+
+/* ---- tar archives ------------------------------------------------------ */
+
+/* libarchive reads the archive's bytes from a stream through this. */
+struct feed {
+	struct sv_ar_stream *s;
+	unsigned char buf[65536];
+	int st;               /* first error of the stream */
+	char err[1200];
+};
+
+static la_ssize_t
+feed_read(struct archive *a, void *ctx, const void **out)
+{
+	struct feed *f = ctx;
+	size_t got;
+
+	*out = f->buf;
+	if ((f->st = sv_ar_read(f->s, f->buf, sizeof f->buf, &got, f->err,
+	                        sizeof f->err)) != SV_AR_OK) {
+		archive_set_error(a, EIO, "%s", f->err);
+		return -1;
+	}
+	return (la_ssize_t)got;
+}
+
+/* A directory entry's name, without its trailing '/', is safe (or the
+ * archive's own "." or ""). */
+static int
+dir_name_ok(const char *name)
+{
+	size_t l = strlen(name);
+	char *d = strdup(name);
+	int good;
+
+	if (!d)
+		return -1;
+	while (l > 0 && d[l - 1] == '/')
+		d[--l] = '\0';
+	good = l == 0 || (l == 1 && d[0] == '.') || sv_ar_name_ok(d);
+	free(d);
+	return good;
+}
+
+int
+sv_ar_walk_stream(struct sv_ar_stream *src, const char *path,
+                  const struct sv_ar_limits *lim, sv_ar_stream_fn fn,
+                  void *ctx, char *err, size_t errsz)
+{
+	struct sv_ar_limits l;
+	struct archive *a;
+	struct archive_entry *ae;
+	struct feed *f;
 	uint64_t total = 0;
 	size_t count = 0;
 	int st = SV_AR_OK, r;
 
-	if (!(a = open_tar(path, err, errsz, &st)))
+	limits(lim, &l);
+	if (!(f = malloc(sizeof *f)) || !(a = archive_read_new())) {
+		free(f);
+		return sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", path);
+	}
+	f->s = src;
+	f->st = SV_AR_OK;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, f, NULL, feed_read, NULL) != ARCHIVE_OK) {
+		if (f->st != SV_AR_OK)
+			st = sv_seterr(err, errsz, f->st, "%s", f->err);
+		else
+			st = sv_seterr(err, errsz, SV_AR_EFORMAT, "%s: %s", path,
+			               archive_error_string(a) ? archive_error_string(a)
+			                                       : "not a tar archive");
+		archive_read_free(a);
+		free(f);
 		return st;
+	}
 	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK ||
 	       r == ARCHIVE_WARN) {
 		const char *name = archive_entry_pathname(ae);
 		mode_t type = archive_entry_filetype(ae);
-		unsigned char *buf = NULL;
-		size_t n = 0;
+		struct sv_ar_stream e;
 		int cr;
 
 		if (!name)
@@ -165,18 +452,12 @@ tar_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
 		while (name[0] == '.' && name[1] == '/')
 			name += 2;
 		if (type == AE_IFDIR) {
-			size_t l = strlen(name);
-			char *d = strdup(name);
-			int good;
+			int good = dir_name_ok(name);
 
-			if (!d) {
+			if (good < 0) {
 				st = sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", path);
 				break;
 			}
-			while (l > 0 && d[l - 1] == '/')
-				d[--l] = '\0';
-			good = l == 0 || (l == 1 && d[0] == '.') || sv_ar_name_ok(d);
-			free(d);
 			if (!good) {
 				st = sv_seterr(err, errsz, SV_AR_EUNSAFE,
 				            "%s: entry '%s': unsafe name (absolute or '..')",
@@ -201,35 +482,36 @@ tar_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
 			            "%s: entry '%s': not a regular file", path, name);
 			break;
 		}
-		if (++count > lim->max_entries) {
+		if (++count > l.max_entries) {
 			st = sv_seterr(err, errsz, SV_AR_ELIMIT,
-			            "%s: more than %zu entries", path, lim->max_entries);
+			            "%s: more than %zu entries", path, l.max_entries);
 			break;
 		}
-		if (archive_entry_size_is_set(ae) &&
-		    (uint64_t)archive_entry_size(ae) > lim->max_total - total) {
-			st = sv_seterr(err, errsz, SV_AR_ELIMIT,
-			            "%s: entry '%s': total over the limit of %llu bytes",
-			            path, name, (unsigned long long)lim->max_total);
-			break;
-		}
-		if ((st = read_entry_data(a, ae, path, name, lim->max_entry, &buf,
-		                          &n, err, errsz)) != SV_AR_OK)
-			break;
-		if (n > lim->max_total - total) {
-			free(buf);
-			st = sv_seterr(err, errsz, SV_AR_ELIMIT,
-			            "%s: entry '%s': total over the limit of %llu bytes",
-			            path, name, (unsigned long long)lim->max_total);
-			break;
-		}
-		total += n;
-		{
-			struct sv_ar_entry e = { name, buf, n };
+		stream_init(&e, name, path, SV_AR_SIZE_UNKNOWN, l.max_entry);
+		e.a = a;
+		if (archive_entry_size_is_set(ae)) {
+			int64_t sz = archive_entry_size(ae);
 
-			cr = fn(&e, ctx);
+			if (sz < 0 || (uint64_t)sz > l.max_entry) {
+				st = sv_seterr(err, errsz, SV_AR_ELIMIT,
+				            "%s: entry '%s': %lld bytes, over the limit of %llu",
+				            path, name, (long long)sz,
+				            (unsigned long long)l.max_entry);
+				break;
+			}
+			if ((uint64_t)sz > l.max_total - total) {
+				st = sv_seterr(err, errsz, SV_AR_ELIMIT,
+				            "%s: entry '%s': total over the limit of %llu bytes",
+				            path, name, (unsigned long long)l.max_total);
+				break;
+			}
+			e.size = (uint64_t)sz;
 		}
-		free(buf);
+		if (l.max_total - total < e.max)
+			e.max = l.max_total - total;
+		cr = fn(&e, ctx);
+		total += e.size != SV_AR_SIZE_UNKNOWN ? e.size : e.done;
+		sv_ar_close(&e);
 		if (cr < 0) {
 			st = SV_AR_ECALLBACK;
 			break;
@@ -237,10 +519,24 @@ tar_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
 		if (cr > 0)
 			break;
 	}
-	if (st == SV_AR_OK && r != ARCHIVE_OK && r != ARCHIVE_WARN && r != ARCHIVE_EOF)
-		st = sv_seterr(err, errsz, SV_AR_EFORMAT, "%s: %s", path,
-		            archive_error_string(a) ? archive_error_string(a) : "not a tar archive");
+	if (st == SV_AR_OK && r != ARCHIVE_OK && r != ARCHIVE_WARN && r != ARCHIVE_EOF) {
+		if (f->st != SV_AR_OK)
+			st = sv_seterr(err, errsz, f->st, "%s", f->err);
+		else
+			st = sv_seterr(err, errsz, SV_AR_EFORMAT, "%s: %s", path,
+			            archive_error_string(a) ? archive_error_string(a)
+			                                    : "not a tar archive");
+	}
+	/* read the source to its end, so that a gzip trailer is checked */
+	while (st == SV_AR_OK && src->raw) {
+		size_t got;
+
+		if ((st = sv_ar_read(src, f->buf, sizeof f->buf, &got, err, errsz))
+		    != SV_AR_OK || got == 0)
+			break;
+	}
 	archive_read_free(a);
+	free(f);
 	return st;
 }
 
@@ -357,78 +653,48 @@ dir_collect(const char *root, const char *rel, int depth,
 	return st;
 }
 
-/* Read root/name whole, at most max bytes. */
+/* Open root/name as a stream: a regular file, not a link, its size
+ * within max. */
 static int
-read_file(const char *root, const char *name, uint64_t max,
-          unsigned char **buf, size_t *n, char *err, size_t errsz)
+dir_open(const char *root, const char *name, uint64_t max,
+         struct sv_ar_stream *s, char *err, size_t errsz)
 {
 	char *full;
-	int fd, st = SV_AR_OK;
 	struct stat sb;
-	unsigned char *b = NULL;
-	size_t len = 0, cap;
+	int e;
 
+	stream_init(s, name, root, SV_AR_SIZE_UNKNOWN, max);
 	if (asprintf(&full, "%s/%s", root, name) < 0)
 		return sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
-	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 || fstat(fd, &sb) != 0) {
-		int e = errno;
-
-		st = sv_seterr(err, errsz, e == ELOOP ? SV_AR_ELINK : SV_AR_EIO,
-		            "%s: entry '%s': %s", root, name,
-		            e == ELOOP ? "is a link" : strerror(e));
-		goto out;
+	s->fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	e = errno;
+	free(full);
+	if (s->fd < 0 || fstat(s->fd, &sb) != 0) {
+		if (s->fd >= 0)
+			e = errno, close(s->fd);
+		s->fd = -1;
+		return sv_seterr(err, errsz, e == ELOOP ? SV_AR_ELINK : SV_AR_EIO,
+		              "%s: entry '%s': %s", root, name,
+		              e == ELOOP ? "is a link" : strerror(e));
 	}
+	s->own_fd = 1;
 	if (!S_ISREG(sb.st_mode)) {
-		st = sv_seterr(err, errsz, SV_AR_ETYPE, "%s: entry '%s': not a regular file",
-		            root, name);
-		goto out;
+		sv_ar_close(s);
+		return sv_seterr(err, errsz, SV_AR_ETYPE,
+		              "%s: entry '%s': not a regular file", root, name);
 	}
 	if ((uint64_t)sb.st_size > max) {
-		st = sv_seterr(err, errsz, SV_AR_ELIMIT,
-		            "%s: entry '%s': %lld bytes, over the limit of %llu", root,
-		            name, (long long)sb.st_size, (unsigned long long)max);
-		goto out;
+		sv_ar_close(s);
+		return sv_seterr(err, errsz, SV_AR_ELIMIT,
+		              "%s: entry '%s': %lld bytes, over the limit of %llu", root,
+		              name, (long long)sb.st_size, (unsigned long long)max);
 	}
-	cap = (size_t)sb.st_size + 1;
-	if (!(b = malloc(cap))) {
-		st = sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
-		goto out;
-	}
-	for (;;) {
-		ssize_t r = read(fd, b + len, cap - len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			st = sv_seterr(err, errsz, SV_AR_EIO, "%s: entry '%s': %s", root,
-			            name, strerror(e));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len == cap) { /* the file grew while being read */
-			st = sv_seterr(err, errsz, SV_AR_EIO,
-			            "%s: entry '%s': changed while being read", root, name);
-			goto out;
-		}
-	}
-	*buf = b;
-	*n = len;
-	b = NULL;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(b);
-	free(full);
-	return st;
+	s->size = (uint64_t)sb.st_size;
+	return SV_AR_OK;
 }
 
 static int
-dir_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
+dir_walk(const char *path, const struct sv_ar_limits *lim, sv_ar_stream_fn fn,
          void *ctx, char *err, size_t errsz)
 {
 	struct names ns = { 0 };
@@ -439,27 +705,22 @@ dir_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
 		goto out;
 	qsort(ns.v, ns.n, sizeof *ns.v, cmp_str);
 	for (size_t i = 0; i < ns.n; i++) {
-		unsigned char *buf = NULL;
-		size_t n = 0;
+		struct sv_ar_stream s;
 		int cr;
 
-		if ((st = read_file(path, ns.v[i], lim->max_entry, &buf, &n, err,
-		                    errsz)) != SV_AR_OK)
+		if ((st = dir_open(path, ns.v[i], lim->max_entry, &s, err, errsz))
+		    != SV_AR_OK)
 			break;
-		if (n > lim->max_total - total) {
-			free(buf);
+		if (s.size > lim->max_total - total) {
+			sv_ar_close(&s);
 			st = sv_seterr(err, errsz, SV_AR_ELIMIT,
 			            "%s: entry '%s': total over the limit of %llu bytes",
 			            path, ns.v[i], (unsigned long long)lim->max_total);
 			break;
 		}
-		total += n;
-		{
-			struct sv_ar_entry e = { ns.v[i], buf, n };
-
-			cr = fn(&e, ctx);
-		}
-		free(buf);
+		total += s.size;
+		cr = fn(&s, ctx);
+		sv_ar_close(&s);
 		if (cr < 0) {
 			st = SV_AR_ECALLBACK;
 			break;
@@ -473,11 +734,13 @@ out:
 }
 
 int
-sv_ar_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
-           void *ctx, char *err, size_t errsz)
+sv_ar_walk(const char *path, const struct sv_ar_limits *lim,
+           sv_ar_stream_fn fn, void *ctx, char *err, size_t errsz)
 {
 	struct sv_ar_limits l;
+	struct sv_ar_stream s;
 	struct stat sb;
+	int st;
 
 	limits(lim, &l);
 	if (stat(path, &sb) != 0) {
@@ -486,8 +749,52 @@ sv_ar_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
 		return sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", path, strerror(e));
 	}
 	if (S_ISDIR(sb.st_mode))
-		return dir_each(path, &l, fn, ctx, err, errsz);
-	return tar_each(path, &l, fn, ctx, err, errsz);
+		return dir_walk(path, &l, fn, ctx, err, errsz);
+	if ((st = sv_ar_open(path, SV_AR_DECOMPRESS, UINT64_MAX, &s, err, errsz))
+	    != SV_AR_OK)
+		return st == SV_AR_EFORMAT ? sv_seterr(err, errsz, SV_AR_EFORMAT,
+		                    "%s: not a tar archive", path) : st;
+	st = sv_ar_walk_stream(&s, path, &l, fn, ctx, err, errsz);
+	sv_ar_close(&s);
+	return st;
+}
+
+/* sv_ar_each over sv_ar_walk: each entry read whole, then handed on. */
+struct whole {
+	sv_ar_fn fn;
+	void *ctx;
+	int st;
+	char *err;
+	size_t errsz;
+};
+
+static int
+whole_fn(struct sv_ar_stream *s, void *ctx)
+{
+	struct whole *w = ctx;
+	struct sv_ar_entry e;
+	unsigned char *buf;
+	size_t n;
+	int cr;
+
+	if ((w->st = sv_ar_slurp(s, &buf, &n, w->err, w->errsz)) != SV_AR_OK)
+		return -1;
+	e.name = s->name;
+	e.buf = buf;
+	e.size = n;
+	cr = w->fn(&e, w->ctx);
+	free(buf);
+	return cr;
+}
+
+int
+sv_ar_each(const char *path, const struct sv_ar_limits *lim, sv_ar_fn fn,
+           void *ctx, char *err, size_t errsz)
+{
+	struct whole w = { fn, ctx, SV_AR_OK, err, errsz };
+	int st = sv_ar_walk(path, lim, whole_fn, &w, err, errsz);
+
+	return st == SV_AR_ECALLBACK && w.st != SV_AR_OK ? w.st : st;
 }
 
 struct one {
@@ -534,6 +841,7 @@ sv_ar_read_one(const char *path, const char *name,
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		/* a directory: open the file directly, without walking */
 		const char *p = name;
+		struct sv_ar_stream s;
 
 		for (;;) { /* no component may be a link */
 			const char *slash = strchr(p, '/');
@@ -560,7 +868,11 @@ sv_ar_read_one(const char *path, const char *name,
 				break;
 			p = slash + 1;
 		}
-		return read_file(path, name, l.max_entry, buf, n, err, errsz);
+		if ((st = dir_open(path, name, l.max_entry, &s, err, errsz)) != SV_AR_OK)
+			return st;
+		st = sv_ar_slurp(&s, buf, n, err, errsz);
+		sv_ar_close(&s);
+		return st;
 	}
 	st = sv_ar_each(path, &l, one_fn, &o, err, errsz);
 	if (st == SV_AR_ECALLBACK)

@@ -1,8 +1,6 @@
 /* dataset.c - the datasets sv-train can use (one table) */
 #include "dataset.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +10,7 @@
 #include "idx.h"
 #include "kernels/philox.h"
 #include "base/util.h"
+#include "formats/svar.h"
 
 #define IDX_LIMIT ((size_t)256 << 20) /* no IDX file here is larger */
 
@@ -170,6 +169,55 @@ cifar_take(struct sv_dataset *d, int b, const uint8_t *buf, size_t len,
 	return 0;
 }
 
+/* Reading the batches of a tarball: one entry at a time, through the
+ * archive layer (formats/svar.h) and its limits. */
+struct cifar_tar {
+	struct sv_dataset *d;
+	const char *path;
+	uint8_t *buf;      /* CIFAR_BATCH_BYTES */
+	int *seen;
+	int rc;
+	char *err;
+	size_t errsz;
+};
+
+static int
+cifar_entry(struct sv_ar_stream *s, void *ctx)
+{
+	struct cifar_tar *t = ctx;
+	int b = cifar_batch_index(s->name);
+	size_t len = 0;
+	char where[4200];
+
+	if (b < 0)
+		return 0;
+	if (s->size != (uint64_t)CIFAR_BATCH_BYTES) {
+		t->rc = sv_seterr(t->err, t->errsz, SV_EXIT_USAGE, "%s: %s: entry "
+		                  "of %lld bytes, a batch has %zu", t->path, s->name,
+		                  s->size == SV_AR_SIZE_UNKNOWN ? -1LL :
+		                  (long long)s->size, CIFAR_BATCH_BYTES);
+		return -1;
+	}
+	while (len < CIFAR_BATCH_BYTES) {
+		size_t got;
+		char e[1200];
+		int st = sv_ar_read(s, t->buf + len, CIFAR_BATCH_BYTES - len, &got,
+		                    e, sizeof e);
+
+		if (st != SV_AR_OK) {
+			t->rc = sv_seterr(t->err, t->errsz, sv_ar_exit(st), "%s", e);
+			return -1;
+		}
+		if (got == 0)
+			break;
+		len += got;
+	}
+	snprintf(where, sizeof where, "%s: %s", t->path, s->name);
+	t->rc = cifar_take(t->d, b, t->buf, len, where, t->err, t->errsz);
+	t->seen[b] = 1;
+	return t->rc ? -1 : 0;
+}
+
 static int
 load_cifar10(struct sv_dataset *d, const char *path, char *err, size_t errsz)
 {
@@ -213,60 +261,15 @@ load_cifar10(struct sv_dataset *d, const char *path, char *err, size_t errsz)
 			}
 		}
 	} else {
-		struct archive *a = archive_read_new();
-		struct archive_entry *e;
+		struct cifar_tar t = { d, path, buf, seen, SV_EXIT_OK, err, errsz };
+		char e[1200];
+		int ws = sv_ar_walk(path, NULL, cifar_entry, &t, e, sizeof e);
 
-		archive_read_support_filter_all(a);
-		archive_read_support_format_tar(a);
-		if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
-			snprintf(err, errsz, "%s: %s", path,
-			         archive_error_string(a));
-			rc = 3;
-		}
-		while (rc == 0) {
-			int r = archive_read_next_header(a, &e);
-			const char *name;
-			int b;
-			size_t len = 0;
-
-			if (r == ARCHIVE_EOF)
-				break;
-			if (r != ARCHIVE_OK) {
-				snprintf(err, errsz, "%s: not a readable tar "
-				         "archive: %s", path,
-				         archive_error_string(a));
-				rc = 2;
-				break;
-			}
-			name = archive_entry_pathname(e);
-			b = name ? cifar_batch_index(name) : -1;
-			if (b < 0 || archive_entry_filetype(e) != AE_IFREG)
-				continue;
-			if (archive_entry_size(e) != (la_int64_t)CIFAR_BATCH_BYTES) {
-				snprintf(err, errsz, "%s: %s: entry of %lld bytes, "
-				         "a batch has %zu", path, name,
-				         (long long)archive_entry_size(e),
-				         CIFAR_BATCH_BYTES);
-				rc = 2;
-				break;
-			}
-			while (len < CIFAR_BATCH_BYTES) {
-				la_ssize_t n = archive_read_data(a, buf + len,
-				                         CIFAR_BATCH_BYTES - len);
-
-				if (n <= 0)
-					break;
-				len += (size_t)n;
-			}
-			{
-				char where[4200];
-
-				snprintf(where, sizeof where, "%s: %s", path, name);
-				rc = cifar_take(d, b, buf, len, where, err, errsz);
-			}
-			seen[b] = 1;
-		}
-		archive_read_free(a);
+		if (ws == SV_AR_ECALLBACK)
+			rc = t.rc;
+		else if (ws != SV_AR_OK)
+			rc = sv_seterr(err, errsz, sv_ar_exit(ws), "%s: not a readable "
+			               "tar archive: %s", path, e);
 	}
 	free(buf);
 	for (int b = 0; b < 6 && rc == 0; b++)

@@ -17,14 +17,16 @@ struct sv_idx {
  * 3 for images), gzip-compressed or not.  Layout: 0x00 0x00 0x08 ndim,
  * ndim big-endian u32 dims, then the bytes.  Nothing larger than
  * max_bytes is ever allocated, whatever the header claims.
- * Returns 0, 3 (the file is missing or unreadable) or 2 (corrupt: err
- * names the file and the byte offset). */
+ * Returns SV_EXIT_OK, SV_EXIT_ENV (the file is missing or unreadable)
+ * or SV_EXIT_USAGE (corrupt, a gzip CRC-32 that does not match included:
+ * err names the file and the byte offset). */
 int sv_idx_read(const char *path, uint32_t ndim, size_t max_bytes,
                 struct sv_idx *out, char *err, size_t errsz);
 void sv_idx_free(struct sv_idx *x);
 
-/* Read a whole file, decompressing gzip/xz/... when needed, refusing
- * more than max_bytes.  *buf is owned by the caller.  Same returns. */
+/* Read a whole file through the archive layer (formats/svar.h),
+ * decompressing gzip/xz/... when needed, refusing more than max_bytes.
+ * *buf is owned by the caller.  Same returns. */
 int sv_read_decompressed(const char *path, size_t max_bytes, uint8_t **buf,
                          size_t *len, char *err, size_t errsz);
 
