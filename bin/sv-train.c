@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,7 +29,8 @@ static const char synopsis[] =
 
 static const char columns[] =
 	"seed\tmodel\tdata\tepochs\tvary\tcorrect\ttotal\tacc\ttest_loss\t"
-	"train_loss\tsecs\tdevice\tthreads\tinit_hash\thash";
+	"train_loss\tsecs\tdevice\tthreads\tinit_hash\thash\trecipe\tdata_hash\t"
+	"version";
 
 enum {
 	O_EPOCHS = SV_OPT_LONG, O_BATCH, O_LR, O_MOMENTUM, O_NESTEROV,
@@ -116,6 +118,8 @@ struct run {
 	struct sv_dataset data;
 	struct sv_runner_cfg cfg;
 	char vary[64];
+	char recipe[1024];       /* sv_recipe_line() */
+	char data_hash[33];
 	int out_fd;
 	const char *save_dir;
 	const char *data_spec;   /* as given, saved in checkpoints */
@@ -238,8 +242,9 @@ put_record(struct run *r, struct sv_job *j, const struct sv_epoch_result *e,
 	sv_put_g(b, e->test_loss, 9);
 	sv_buf_puts(b, "\t");
 	sv_put_g(b, e->train_loss, 9);
-	sv_buf_printf(b, "\t%.3f\t%s\t%d\t%s\t%s", now() - j->t_start,
-	              j->dev->kind_name, j->threads, e->init_hash, e->hash);
+	sv_buf_printf(b, "\t%.3f\t%s\t%d\t%s\t%s\t%s\t%s\t%s",
+	              now() - j->t_start, j->dev->kind_name, j->threads,
+	              e->init_hash, e->hash, r->recipe, r->data_hash, SV_VERSION);
 	if (epoch_col)
 		sv_buf_printf(b, "\t%d", e->epoch);
 	sv_buf_puts(b, "\n");
@@ -490,6 +495,9 @@ main(int argc, char **argv)
 
 	{
 		r.data_spec = data ? data : r.model->data;
+		if (strpbrk(r.data_spec, "\t\n\r"))
+			sv_opts_error(&g_opts, "option --data: a tab or line break "
+			              "in the name");
 		rc = sv_dataset_load(r.data_spec, &r.data, err, sizeof err);
 		if (rc)
 			sv_die(rc, "%s", err);
@@ -510,33 +518,40 @@ main(int argc, char **argv)
 	omp_set_dynamic(0);
 	pthread_mutex_init(&r.mu, NULL);
 
+	if (sv_recipe_line(r.model->name, r.data_spec, &r.cfg.o, r.recipe,
+	                   sizeof r.recipe) != 0)
+		sv_opts_error(&g_opts, "--data: too long: '%s'", r.data_spec);
+	sv_dataset_hash(&r.data, r.data_hash);
 	snprintf(header, sizeof header, "%s%s", columns,
 	         r.every_epoch ? "\tepoch" : "");
 	r.out_fd = 1;
 	if (out) {
+		/* one writer a file: a second sv-train on it exits 3 */
 		int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
 
+		r.out_fd = open(out, resume ? flags : flags | O_EXCL, 0644);
+		if (r.out_fd < 0)
+			sv_die(errno == EEXIST ? SV_EXIT_USAGE : SV_EXIT_ENV,
+			       "%s: %s%s", out, strerror(errno),
+			       errno == EEXIST ? " (use --resume to continue it)" : "");
+		if (flock(r.out_fd, LOCK_EX | LOCK_NB) != 0)
+			sv_die(SV_EXIT_ENV, "%s: %s", out, errno == EWOULDBLOCK ?
+			       "another sv-train is writing it" : strerror(errno));
 		if (resume) {
 			struct sv_scan_key key = { header, r.model->name,
-			                           r.data.name, r.vary,
-			                           r.cfg.o.r.epochs, r.every_epoch };
+			                           r.data.name, r.vary, r.recipe,
+			                           r.data_hash, r.cfg.o.r.epochs,
+			                           r.every_epoch };
 			long dropped;
 
-			rc = sv_scan_resume(out, &key, &skip, &nskip, &empty,
-			                    &dropped, err, sizeof err);
-
+			rc = sv_scan_resume(r.out_fd, out, &key, &skip, &nskip,
+			                    &empty, &dropped, err, sizeof err);
 			if (dropped)
 				sv_warn("%s: dropped a partial last line (%ld "
 				        "bytes)", out, dropped);
 			if (rc)
 				sv_die(rc, "%s", err);
-		} else
-			flags |= O_EXCL;
-		r.out_fd = open(out, flags, 0644);
-		if (r.out_fd < 0)
-			sv_die(errno == EEXIST ? SV_EXIT_USAGE : SV_EXIT_ENV,
-			       "%s: %s%s", out, strerror(errno),
-			       errno == EEXIST ? " (use --resume to continue it)" : "");
+		}
 	}
 	if (r.save_dir && mkdir(r.save_dir, 0755) != 0 && errno != EEXIST)
 		sv_die(SV_EXIT_ENV, "%s: %s", r.save_dir, strerror(errno));

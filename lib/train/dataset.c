@@ -1,4 +1,6 @@
 /* dataset.c - the datasets sv-train can use (one table) */
+#include <xxhash.h>
+
 #include "dataset.h"
 
 #include <errno.h>
@@ -445,4 +447,46 @@ sv_dataset_lut(const struct sv_dataset *d, float lut[3][256])
 			lut[c][v] = d->std[c] > 0
 				? ((float)v / 255.0f - d->mean[c]) / d->std[c]
 				: 0.0f;
+}
+
+static void
+hash_u32(XXH3_state_t *st, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
+	                       (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+
+	XXH3_128bits_update(st, b, sizeof b);
+}
+
+static void
+hash_split(XXH3_state_t *st, const struct sv_split *s)
+{
+	size_t px = (size_t)s->n * s->h * s->w * s->c;
+
+	hash_u32(st, s->n);
+	hash_u32(st, s->h);
+	hash_u32(st, s->w);
+	hash_u32(st, s->c);
+	if (px)
+		XXH3_128bits_update(st, s->x, px);
+	if (s->n)
+		XXH3_128bits_update(st, s->y, s->n);
+}
+
+void
+sv_dataset_hash(const struct sv_dataset *d, char hex[33])
+{
+	XXH3_state_t *st = XXH3_createState();
+	XXH128_hash_t h;
+
+	if (!st)
+		sv_die(SV_EXIT_ENV, "out of memory");
+	XXH3_128bits_reset(st);
+	hash_u32(st, (uint32_t)d->nclass);
+	hash_split(st, &d->train);
+	hash_split(st, &d->test);
+	h = XXH3_128bits_digest(st);
+	XXH3_freeState(st);
+	snprintf(hex, 33, "%016llx%016llx", (unsigned long long)h.high64,
+	         (unsigned long long)h.low64);
 }

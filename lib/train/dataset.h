@@ -42,4 +42,10 @@ void sv_dataset_free(struct sv_dataset *d);
  * normalisation: ((float)v / 255 - mean) / std, as a lookup table. */
 void sv_dataset_lut(const struct sv_dataset *d, float lut[3][256]);
 
+/* XXH3-128 of the decoded data as 32 hex digits plus NUL in hex[33]: the
+ * class count, then for the training and the test split its n, h, w, c
+ * (u32 LE each), pixels and labels.  The same images give the same hash
+ * wherever they were read from (a tarball or a folder, gzip'ed or not). */
+void sv_dataset_hash(const struct sv_dataset *d, char hex[33]);
+
 #endif

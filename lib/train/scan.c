@@ -1,8 +1,10 @@
 /* scan.c - reading back a scan file for --resume */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -23,100 +25,149 @@ sv_scan_has(const uint64_t *seeds, size_t n, uint64_t v)
 	return n && bsearch(&v, seeds, n, sizeof v, cmp_u64) != NULL;
 }
 
-/* Cut path after its last newline; *keep gets the length kept. */
+/* Where the last complete line of fp ends (*keep), how many complete
+ * lines there are, and the file's size; reads fp from the start. */
 static int
-cut_partial(const char *path, long *keep, long *dropped, char *err,
-            size_t errsz)
+measure(FILE *fp, long *keep, unsigned long *lines, long *size)
 {
-	FILE *fp = fopen(path, "r+");
-	long end;
+	char buf[65536];
+	size_t r;
+	long pos = 0;
 
 	*keep = 0;
-	*dropped = 0;
-	if (!fp) {
-		if (errno == ENOENT)
-			return SV_EXIT_OK;
-		return sv_seterr(err, errsz, SV_EXIT_ENV, "%s: %s", path,
-		                 strerror(errno));
+	*lines = 0;
+	while ((r = fread(buf, 1, sizeof buf, fp)) > 0) {
+		for (size_t i = 0; i < r; i++)
+			if (buf[i] == '\n') {
+				*keep = pos + (long)i + 1;
+				(*lines)++;
+			}
+		pos += (long)r;
 	}
-	if (fseek(fp, 0, SEEK_END) != 0 || (end = ftell(fp)) < 0) {
-		fclose(fp);
-		return sv_seterr(err, errsz, SV_EXIT_ENV, "%s: %s", path,
-		                 strerror(errno));
-	}
-	for (long pos = end; pos > 0; pos--) {
-		fseek(fp, pos - 1, SEEK_SET);
-		if (fgetc(fp) == '\n') {
-			*keep = pos;
-			break;
-		}
-	}
-	if (*keep != end && ftruncate(fileno(fp), *keep) != 0) {
-		int e = errno;
+	*size = pos;
+	return ferror(fp) ? -1 : 0;
+}
 
-		fclose(fp);
-		return sv_seterr(err, errsz, SV_EXIT_ENV, "%s: %s", path,
-		                 strerror(e));
+/* Is the whole file (size < header + 2 bytes) the start of "#header\n"?
+ * That is a run killed while writing its header. */
+static int
+header_prefix(FILE *fp, long size, const char *header)
+{
+	size_t hl = strlen(header);
+	char *b;
+	int ok;
+
+	if (size <= 0 || (size_t)size > hl + 1)
+		return 0;
+	b = sv_malloc((size_t)size);
+	rewind(fp);
+	ok = fread(b, 1, (size_t)size, fp) == (size_t)size && b[0] == '#' &&
+	     memcmp(b + 1, header, (size_t)size - 1) == 0;
+	free(b);
+	return ok;
+}
+
+/* Check one record against this run's key; 0 or 2 with err set. */
+static int
+check_record(struct sv_reader *rd, const char *path,
+             const struct sv_scan_key *key, const char *ep, char *err,
+             size_t errsz)
+{
+	static const char *const cols[] = { "model", "data", "epochs", "vary",
+	                                    "recipe", "data_hash" };
+	const char *want[] = { key->model, key->data, ep, key->vary,
+	                       key->recipe, key->data_hash };
+
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+		int c = sv_reader_col(rd, cols[i]);
+
+		if (c >= 0 && strcmp(rd->field[c], want[i]) != 0)
+			return sv_seterr(err, errsz, SV_EXIT_USAGE, "%s:%lu: record "
+			                 "made with another %s ('%s', this run: "
+			                 "'%s'): start another file", path,
+			                 rd->lineno, strcmp(cols[i], "data_hash") ?
+			                 cols[i] : "data (data_hash)",
+			                 rd->field[c], want[i]);
 	}
-	*dropped = end - *keep;
-	fclose(fp);
 	return SV_EXIT_OK;
 }
 
+static int
+other_columns(const char *path, const char *theirs, const char *ours,
+              char *err, size_t errsz)
+{
+	size_t tl = strlen(theirs);
+
+	if (strncmp(theirs, ours, tl) == 0 && ours[tl] == '\t')
+		return sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: records of an "
+		                 "older sv-train (no recipe and data_hash "
+		                 "columns): continue in another file", path);
+	return sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: records have other "
+	                 "columns than this run's (options differ?)", path);
+}
+
 int
-sv_scan_resume(const char *path, const struct sv_scan_key *key,
+sv_scan_resume(int fd, const char *path, const struct sv_scan_key *key,
                uint64_t **seeds, size_t *n, int *empty, long *dropped,
                char *err, size_t errsz)
 {
 	struct sv_reader rd;
-	enum sv_rec_status st;
+	enum sv_rec_status st = SV_REC_EOF;
+	struct stat sb;
 	uint64_t *s = NULL;
 	size_t cap = 0;
-	long keep;
-	int rc = SV_EXIT_OK;
+	unsigned long lines;
+	long keep, size;
+	int rc = SV_EXIT_OK, rfd;
 	char ep[16];
 	FILE *fp;
 
 	*seeds = NULL;
 	*n = 0;
 	*empty = 1;
-	if ((rc = cut_partial(path, &keep, dropped, err, errsz)) != 0)
-		return rc;
-	if (keep == 0 && *dropped == 0 && access(path, F_OK) != 0)
-		return SV_EXIT_OK;  /* no file yet */
-	/* read the file afresh: nothing of the cut bytes is buffered */
-	if (!(fp = fopen(path, "r")))
+	*dropped = 0;
+	if (fstat(fd, &sb) != 0)
 		return sv_seterr(err, errsz, SV_EXIT_ENV, "%s: %s", path,
 		                 strerror(errno));
-	*empty = keep == 0;
+	if (!S_ISREG(sb.st_mode))
+		return sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: not a regular "
+		                 "file: --resume continues a scan file", path);
+	/* read through a descriptor of our own, from the start */
+	if ((rfd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    !(fp = fdopen(rfd, "r")))
+		return sv_seterr(err, errsz, SV_EXIT_ENV, "%s: %s", path,
+		                 strerror(errno));
+	if (measure(fp, &keep, &lines, &size) != 0) {
+		fclose(fp);
+		return sv_seterr(err, errsz, SV_EXIT_ENV, "%s: %s", path,
+		                 strerror(errno));
+	}
+	if (keep == 0 && size > 0 && !header_prefix(fp, size, key->header)) {
+		fclose(fp);
+		return sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: not a scan of "
+		                 "sv-train (no complete line); left as it is", path);
+	}
+	rewind(fp);
 	snprintf(ep, sizeof ep, "%d", key->epochs);
 	sv_reader_init(&rd, fp, path);
-	while (rc == 0 && (st = sv_reader_next(&rd)) == SV_REC_DATA) {
-		int c_model, c_data, c_epochs, c_vary, c_epoch = -1;
+	/* complete lines only: the partial last one is about to go */
+	while (rc == 0 && lines > 0 &&
+	       (st = sv_reader_next(&rd)) == SV_REC_DATA && rd.lineno <= lines) {
+		int c_epoch = key->every_epoch ? sv_reader_col(&rd, "epoch") : -1;
 		const char *e;
 		uint64_t v;
 
-		if (strcmp(rd.header ? rd.header : "", key->header) != 0) {
-			rc = sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: records have "
-			               "other columns than this run's (options "
-			               "differ?)", path);
+		if (!rd.header) {
+			rc = sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: not a scan "
+			               "of sv-train (no header); left as it is", path);
 			break;
 		}
-		c_model = sv_reader_col(&rd, "model");
-		c_data = sv_reader_col(&rd, "data");
-		c_epochs = sv_reader_col(&rd, "epochs");
-		c_vary = sv_reader_col(&rd, "vary");
-		if (key->every_epoch)
-			c_epoch = sv_reader_col(&rd, "epoch");
-		if (strcmp(rd.field[c_model], key->model) ||
-		    strcmp(rd.field[c_data], key->data) ||
-		    strcmp(rd.field[c_epochs], ep) ||
-		    strcmp(rd.field[c_vary], key->vary)) {
-			rc = sv_seterr(err, errsz, SV_EXIT_USAGE, "%s:%lu: record "
-			               "made with other options (model, data, "
-			               "epochs or vary differ)", path, rd.lineno);
+		if (strcmp(rd.header, key->header) != 0) {
+			rc = other_columns(path, rd.header, key->header, err, errsz);
 			break;
 		}
+		if ((rc = check_record(&rd, path, key, ep, err, errsz)) != 0)
+			break;
 		if (c_epoch >= 0 && strcmp(rd.field[c_epoch], ep) != 0)
 			continue; /* only the final epoch marks a seed done */
 		v = sv_parse_u64(rd.field[0], 0, UINT64_MAX, &e);
@@ -131,21 +182,28 @@ sv_scan_resume(const char *path, const struct sv_scan_key *key,
 		}
 		s[(*n)++] = v;
 	}
-	if (rc == 0 && st == SV_REC_BAD)
+	if (rc == 0 && lines > 0 && st == SV_REC_BAD && rd.lineno <= lines)
 		rc = sv_seterr(err, errsz, SV_EXIT_USAGE, "%s", rd.err);
-	else if (rc == 0 && !rd.header && keep > 0)
-		rc = sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: not a record file "
-		               "of sv-train (no header)", path);
-	else if (rc == 0 && rd.header && strcmp(rd.header, key->header) != 0)
-		rc = sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: records have other "
-		               "columns than this run's (options differ?)", path);
+	else if (rc == 0 && lines > 0 && !rd.header)
+		rc = sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: not a scan of "
+		               "sv-train (no header); left as it is", path);
+	else if (rc == 0 && lines > 0 && strcmp(rd.header, key->header) != 0)
+		rc = other_columns(path, rd.header, key->header, err, errsz);
 	sv_reader_free(&rd);
 	fclose(fp);
+	if (rc == 0 && keep != size) {
+		if (ftruncate(fd, keep) != 0)
+			rc = sv_seterr(err, errsz, SV_EXIT_ENV, "%s: %s", path,
+			               strerror(errno));
+		else
+			*dropped = size - keep;
+	}
 	if (rc != 0) {
 		free(s);
 		*n = 0;
 		return rc;
 	}
+	*empty = keep == 0;
 	if (*n)
 		qsort(s, *n, sizeof *s, cmp_u64);
 	*seeds = s;

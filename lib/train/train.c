@@ -362,3 +362,36 @@ sv_train_opts_string(const struct sv_train_opts *o, char *buf, size_t n)
 	         o->r.nesterov, (double)o->r.wd, sv_schedule_name(o->r.schedule),
 	         vary, (unsigned long long)o->base_seed, o->train_size);
 }
+
+/* The shortest %g form of v that strtof reads back to v. */
+static void
+short_float(float v, char *buf, size_t n)
+{
+	for (int prec = 1; prec <= 9; prec++) {
+		snprintf(buf, n, "%.*g", prec, (double)v);
+		if (strtof(buf, NULL) == v)
+			return;
+	}
+}
+
+int
+sv_recipe_line(const char *model, const char *data,
+               const struct sv_train_opts *o, char *buf, size_t n)
+{
+	char lr[32], mom[32], wd[32], vary[64], ts[32] = "";
+	int len;
+
+	short_float(o->r.lr, lr, sizeof lr);
+	short_float(o->r.momentum, mom, sizeof mom);
+	short_float(o->r.wd, wd, sizeof wd);
+	sv_vary_name(o->vary, vary, sizeof vary);
+	if (o->train_size)
+		snprintf(ts, sizeof ts, " --train-size %u", o->train_size);
+	len = snprintf(buf, n, "-m %s -d %s --epochs %d --batch %d --lr %s "
+	               "--momentum %s --%s --wd %s --schedule %s --vary %s "
+	               "--base-seed %llu%s", model, data, o->r.epochs,
+	               o->r.batch, lr, mom, o->r.nesterov ? "nesterov" :
+	               "no-nesterov", wd, sv_schedule_name(o->r.schedule), vary,
+	               (unsigned long long)o->base_seed, ts);
+	return len < 0 || (size_t)len >= n ? -1 : 0;
+}

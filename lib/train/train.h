@@ -71,6 +71,14 @@ void sv_train_seed(struct sv_net *net, const struct sv_dataset *d,
 void sv_train_opts_string(const struct sv_train_opts *o, char *buf,
                           size_t n);
 
+/* The options that make a record, as one sv-train command line (the
+ * record's recipe column): "-m MODEL -d DATA --epochs N --batch N --lr X
+ * --momentum X --nesterov|--no-nesterov --wd X --schedule NAME --vary LIST
+ * --base-seed N [--train-size N]", numbers in the shortest form that reads
+ * back to the same float.  Returns 0, or -1 when it does not fit in n. */
+int sv_recipe_line(const char *model, const char *data,
+                   const struct sv_train_opts *o, char *buf, size_t n);
+
 /* Test-set accuracy and mean cross-entropy of net's current weights. */
 void sv_evaluate(struct sv_net *net, const struct sv_dataset *d,
                  uint32_t *correct, uint32_t *total, double *loss);
