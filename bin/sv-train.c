@@ -21,6 +21,7 @@
 #include "train/runner.h"
 #include "train/scan.h"
 #include "train/seeds.h"
+#include "train/transfer.h"
 #include "train/train.h"
 
 static const char synopsis[] =
@@ -30,13 +31,14 @@ static const char synopsis[] =
 static const char columns[] =
 	"seed\tmodel\tdata\tepochs\tvary\tcorrect\ttotal\tacc\ttest_loss\t"
 	"train_loss\tsecs\tdevice\tthreads\tinit_hash\thash\trecipe\tdata_hash\t"
-	"version";
+	"init_from\tversion";
 
 enum {
 	O_EPOCHS = SV_OPT_LONG, O_BATCH, O_LR, O_MOMENTUM, O_NESTEROV,
 	O_NO_NESTEROV, O_WD, O_SCHEDULE, O_VARY, O_BASE_SEED, O_TRAIN_SIZE,
 	O_RESUME, O_EVERY_EPOCH, O_SAVE, O_TRACE, O_PROGRESS, O_COUNT, O_DEVICE,
-	O_LIST, O_LIST_MODELS, O_LIST_DATASETS, O_INFLIGHT
+	O_LIST, O_LIST_MODELS, O_LIST_DATASETS, O_INFLIGHT, O_INIT_FROM,
+	O_REINIT, O_FREEZE, O_CLASSES, O_LIST_LAYERS, O_AUGMENT, O_NO_AUGMENT
 };
 
 /* The one option table: getopt, --help and --list-options (which the
@@ -48,6 +50,15 @@ static const struct sv_optdef optdefs[] = {
 	  "dataset (default: the model's); see --list" },
 	{ "train-size", required_argument, O_TRAIN_SIZE, "N",
 	  "train on N images drawn by the split stream" },
+	{ "classes", required_argument, O_CLASSES, "LIST",
+	  "only these classes (e.g. 0-4 or 1,3,5-7), renumbered 0..k-1" },
+	{ "init-from", required_argument, O_INIT_FROM, "CKPT",
+	  "start every seed from the checkpoint's weights" },
+	{ "reinit", required_argument, O_REINIT, "LAYERS",
+	  "with --init-from: draw these layers from the seed's init\n"
+	  "stream (e.g. fc1); see --list-layers" },
+	{ "freeze", required_argument, O_FREEZE, "LAYERS",
+	  "do not update these layers (no step, no weight decay)" },
 	{ "epochs", required_argument, O_EPOCHS, "N",
 	  "epochs (default: the model's recipe, as below; see --list)" },
 	{ "batch", required_argument, O_BATCH, "N", "batch size" },
@@ -57,6 +68,10 @@ static const struct sv_optdef optdefs[] = {
 	{ "no-nesterov", no_argument, O_NO_NESTEROV, NULL, "plain momentum" },
 	{ "wd", required_argument, O_WD, "X",
 	  "weight decay (coupled, added to the gradient)" },
+	{ "augment", no_argument, O_AUGMENT, NULL,
+	  "crop, flip and cutout each epoch, drawn from the aug stream\n"
+	  "per chunk of 500 images (the study's)" },
+	{ "no-augment", no_argument, O_NO_AUGMENT, NULL, "no augmentation" },
 	{ "schedule", required_argument, O_SCHEDULE, "NAME",
 	  "learning-rate schedule: const or picard (the study's\nper-epoch ramp)" },
 	{ "vary", required_argument, O_VARY, "LIST",
@@ -91,6 +106,8 @@ static const struct sv_optdef optdefs[] = {
 	  "list models, datasets and schedules, then exit" },
 	{ "list-models", no_argument, O_LIST_MODELS, NULL,
 	  "model names, one a line (for completion)" },
+	{ "list-layers", no_argument, O_LIST_LAYERS, NULL,
+	  "the model's layers and tensors on the data, then exit" },
 	{ "list-datasets", no_argument, O_LIST_DATASETS, NULL,
 	  "dataset names, one a line (for completion)" },
 	SV_OPTS_COMMON
@@ -118,8 +135,9 @@ struct run {
 	struct sv_dataset data;
 	struct sv_runner_cfg cfg;
 	char vary[64];
-	char recipe[1024];       /* sv_recipe_line() */
+	char recipe[2048];       /* sv_recipe_line() */
 	char data_hash[33];
+	const char *init_from;   /* the source checkpoint's weight hash, or "-" */
 	int out_fd;
 	const char *save_dir;
 	const char *data_spec;   /* as given, saved in checkpoints */
@@ -242,9 +260,10 @@ put_record(struct run *r, struct sv_job *j, const struct sv_epoch_result *e,
 	sv_put_g(b, e->test_loss, 9);
 	sv_buf_puts(b, "\t");
 	sv_put_g(b, e->train_loss, 9);
-	sv_buf_printf(b, "\t%.3f\t%s\t%d\t%s\t%s\t%s\t%s\t%s",
+	sv_buf_printf(b, "\t%.3f\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s",
 	              now() - j->t_start, j->dev->kind_name, j->threads,
-	              e->init_hash, e->hash, r->recipe, r->data_hash, SV_VERSION);
+	              e->init_hash, e->hash, r->recipe, r->data_hash,
+	              r->init_from, SV_VERSION);
 	if (epoch_col)
 		sv_buf_printf(b, "\t%d", e->epoch);
 	sv_buf_puts(b, "\n");
@@ -362,13 +381,17 @@ main(int argc, char **argv)
 	struct run r;
 	struct sv_seed_source src;
 	struct sv_net probe;
-	int inflight = 0;
+	struct sv_transfer xfer;
+	const char *init_from = NULL, *reinit = NULL, *freeze = NULL;
+	const char *classes = NULL;
+	char extra[1536] = "";
+	int inflight = 0, list_layers = 0;
 	const char *model = "fmnist-small", *data = NULL, *out = NULL;
 	const char *device = "cpu";
 	int resume = 0, quiet = 0, force_progress = 0, ch;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct { int set; double v; } ov[8] = { { 0, 0 } };
-	enum { V_EPOCHS, V_BATCH, V_LR, V_MOM, V_WD, V_NEST, V_SCHED };
+	enum { V_EPOCHS, V_BATCH, V_LR, V_MOM, V_WD, V_NEST, V_SCHED, V_AUG };
 	uint64_t *skip = NULL;
 	size_t nskip = 0;
 	char err[1024], header[512];
@@ -410,6 +433,11 @@ main(int argc, char **argv)
 			ov[V_WD].set = 1;
 			ov[V_WD].v = sv_opt_double("--wd", optarg, 0, 1e3);
 			break;
+		case O_AUGMENT:
+		case O_NO_AUGMENT:
+			ov[V_AUG].set = 1;
+			ov[V_AUG].v = ch == O_AUGMENT;
+			break;
 		case O_NESTEROV:
 		case O_NO_NESTEROV:
 			ov[V_NEST].set = 1;
@@ -442,6 +470,11 @@ main(int argc, char **argv)
 		case O_PROGRESS: force_progress = 1; break;
 		case O_COUNT: r.count = sv_opt_u64("--count", optarg, 1, UINT64_MAX); break;
 		case O_DEVICE: device = optarg; break;
+		case O_INIT_FROM: init_from = optarg; break;
+		case O_REINIT: reinit = optarg; break;
+		case O_FREEZE: freeze = optarg; break;
+		case O_CLASSES: classes = optarg; break;
+		case O_LIST_LAYERS: list_layers = 1; break;
 		case O_INFLIGHT:
 			r.cfg.inflight = inflight = (int)sv_opt_u64("--in-flight", optarg, 1, 256);
 			break;
@@ -488,6 +521,7 @@ main(int argc, char **argv)
 	if (ov[V_WD].set) r.cfg.o.r.wd = (float)ov[V_WD].v;
 	if (ov[V_NEST].set) r.cfg.o.r.nesterov = (int)ov[V_NEST].v;
 	if (ov[V_SCHED].set) r.cfg.o.r.schedule = (enum sv_schedule)ov[V_SCHED].v;
+	if (ov[V_AUG].set) r.cfg.o.r.augment = (int)ov[V_AUG].v;
 	r.cfg.o.every_epoch = r.every_epoch;
 	sv_vary_name(r.cfg.o.vary, r.vary, sizeof r.vary);
 	r.tty = isatty(2);
@@ -501,6 +535,14 @@ main(int argc, char **argv)
 		rc = sv_dataset_load(r.data_spec, &r.data, err, sizeof err);
 		if (rc)
 			sv_die(rc, "%s", err);
+		if (classes) {
+			uint32_t mask;
+
+			if ((rc = sv_classes_parse(classes, &mask, err, sizeof err)) ||
+			    (rc = sv_dataset_keep_classes(&r.data, mask, err,
+			                                  sizeof err)))
+				sv_die(rc, "%s", err);
+		}
 	}
 	if (r.cfg.o.train_size > r.data.train.n)
 		sv_opts_error(&g_opts, "--train-size %u: the training set has "
@@ -511,17 +553,48 @@ main(int argc, char **argv)
 	                (int)r.data.train.w, (int)r.data.train.c,
 	                r.data.nclass, 1, err, sizeof err) != 0)
 		sv_die(SV_EXIT_USAGE, "%s", err);
+	if (list_layers) {
+		for (size_t i = 0; i < probe.nparam; i++) {
+			printf("%.*s\t%s\t", (int)strcspn(probe.param[i].name, "."),
+			       probe.param[i].name, probe.param[i].name);
+			for (uint32_t d = 0; d < probe.param[i].ndim; d++)
+				printf("%s%llu", d ? "x" : "",
+				       (unsigned long long)probe.param[i].dim[d]);
+			printf("\t%s\n", i < probe.ntrain ? "trained" : "buffer");
+		}
+		sv_close_stdout();
+		return 0;
+	}
 	if (strcmp(device, "gpu") == 0 &&
 	    (rc = sv_gpu_supported(&probe, err, sizeof err)) != 0)
 		sv_die(rc, "--device gpu: %s", err);
+	if (strcmp(device, "gpu") == 0 && freeze)
+		sv_opts_error(&g_opts, "--freeze: not on the GPU yet (the GPU "
+		              "updates every layer)");
+	if (reinit && !init_from)
+		sv_opts_error(&g_opts, "--reinit goes with --init-from");
+	if ((rc = sv_transfer_init(&xfer, init_from, reinit, freeze, &probe, err,
+	                           sizeof err)) != 0)
+		sv_die(rc, "%s", err);
+	if (init_from || freeze)
+		r.cfg.o.transfer = &xfer;
 	sv_net_free(&probe);
+	if (strpbrk(init_from ? init_from : "", "\t\n\r "))
+		sv_opts_error(&g_opts, "option --init-from: a blank or line break "
+		              "in the path");
+	snprintf(extra, sizeof extra, "%s%s%s%s%s%s%s%s", classes ? " --classes " : "",
+	         classes ? classes : "", init_from ? " --init-from " : "",
+	         init_from ? init_from : "", reinit ? " --reinit " : "",
+	         reinit ? reinit : "", freeze ? " --freeze " : "",
+	         freeze ? freeze : "");
 	omp_set_dynamic(0);
 	pthread_mutex_init(&r.mu, NULL);
 
-	if (sv_recipe_line(r.model->name, r.data_spec, &r.cfg.o, r.recipe,
+	if (sv_recipe_line(r.model->name, r.data_spec, &r.cfg.o, extra, r.recipe,
 	                   sizeof r.recipe) != 0)
 		sv_opts_error(&g_opts, "--data: too long: '%s'", r.data_spec);
 	sv_dataset_hash(&r.data, r.data_hash);
+	r.init_from = init_from ? xfer.from_hash : "-";
 	snprintf(header, sizeof header, "%s%s", columns,
 	         r.every_epoch ? "\tepoch" : "");
 	r.out_fd = 1;
@@ -540,8 +613,8 @@ main(int argc, char **argv)
 		if (resume) {
 			struct sv_scan_key key = { header, r.model->name,
 			                           r.data.name, r.vary, r.recipe,
-			                           r.data_hash, r.cfg.o.r.epochs,
-			                           r.every_epoch };
+			                           r.data_hash, r.init_from,
+			                           r.cfg.o.r.epochs, r.every_epoch };
 			long dropped;
 
 			rc = sv_scan_resume(r.out_fd, out, &key, &skip, &nskip,
@@ -586,6 +659,7 @@ main(int argc, char **argv)
 	if (r.progress && !r.trace && r.done && r.tty)
 		show_progress(&r, 0, 0, -1, 0, 1);
 	free(skip);
+	sv_transfer_free(&xfer);
 	pthread_mutex_destroy(&r.mu);
 	sv_dataset_free(&r.data);
 	if (out && close(r.out_fd) != 0)

@@ -42,6 +42,15 @@ void sv_dataset_free(struct sv_dataset *d);
  * normalisation: ((float)v / 255 - mean) / std, as a lookup table. */
 void sv_dataset_lut(const struct sv_dataset *d, float lut[3][256]);
 
+/* Parse a class list ("0-4", "1,3,5-7"; classes 0..31) into a bit mask.
+ * Returns 0, or 2 with err set. */
+int sv_classes_parse(const char *s, uint32_t *mask, char *err, size_t errsz);
+/* Keep only the images of the classes in mask, in both splits, their
+ * labels renumbered 0..k-1 in the order of the old labels; nclass = k.
+ * Returns 0, or 2 (a class the data does not have, fewer than two). */
+int sv_dataset_keep_classes(struct sv_dataset *d, uint32_t mask, char *err,
+                            size_t errsz);
+
 /* XXH3-128 of the decoded data as 32 hex digits plus NUL in hex[33]: the
  * class count, then for the training and the test split its n, h, w, c
  * (u32 LE each), pixels and labels.  The same images give the same hash

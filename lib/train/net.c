@@ -187,6 +187,7 @@ sv_net_init(struct sv_net *net, const struct sv_model_def *def, int batch,
 	}
 	net->grad = sv_calloc(net->ntrain, sizeof *net->grad);
 	net->mom = sv_calloc(net->ntrain, sizeof *net->mom);
+	net->frozen = sv_calloc(net->ntrain + 1, 1);
 	for (size_t i = 0; i < net->ntrain; i++) {
 		net->grad[i] = sv_calloc(sv_tensor_count(&net->param[i]), sizeof(float));
 		net->mom[i] = sv_calloc(sv_tensor_count(&net->param[i]), sizeof(float));
@@ -250,6 +251,7 @@ sv_net_free(struct sv_net *net)
 	free(net->param);
 	free(net->grad);
 	free(net->mom);
+	free(net->frozen);
 	free(net->l);
 	free(net->x);
 	free(net->gbuf[0]);

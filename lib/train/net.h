@@ -22,6 +22,7 @@ struct sv_net {
 	struct sv_tensor *param;
 	float **grad;          /* one per trainable tensor */
 	float **mom;           /* momentum buffers */
+	char *frozen;          /* ntrain flags: 1 = not updated (--freeze) */
 	int have_mom;
 	float *x;              /* input (batch,H,W,C) */
 	float *gbuf[2];        /* gradient ping-pong */
@@ -55,7 +56,7 @@ const float *sv_net_forward(struct sv_net *net, int n, int train);
 void sv_net_backward(struct sv_net *net, const float *dlogits, int n,
                      int accumulate);
 int sv_net_has_batchnorm(const struct sv_net *net);
-/* One SGD step on every trainable tensor (PyTorch semantics):
+/* One SGD step on every trainable tensor not frozen (PyTorch semantics):
  * g = fmaf(wd, p, grad); buf = first ? g : fmaf(mom, buf, g);
  * d = nesterov ? fmaf(mom, buf, g) : buf; p = fmaf(-lr, d, p). */
 void sv_net_sgd(struct sv_net *net, float lr, float momentum, float wd,

@@ -74,9 +74,9 @@ check_record(struct sv_reader *rd, const char *path,
              size_t errsz)
 {
 	static const char *const cols[] = { "model", "data", "epochs", "vary",
-	                                    "recipe", "data_hash" };
+	                                    "recipe", "data_hash", "init_from" };
 	const char *want[] = { key->model, key->data, ep, key->vary,
-	                       key->recipe, key->data_hash };
+	                       key->recipe, key->data_hash, key->init_from };
 
 	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
 		int c = sv_reader_col(rd, cols[i]);
@@ -85,8 +85,9 @@ check_record(struct sv_reader *rd, const char *path,
 			return sv_seterr(err, errsz, SV_EXIT_USAGE, "%s:%lu: record "
 			                 "made with another %s ('%s', this run: "
 			                 "'%s'): start another file", path,
-			                 rd->lineno, strcmp(cols[i], "data_hash") ?
-			                 cols[i] : "data (data_hash)",
+			                 rd->lineno, !strcmp(cols[i], "data_hash") ?
+			                 "data (data_hash)" : !strcmp(cols[i], "init_from")
+			                 ? "starting checkpoint (init_from)" : cols[i],
 			                 rd->field[c], want[i]);
 	}
 	return SV_EXIT_OK;

@@ -11,6 +11,7 @@ struct sv_scan_key {
 	const char *model, *data, *vary;
 	const char *recipe;     /* sv_recipe_line() */
 	const char *data_hash;  /* sv_dataset_hash() */
+	const char *init_from;  /* the --init-from checkpoint's hash, or "-" */
 	int epochs;
 	int every_epoch;        /* records have an 'epoch' column: only the
 	                           final epoch's record marks a seed done */

@@ -12,6 +12,8 @@ sv_net_sgd(struct sv_net *net, float lr, float momentum, float wd,
 		float *p = net->param[i].data, *g = net->grad[i], *m = net->mom[i];
 		uint64_t n = sv_tensor_count(&net->param[i]);
 
+		if (net->frozen && net->frozen[i])
+			continue;   /* --freeze: no update, no weight decay */
 		for (uint64_t j = 0; j < n; j++) {
 			float gj = fmaf(wd, p[j], g[j]);
 			float d;

@@ -1,5 +1,6 @@
 /* train.c - training one model for one seed, and evaluating it */
 #include "train.h"
+#include "transfer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,6 +278,8 @@ sv_train_seed_on(const struct sv_device *dev, struct sv_net *net,
 	}
 	order = sv_mallocarray(n ? n : 1, sizeof *order);
 	sv_net_init_weights(net, k_init);
+	if (o->transfer)
+		sv_transfer_apply(o->transfer, net);
 	net_hash(net, res->last.init_hash);
 	if (ops->push && (rc = ops->push(ops->ctx, net)))
 		goto out;
@@ -376,7 +379,8 @@ short_float(float v, char *buf, size_t n)
 
 int
 sv_recipe_line(const char *model, const char *data,
-               const struct sv_train_opts *o, char *buf, size_t n)
+               const struct sv_train_opts *o, const char *extra, char *buf,
+               size_t n)
 {
 	char lr[32], mom[32], wd[32], vary[64], ts[32] = "";
 	int len;
@@ -388,10 +392,11 @@ sv_recipe_line(const char *model, const char *data,
 	if (o->train_size)
 		snprintf(ts, sizeof ts, " --train-size %u", o->train_size);
 	len = snprintf(buf, n, "-m %s -d %s --epochs %d --batch %d --lr %s "
-	               "--momentum %s --%s --wd %s --schedule %s --vary %s "
-	               "--base-seed %llu%s", model, data, o->r.epochs,
+	               "--momentum %s --%s --wd %s --schedule %s --%s --vary %s "
+	               "--base-seed %llu%s%s", model, data, o->r.epochs,
 	               o->r.batch, lr, mom, o->r.nesterov ? "nesterov" :
-	               "no-nesterov", wd, sv_schedule_name(o->r.schedule), vary,
-	               (unsigned long long)o->base_seed, ts);
+	               "no-nesterov", wd, sv_schedule_name(o->r.schedule),
+	               o->r.augment ? "augment" : "no-augment", vary,
+	               (unsigned long long)o->base_seed, ts, extra);
 	return len < 0 || (size_t)len >= n ? -1 : 0;
 }

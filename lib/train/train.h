@@ -31,8 +31,13 @@ struct sv_epoch_result {
 	char init_hash[33];       /* the initial weights */
 };
 
+struct sv_transfer;
+
 struct sv_train_opts {
 	struct sv_recipe r;
+	/* start from a checkpoint, re-initialise or freeze layers
+	 * (transfer.h); NULL: every seed from its own initial weights */
+	const struct sv_transfer *transfer;
 	unsigned vary;
 	uint64_t base_seed;
 	uint32_t train_size;      /* 0: the whole training set */
@@ -73,11 +78,14 @@ void sv_train_opts_string(const struct sv_train_opts *o, char *buf,
 
 /* The options that make a record, as one sv-train command line (the
  * record's recipe column): "-m MODEL -d DATA --epochs N --batch N --lr X
- * --momentum X --nesterov|--no-nesterov --wd X --schedule NAME --vary LIST
- * --base-seed N [--train-size N]", numbers in the shortest form that reads
- * back to the same float.  Returns 0, or -1 when it does not fit in n. */
+ * --momentum X --nesterov|--no-nesterov --wd X --schedule NAME
+ * --augment|--no-augment --vary LIST
+ * --base-seed N [--train-size N]" and then extra (the caller's further
+ * options, "" for none), numbers in the shortest form that reads back to
+ * the same float.  Returns 0, or -1 when it does not fit in n. */
 int sv_recipe_line(const char *model, const char *data,
-                   const struct sv_train_opts *o, char *buf, size_t n);
+                   const struct sv_train_opts *o, const char *extra,
+                   char *buf, size_t n);
 
 /* Test-set accuracy and mean cross-entropy of net's current weights. */
 void sv_evaluate(struct sv_net *net, const struct sv_dataset *d,
