@@ -18,6 +18,7 @@
 #include "compare.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -319,6 +320,29 @@ sv_compare(const double *a, size_t na, const double *b, size_t nb,
 	free(sb);
 	free(sa);
 	return 0;
+}
+
+const char *
+sv_compare_verdict(const struct sv_compare *c, const char *a, size_t na,
+                   const char *b, size_t nb, double level, char *buf,
+                   size_t bufsz)
+{
+	if (na < SV_CMP_MIN_SEEDS || nb < SV_CMP_MIN_SEEDS)
+		snprintf(buf, bufsz, "too few seeds (fewer than %d in a group) "
+		         "to say anything", SV_CMP_MIN_SEEDS);
+	else if (c->welch_p < 1 - level &&
+	         !(c->diff_lo <= 0 && c->diff_hi >= 0))
+		snprintf(buf, bufsz, "%s is %s than %s (Welch p %.3g, "
+		         "%g%% CI of the difference excludes 0)%s",
+		         a, c->diff > 0 ? "higher" : "lower", b, c->welch_p,
+		         100 * level, c->aso_eps < 0.2 || c->aso_eps > 0.8
+		             ? "" : "; ASO does not confirm a stochastic order");
+	else
+		snprintf(buf, bufsz, "no clear difference between %s and %s "
+		         "(Welch p %.3g); about %.0f seeds per group would "
+		         "detect a difference this size 80%% of the time", a, b,
+		         c->welch_p, c->n_power80);
+	return buf;
 }
 
 const char *

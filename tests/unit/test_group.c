@@ -1,0 +1,127 @@
+/* test_group.c - grouping, per-epoch aggregation, the one-group report
+ * and the comparison verdict */
+#include "tap.h"
+
+#include "stats/compare.h"
+#include "stats/epochs.h"
+#include "stats/group.h"
+#include "stats/report.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static void
+test_groups(void)
+{
+	struct sv_groups G;
+	const char *keys[] = { "b", "a", "b", "c", "a", "b" };
+	char many[16];
+
+	sv_groups_init(&G, 1);
+	for (size_t i = 0; i < 6; i++) {
+		struct sv_group *g = sv_group_of(&G, keys[i]);
+
+		sv_group_add(g, (double)i, 0, 0);
+		sv_colvals_add(&g->cv[0], (long double)i);
+	}
+	is_int((int)G.n, 3, "three distinct keys, three groups");
+	is_str(G.g[0].key, "b", "groups in order of first appearance");
+	is_str(G.g[1].key, "a", "second group");
+	is_int((int)G.g[0].n, 3, "b has three values");
+	ok(G.g[0].x[2] == 5 && G.g[0].cv[0].v[1] == 2,
+	   "values in input order");
+	ok(isnan(G.g[2].total), "total starts as NAN");
+	/* past the first hash table size: lookups still find old groups */
+	for (int i = 0; i < 500; i++) {
+		snprintf(many, sizeof many, "k%d", i);
+		sv_group_add(sv_group_of(&G, many), i, 0, 0);
+	}
+	sv_group_add(sv_group_of(&G, "k7"), 1, 0, 0);
+	sv_group_add(sv_group_of(&G, "a"), 1, 0, 0);
+	is_int((int)G.n, 503, "503 groups after the table grew");
+	is_int((int)G.g[3 + 7].n, 2, "k7 found again");
+	is_int((int)G.g[1].n, 3, "a found again");
+	sv_groups_free(&G);
+}
+
+static void
+test_epochs(void)
+{
+	const double x[] = { 0.5, 0.6, 0.7, 0.8, 0.9, 0.4 };
+	const double ep[] = { 1, 2, 1, 2, 3, 3 };
+	double out[6];
+	struct sv_epoch_table t;
+
+	is_int((int)sv_last_epoch(x, ep, 6, out), 2, "two runs reach epoch 3");
+	ok(out[0] == 0.9 && out[1] == 0.4, "their values, in input order");
+	sv_epoch_table(x, ep, 6, &t);
+	is_int((int)t.n, 3, "three epochs");
+	ok(t.epoch[0] == 1 && t.epoch[2] == 3, "epochs ascending");
+	is_near(t.mean[0], 0.6, 1e-15, "mean of epoch 1");
+	is_near(t.sd[1], sqrt(0.02), 1e-15, "sd of epoch 2 (n-1)");
+	ok(t.min[2] == 0.4 && t.max[2] == 0.9, "min and max of epoch 3");
+	sv_epoch_table_free(&t);
+}
+
+static void
+test_report(void)
+{
+	struct sv_groups G;
+	struct sv_group *g;
+	struct sv_report r;
+	struct sv_report_opts o = { .claim = NAN, .level = 0.95 };
+
+	sv_groups_init(&G, 0);
+	g = sv_group_of(&G, "");
+	for (int i = 0; i < 4; i++)
+		sv_group_add(g, 0.8 + 0.05 * i, 1, i < 2 ? 1 : 2);
+	g->total = 10000;
+	sv_report_compute(&o, g, &r);
+	is_int((int)r.n, 2, "only the last epoch counts");
+	is_near(r.s.mean, 0.925, 1e-15, "mean of the last epoch");
+	is_near(r.test_se, sqrt(0.925 * 0.075 / 10000), 1e-15,
+	        "test_se from the total column");
+	sv_report_free(&r);
+	o.test_size = 100;
+	sv_report_compute(&o, g, &r);
+	is_near(r.test_se, sqrt(0.925 * 0.075 / 100), 1e-15,
+	        "--test-size overrides total");
+	sv_report_free(&r);
+	sv_groups_free(&G);
+}
+
+static void
+test_verdict(void)
+{
+	struct sv_compare c = { .diff = 0.01, .diff_lo = 0.005, .diff_hi = 0.02,
+		                .welch_p = 0.001, .aso_eps = 0.1,
+		                .n_power80 = 12 };
+	char buf[256];
+
+	is_str(sv_compare_verdict(&c, "A", 10, "B", 10, 0.95, buf, sizeof buf),
+	       "A is higher than B (Welch p 0.001, 95% CI of the difference "
+	       "excludes 0)", "a clear difference");
+	c.aso_eps = 0.5;
+	ok(strstr(sv_compare_verdict(&c, "A", 10, "B", 10, 0.95, buf,
+	                             sizeof buf), "ASO does not confirm"),
+	   "ASO in [0.2, 0.8] is noted");
+	c.diff_lo = -0.001;
+	is_str(sv_compare_verdict(&c, "A", 10, "B", 10, 0.95, buf, sizeof buf),
+	       "no clear difference between A and B (Welch p 0.001); about 12 "
+	       "seeds per group would detect a difference this size 80% of "
+	       "the time", "a CI with 0 in it: no clear difference");
+	is_str(sv_compare_verdict(&c, "A", 4, "B", 10, 0.95, buf, sizeof buf),
+	       "too few seeds (fewer than 5 in a group) to say anything",
+	       "four seeds are too few");
+}
+
+int
+main(void)
+{
+	test_groups();
+	test_epochs();
+	test_report();
+	test_verdict();
+	return tap_done();
+}
