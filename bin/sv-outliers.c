@@ -206,7 +206,7 @@ find(const struct store *s, int keyed, const struct sv_out_method *m,
 static int
 pick(struct sv_reader *r, const char *spec, const char *opt)
 {
-	int c = spec ? sv_reader_pick(r, spec) : sv_default_column(r);
+	int c = sv_input_column(r, spec);
 
 	if (c < 0) {
 		if (spec)
@@ -355,13 +355,8 @@ read_all(const struct opts *p, struct sv_input *in, struct store *s,
 			sv_die(SV_EXIT_USAGE, "%s", r->err);
 		if (rc > 0)
 			v = NAN;
-		if (*gcol >= 0) {
-			if ((size_t)*gcol >= r->nfield)
-				sv_die(SV_EXIT_USAGE, "%s:%lu: field %d: "
-				       "missing field", r->name, r->lineno,
-				       *gcol + 1);
-			key = r->field[*gcol];
-		}
+		if (*gcol >= 0 && !(key = sv_reader_field(r, (size_t)*gcol)))
+			sv_die(SV_EXIT_USAGE, "%s", r->err);
 		for (size_t i = 0; i + 1 < r->nfield; i++)
 			r->field[i][strlen(r->field[i])] = '\t';
 		store_add(s, r->line, r->len, v, key);

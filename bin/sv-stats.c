@@ -13,6 +13,8 @@
 #include "formats/input.h"
 #include "formats/json.h"
 #include "formats/record.h"
+#include "formats/table.h"
+#include "stats/claim.h"
 #include "stats/compare.h"
 #include "stats/epochs.h"
 #include "stats/group.h"
@@ -104,262 +106,59 @@ struct opts {
 	struct sv_report_opts r;   /* r.best_of: owned */
 };
 
-/* Parse a comma-separated list of seed counts.
- * Grammar: N (',' N)*, each N an integer 1..10^9.  *out is allocated
- * here and owned by the caller.  Returns 0, or -1 with *bad pointing at
- * the offending text (a copy, owned by the caller). */
-static int
-parse_best_of(const char *s, size_t **out, size_t *n, char **bad)
-{
-	char *copy = sv_strdup(s), *tok, *save = NULL;
-	size_t cap = 8;
-
-	*out = sv_mallocarray(cap, sizeof **out);
-	*n = 0;
-	*bad = NULL;
-	if (!*s || *s == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,")) {
-		*bad = copy;
-		return -1;
-	}
-	for (tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		const char *e;
-		uint64_t v = sv_parse_u64(tok, 1, 1000000000, &e);
-
-		if (e) {
-			*bad = sv_strdup(tok);
-			free(copy);
-			return -1;
-		}
-		if (*n == cap)
-			*out = sv_realloc(*out, (cap *= 2) * sizeof **out);
-		(*out)[(*n)++] = (size_t)v;
-	}
-	free(copy);
-	return 0;
-}
-
 /* --- printing */
-
-static void
-put_json(const struct opts *o, const struct sv_report *r, const char *col,
-         int grouped, struct sv_buf *b)
-{
-	const struct sv_summary *s = &r->s;
-
-	sv_buf_puts(b, "{");
-	if (grouped) {
-		sv_json_key(b, "group");
-		sv_json_str(b, r->g->key);
-	}
-	sv_json_key(b, "column");
-	sv_json_str(b, col);
-	sv_json_kv(b, "n", (double)s->n);
-	sv_json_kv(b, "na", (double)r->g->na);
-	sv_json_kv(b, "mean", s->mean);
-	sv_json_kv(b, "sd", s->sd);
-	sv_json_kv(b, "min", s->min);
-	sv_json_kv(b, "max", s->max);
-	sv_json_kv(b, "range", s->range);
-	sv_json_kv(b, "q1", s->q1);
-	sv_json_kv(b, "median", s->median);
-	sv_json_kv(b, "q3", s->q3);
-	sv_json_kv(b, "iqr", s->iqr);
-	sv_json_kv(b, "skew", s->skew);
-	sv_json_kv(b, "kurt", s->kurt);
-	sv_json_kv(b, "iqm", s->iqm);
-	sv_json_kv(b, "mad", s->mad);
-	if (r->test_size > 0) {
-		sv_json_kv(b, "test_size", r->test_size);
-		sv_json_kv(b, "test_se", r->test_se);
-	}
-	if (o->r.ci) {
-		char k[32];
-
-		sv_json_kv(b, "level", o->r.level);
-		sv_json_kv(b, "reps", (double)o->r.reps);
-		for (int i = 0; i < 4; i++) {
-			snprintf(k, sizeof k, "%s_ci", sv_report_ci_name[i]);
-			sv_json_pair(b, k, r->pct[i].lo, r->pct[i].hi);
-			snprintf(k, sizeof k, "%s_ci_bca", sv_report_ci_name[i]);
-			sv_json_pair(b, k, r->bca[i].lo, r->bca[i].hi);
-		}
-	}
-	if (o->r.normality) {
-		sv_json_kv(b, "sw_w", r->sw_w);
-		sv_json_kv(b, "sw_p", r->sw_p);
-		sv_json_kv(b, "ad_a2", r->ad_a2);
-		sv_json_kv(b, "ad_p", r->ad_p);
-		sv_json_kv(b, "dp_k2", r->dp_k2);
-		sv_json_kv(b, "dp_p", r->dp_p);
-	}
-	if (!isnan(o->r.claim)) {
-		sv_json_kv(b, "claim", o->r.claim);
-		sv_json_kv(b, "claim_percentile", r->claim.percentile);
-		sv_json_kv(b, "p_single", r->claim.p_single);
-		sv_json_kv(b, "seeds_for_claim_50", r->claim.seeds_50);
-		sv_json_kv(b, "seeds_for_claim_95", r->claim.seeds_95);
-		sv_json_key(b, "best_of");
-		sv_buf_puts(b, "[");
-		for (size_t i = 0; i < o->r.nbest; i++) {
-			sv_buf_printf(b, "%s{\"n\": %zu", i ? ", " : "",
-			              o->r.best_of[i]);
-			sv_json_kv(b, "expected", r->best[i]);
-			sv_json_kv(b, "sd", r->best_sd[i]);
-			sv_json_kv(b, "expected_without_replacement",
-			        r->best_wor[i]);
-			sv_buf_puts(b, "}");
-		}
-		sv_buf_puts(b, "]");
-	}
-	sv_buf_puts(b, "}\n");
-}
 
 /* --- the human-readable table: one row per statistic, one column per
  * group */
-
-struct table {
-	char **cell; /* rows x cols */
-	size_t rows, cols, cap;
-};
-
-static void
-table_row(struct table *t, const char *label, char **cells)
-{
-	if (t->rows == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 32;
-		t->cell = sv_realloc(t->cell, t->cap * t->cols * sizeof *t->cell);
-	}
-	t->cell[t->rows * t->cols] = sv_strdup(label);
-	for (size_t c = 1; c < t->cols; c++)
-		t->cell[t->rows * t->cols + c] = cells[c - 1];
-	t->rows++;
-}
-
-static void
-table_print(const struct table *t, struct sv_buf *b)
-{
-	size_t *w = sv_calloc(t->cols, sizeof *w);
-
-	for (size_t r = 0; r < t->rows; r++)
-		for (size_t c = 0; c < t->cols; c++) {
-			size_t l = strlen(t->cell[r * t->cols + c]);
-
-			if (l > w[c])
-				w[c] = l;
-		}
-	for (size_t r = 0; r < t->rows; r++) {
-		for (size_t c = 0; c < t->cols; c++) {
-			const char *s = t->cell[r * t->cols + c];
-
-			if (c == 0)
-				sv_buf_printf(b, "%-*s", (int)w[c], s);
-			else
-				sv_buf_printf(b, "  %*s", (int)w[c], s);
-		}
-		sv_buf_puts(b, "\n");
-	}
-	for (size_t i = 0; i < t->rows * t->cols; i++)
-		free(t->cell[i]);
-	free(w);
-}
-
-static char *
-fmt_g(double v)
-{
-	struct sv_buf b = { 0 };
-
-	if (isnan(v))
-		sv_buf_puts(&b, "NA");
-	else
-		sv_buf_printf(&b, "%.6g", v);
-	return b.p;
-}
-
-static char *
-fmt_ci(struct sv_ci c)
-{
-	struct sv_buf b = { 0 };
-
-	if (isnan(c.lo) || isnan(c.hi))
-		sv_buf_puts(&b, "NA");
-	else
-		sv_buf_printf(&b, "%.5g..%.5g", c.lo, c.hi);
-	return b.p;
-}
-
-enum { F_N, F_MEAN, F_SD, F_MIN, F_MAX, F_RANGE, F_Q1, F_MEDIAN, F_Q3,
-       F_IQR, F_SKEW, F_KURT, F_IQM, F_MAD, F_NSUMMARY };
-static const char *const summary_label[F_NSUMMARY] = {
-	"n", "mean", "sd", "min", "max", "range", "q1", "median", "q3",
-	"iqr", "skew", "kurt", "iqm", "mad"
-};
-
-static double
-summary_field(const struct sv_summary *s, int f)
-{
-	switch (f) {
-	case F_N: return (double)s->n;
-	case F_MEAN: return s->mean;
-	case F_SD: return s->sd;
-	case F_MIN: return s->min;
-	case F_MAX: return s->max;
-	case F_RANGE: return s->range;
-	case F_Q1: return s->q1;
-	case F_MEDIAN: return s->median;
-	case F_Q3: return s->q3;
-	case F_IQR: return s->iqr;
-	case F_SKEW: return s->skew;
-	case F_KURT: return s->kurt;
-	case F_IQM: return s->iqm;
-	default: return s->mad;
-	}
-}
 
 static void
 put_table(const struct opts *o, const struct sv_report *res, size_t nr,
           const char *col, int grouped, struct sv_buf *b)
 {
-	struct table t = { NULL, 0, nr + 1, 0 };
+	struct sv_table t;
 	char **cells = sv_calloc(nr, sizeof *cells);
 	int any_se = 0, any_na = 0;
 
+	sv_table_init(&t, nr + 1);
 	for (size_t i = 0; i < nr; i++) {
 		any_se |= res[i].test_size > 0;
 		any_na |= res[i].g->na > 0;
 	}
 	for (size_t i = 0; i < nr; i++)
 		cells[i] = sv_strdup(grouped ? res[i].g->key : col);
-	table_row(&t, grouped ? col : "", cells);
-	for (int f = 0; f < F_NSUMMARY; f++) {
+	sv_table_row(&t, grouped ? col : "", cells);
+	for (const struct sv_summary_field *f = sv_summary_fields; f->name;
+	     f++) {
 		for (size_t i = 0; i < nr; i++)
-			cells[i] = fmt_g(summary_field(&res[i].s, f));
-		table_row(&t, summary_label[f], cells);
-		if (f == F_N && any_na) {
+			cells[i] = sv_cell_g(sv_summary_get(&res[i].s, f));
+		sv_table_row(&t, f->name, cells);
+		if (f == sv_summary_fields && any_na) {
 			for (size_t i = 0; i < nr; i++)
-				cells[i] = fmt_g((double)res[i].g->na);
-			table_row(&t, "NA skipped", cells);
+				cells[i] = sv_cell_g((double)res[i].g->na);
+			sv_table_row(&t, "NA skipped", cells);
 		}
-		if (f == F_SD && any_se) {
+		if (strcmp(f->name, "sd") == 0 && any_se) {
 			for (size_t i = 0; i < nr; i++)
-				cells[i] = fmt_g(res[i].test_se);
-			table_row(&t, "test se", cells);
+				cells[i] = sv_cell_g(res[i].test_se);
+			sv_table_row(&t, "test se", cells);
 		}
 	}
 	if (o->r.ci) {
 		char label[64];
 
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < SV_REPORT_NCI; k++) {
 			snprintf(label, sizeof label, "%s %g%% CI", sv_report_ci_name[k],
 			         100 * o->r.level);
 			for (size_t i = 0; i < nr; i++)
-				cells[i] = fmt_ci(res[i].pct[k]);
-			table_row(&t, label, cells);
+				cells[i] = sv_cell_range(res[i].pct[k].lo,
+				                          res[i].pct[k].hi);
+			sv_table_row(&t, label, cells);
 			snprintf(label, sizeof label, "%s %g%% BCa", sv_report_ci_name[k],
 			         100 * o->r.level);
 			for (size_t i = 0; i < nr; i++)
-				cells[i] = fmt_ci(res[i].bca[k]);
-			table_row(&t, label, cells);
+				cells[i] = sv_cell_range(res[i].bca[k].lo,
+				                          res[i].bca[k].hi);
+			sv_table_row(&t, label, cells);
 		}
 	}
 	if (o->r.normality) {
@@ -373,42 +172,14 @@ put_table(const struct opts *o, const struct sv_report *res, size_t nr,
 				double v[6] = { r->sw_w, r->sw_p, r->ad_a2,
 					        r->ad_p, r->dp_k2, r->dp_p };
 
-				cells[i] = fmt_g(v[k]);
+				cells[i] = sv_cell_g(v[k]);
 			}
-			table_row(&t, lab[k], cells);
+			sv_table_row(&t, lab[k], cells);
 		}
 	}
-	table_print(&t, b);
-	free(t.cell);
+	sv_table_put(&t, b);
 	free(cells);
-	for (size_t i = 0; i < nr && o->r.normality; i++) {
-		const struct sv_report *r = &res[i];
-		const char *e[3] = { r->sw_err, r->ad_err, r->dp_err };
-		const char *name[3] = { "Shapiro-Wilk", "Anderson-Darling",
-			                "D'Agostino-Pearson" };
-
-		const char *range[3] = { "3..5000", "at least 3",
-			                 "at least 8" };
-		int rc[3] = { r->sw_rc, r->ad_rc, r->dp_rc };
-
-		for (int k = 0; k < 3; k++) {
-			if (!e[k])
-				continue;
-			sv_buf_printf(b, "note: %s%s%s: not computed: ", name[k],
-			              grouped ? " for " : "",
-			              grouped ? r->g->key : "");
-			if (rc[k] == SV_NORM_ERANGE)
-				sv_buf_printf(b, "needs %s values, got %zu\n",
-				              range[k], r->n);
-			else
-				sv_buf_printf(b, "%s\n", e[k]);
-		}
-	}
-	for (size_t i = 0; i < nr && o->r.ci; i++)
-		if (res[i].ci_err)
-			sv_buf_printf(b, "note: bootstrap%s%s: %s\n",
-			              grouped ? " for " : "",
-			              grouped ? res[i].g->key : "", res[i].ci_err);
+	sv_report_notes(&o->r, res, nr, grouped, b);
 }
 
 /* The claim audit, the centrepiece when --claim is given. */
@@ -417,6 +188,7 @@ put_claim(const struct opts *o, const struct sv_report *r, const char *col,
           int grouped, struct sv_buf *b)
 {
 	const struct sv_claim *c = &r->claim;
+	char vbuf[256];
 
 	sv_buf_printf(b, "\nClaim audit: %s = %.6g against %zu seeds%s%s\n",
 	              col, o->r.claim, r->n, grouped ? " of " : "",
@@ -433,28 +205,15 @@ put_claim(const struct opts *o, const struct sv_report *r, const char *col,
 	sv_buf_puts(b, "  expected best of n seeds (report the best seed):\n");
 	sv_buf_puts(b, "         n  with repl.          sd  without repl.\n");
 	for (size_t i = 0; i < o->r.nbest; i++) {
-		char *a = fmt_g(r->best[i]), *s = fmt_g(r->best_sd[i]),
-		     *w = fmt_g(r->best_wor[i]);
+		char *a = sv_cell_g(r->best[i]), *s = sv_cell_g(r->best_sd[i]),
+		     *w = sv_cell_g(r->best_wor[i]);
 
 		sv_buf_printf(b, "  %8zu  %10s  %10s  %13s\n", o->r.best_of[i], a,
 		              s, w);
 		free(a), free(s), free(w);
 	}
-	if (r->n == 0)
-		sv_buf_puts(b, "  verdict: no seeds to compare with\n");
-	else if (isnan(c->seeds_50))
-		sv_buf_printf(b, "  verdict: %.6g is above all %zu seeds: seed "
-		              "choice alone does not explain it\n", o->r.claim,
-		              r->n);
-	else if (c->seeds_50 <= 1)
-		sv_buf_printf(b, "  verdict: %.6g is reached by a typical seed "
-		              "(%.3g%% of seeds reach it)\n", o->r.claim,
-		              100 * c->p_single);
-	else
-		sv_buf_printf(b, "  verdict: the best of %.0f seeds reaches %.6g "
-		              "half the time;\n           a single-run claim "
-		              "this high may be seed selection\n", c->seeds_50,
-		              o->r.claim);
+	sv_buf_printf(b, "  verdict: %s\n", sv_claim_verdict(c, r->n, o->r.claim,
+	              vbuf, sizeof vbuf));
 }
 
 static void
@@ -470,13 +229,8 @@ put_compare(const struct opts *o, const struct sv_report *a,
 
 	if (rc < 0) {
 		if (json) {
-			sv_buf_puts(b, "{\"compare\": [");
-			sv_json_str(b, a->g->key);
-			sv_buf_puts(b, ", ");
-			sv_json_str(b, bb->g->key);
-			sv_buf_puts(b, "], \"error\": ");
-			sv_json_str(b, sv_compare_strerror(rc));
-			sv_buf_puts(b, "}\n");
+			sv_compare_json(NULL, a->g->key, bb->g->key, 0,
+			                sv_compare_strerror(rc), b);
 		} else {
 			sv_buf_printf(b, "\nComparison %s vs %s: not computed: %s\n",
 			              a->g->key, bb->g->key,
@@ -487,27 +241,7 @@ put_compare(const struct opts *o, const struct sv_report *a,
 	verdict = sv_compare_verdict(&c, a->g->key, a->n, bb->g->key, bb->n,
 	                             o->r.level, vbuf, sizeof vbuf);
 	if (json) {
-		sv_buf_puts(b, "{\"compare\": [");
-		sv_json_str(b, a->g->key);
-		sv_buf_puts(b, ", ");
-		sv_json_str(b, bb->g->key);
-		sv_buf_puts(b, "]");
-		sv_json_kv(b, "diff", c.diff);
-		sv_json_pair(b, "diff_ci", c.diff_lo, c.diff_hi);
-		sv_json_kv(b, "welch_t", c.welch_t);
-		sv_json_kv(b, "welch_df", c.welch_df);
-		sv_json_kv(b, "welch_p", c.welch_p);
-		sv_json_kv(b, "mw_u", c.mw_u);
-		sv_json_kv(b, "mw_p", c.mw_p);
-		sv_json_kv(b, "p_a_gt_b", c.p_a_gt_b);
-		sv_json_kv(b, "cohen_d", c.cohen_d);
-		sv_json_kv(b, "aso_eps", c.aso_eps);
-		sv_json_kv(b, "n_power80", c.n_power80);
-		sv_json_key(b, "too_few_seeds");
-		sv_buf_puts(b, small ? "true" : "false");
-		sv_json_key(b, "verdict");
-		sv_json_str(b, verdict);
-		sv_buf_puts(b, "}\n");
+		sv_compare_json(&c, a->g->key, bb->g->key, small, verdict, b);
 		return;
 	}
 	sv_buf_printf(b, "\nComparison: %s - %s (%zu vs %zu seeds)\n",
@@ -576,20 +310,11 @@ next_record(struct sv_input *in)
 static int
 pick(struct sv_reader *r, const char *spec)
 {
-	int c = spec ? sv_reader_pick(r, spec) : sv_default_column(r);
+	int c = sv_input_column(r, spec);
 
 	if (c < 0)
 		sv_die(SV_EXIT_USAGE, "%s", r->err);
 	return c;
-}
-
-static const char *
-col_name(const struct sv_reader *r, int c, char *buf, size_t n)
-{
-	if (r->header && (size_t)c < r->ncol)
-		return r->col[c];
-	snprintf(buf, n, "%d", c + 1);
-	return buf;
 }
 
 /* The group key of the current line: the -g field, the file name when
@@ -597,88 +322,15 @@ col_name(const struct sv_reader *r, int c, char *buf, size_t n)
 static const char *
 group_key(struct sv_input *in, int gcol)
 {
-	struct sv_reader *r = &in->r;
+	const char *k = gcol < 0 ? in->nfiles > 1 ? in->r.name : ""
+	                         : sv_reader_field(&in->r, (size_t)gcol);
 
-	if (gcol >= 0) {
-		if ((size_t)gcol >= r->nfield) {
-			double v;
-
-			sv_reader_double(r, (size_t)gcol, &v);
-			sv_die(SV_EXIT_USAGE, "%s", r->err);
-		}
-		return r->field[gcol];
-	}
-	return in->nfiles > 1 ? r->name : "";
+	if (!k)
+		sv_die(SV_EXIT_USAGE, "%s", in->r.err);
+	return k;
 }
 
 /* --- operations mode */
-
-/* Resolve the columns of calls on the first data line: cols[] gets the
- * distinct columns, slot[i] the index in cols[] of call i, text[j] whether
- * column j keeps its first and last texts.  Returns the count of cols. */
-static size_t
-resolve_ops(struct sv_reader *r, struct sv_opcall *calls, size_t ncalls,
-            int *cols, size_t *slot, int *text)
-{
-	size_t ncols = 0;
-
-	for (size_t i = 0; i < ncalls; i++) {
-		size_t j;
-
-		calls[i].col = pick(r, calls[i].field);
-		for (j = 0; j < ncols; j++)
-			if (cols[j] == calls[i].col)
-				break;
-		if (j == ncols)
-			cols[ncols++] = calls[i].col;
-		slot[i] = j;
-		if (calls[i].op->id == SV_OP_FIRST ||
-		    calls[i].op->id == SV_OP_LAST)
-			text[j] = 1;
-	}
-	return ncols;
-}
-
-/* One output line: the group's key (when grouped) and each operation. */
-static void
-put_ops(const struct sv_group *g, int grouped, const struct sv_opcall *calls,
-        size_t ncalls, const size_t *slot, size_t ncols, struct sv_buf *out)
-{
-	size_t nmax = 1;
-	long double *work;
-
-	/* sorted copies: datamash gives every op its own values, so sums
-	 * run in input order even after a median */
-	long double **sorted = sv_calloc(ncols ? ncols : 1, sizeof *sorted);
-
-	for (size_t j = 0; j < ncols; j++)
-		nmax = g->cv[j].n > nmax ? g->cv[j].n : nmax;
-	work = sv_mallocarray(nmax, sizeof *work); /* scratch for mad */
-	if (grouped)
-		sv_buf_printf(out, "%s\t", g->key);
-	for (size_t i = 0; i < ncalls; i++) {
-		size_t j = slot[i];
-		const struct sv_colvals *cv = &g->cv[j];
-		const long double *v = cv->v;
-
-		if (calls[i].op->sorted) {
-			if (!sorted[j]) {
-				sorted[j] = sv_mallocarray(cv->n ? cv->n : 1,
-				                           sizeof **sorted);
-				memcpy(sorted[j], cv->v, cv->n * sizeof *cv->v);
-				sv_sort_ldouble(sorted[j], cv->n);
-			}
-			v = sorted[j];
-		}
-		sv_statop_eval(&calls[i], v, cv->n, cv->first.p, cv->last.p,
-		               work, out);
-		sv_buf_puts(out, i + 1 < ncalls ? "\t" : "\n");
-	}
-	for (size_t j = 0; j < ncols; j++)
-		free(sorted[j]);
-	free(sorted);
-	free(work);
-}
 
 static int
 run_ops(const struct opts *o, struct sv_input *in, struct sv_opcall *calls,
@@ -697,7 +349,9 @@ run_ops(const struct opts *o, struct sv_input *in, struct sv_opcall *calls,
 		struct sv_group *g;
 
 		if (!resolved) {
-			ncols = resolve_ops(r, calls, ncalls, cols, slot, text);
+			for (size_t i = 0; i < ncalls; i++)
+				calls[i].col = pick(r, calls[i].field);
+			ncols = sv_statop_columns(calls, ncalls, cols, slot, text);
 			if (o->group)
 				gcol = pick(r, o->group);
 			resolved = 1;
@@ -710,15 +364,9 @@ run_ops(const struct opts *o, struct sv_input *in, struct sv_opcall *calls,
 
 			if (rc < 0)
 				sv_die(SV_EXIT_USAGE, "%s", r->err);
-			if (rc > 0 && !o->narm) {
-				char cb[32];
-
-				sv_die(SV_EXIT_USAGE, "%s:%lu: field %s%s%s: NA "
-				       "(--narm skips it): '%s'", r->name,
-				       r->lineno, r->header ? "'" : "",
-				       col_name(r, cols[j], cb, sizeof cb),
-				       r->header ? "'" : "", r->field[cols[j]]);
-			}
+			if (rc > 0 && !o->narm)
+				sv_die(SV_EXIT_USAGE, "%s", sv_reader_field_error(r,
+				       (size_t)cols[j], "NA (--narm skips it)"));
 			if (rc > 0 || (isnan(v) && o->narm))
 				continue;
 			sv_colvals_add(cv, v);
@@ -733,8 +381,9 @@ run_ops(const struct opts *o, struct sv_input *in, struct sv_opcall *calls,
 		}
 	}
 	for (size_t gi = 0; gi < G.n; gi++) {
-		put_ops(&G.g[gi], gcol >= 0 || in->nfiles > 1, calls, ncalls,
-		        slot, ncols, &out);
+		if (gcol >= 0 || in->nfiles > 1)
+			sv_buf_printf(&out, "%s\t", G.g[gi].key);
+		sv_statop_eval_row(calls, ncalls, slot, G.g[gi].cv, ncols, &out);
 		if (fwrite(out.p, 1, out.len, stdout) != out.len)
 			sv_die(SV_EXIT_ENV, "write error");
 		out.len = 0;
@@ -748,8 +397,6 @@ run_ops(const struct opts *o, struct sv_input *in, struct sv_opcall *calls,
 }
 
 /* --- summary mode */
-
-static void default_best_of(struct opts *o, size_t upto);
 
 /* The figures --plot and --plot-epochs ask for. */
 static void
@@ -789,7 +436,8 @@ put_summary(const struct opts *o, const struct sv_report *res, size_t n,
 {
 	if (o->json) {
 		for (size_t i = 0; i < n; i++)
-			put_json(o, &res[i], colname, grouped, out);
+			sv_report_json(&o->r, &res[i], colname, grouped,
+			               out);
 	} else {
 		put_table(o, res, n, colname, grouped, out);
 		for (size_t i = 0; i < n && o->histogram; i++) {
@@ -832,7 +480,7 @@ run_summary(struct opts *o, struct sv_input *in)
 			if (ecol == col)
 				ecol = -1;
 			tcol = sv_reader_col(r, "total");
-			colname = sv_strdup(col_name(r, col, colbuf,
+			colname = sv_strdup(sv_reader_colname(r, col, colbuf,
 			                             sizeof colbuf));
 			resolved = 1;
 		}
@@ -866,7 +514,8 @@ run_summary(struct opts *o, struct sv_input *in)
 
 		for (size_t i = 0; i < G.n; i++)
 			nmax = G.g[i].n > nmax ? G.g[i].n : nmax;
-		default_best_of(o, nmax > 100 ? nmax : 100);
+		o->r.best_of = sv_best_of_default(nmax > 100 ? nmax : 100,
+		                                  &o->r.nbest);
 	}
 	res = sv_calloc(G.n, sizeof *res);
 	for (size_t i = 0; i < G.n; i++)
@@ -882,21 +531,6 @@ run_summary(struct opts *o, struct sv_input *in)
 	sv_groups_free(&G);
 	free(colname);
 	return SV_EXIT_OK;
-}
-
-/* The default --best-of list: 1, 2, 5, 10, 20, 50, ... up to upto. */
-static void
-default_best_of(struct opts *o, size_t upto)
-{
-	static const size_t m[3] = { 1, 2, 5 };
-	size_t cap = 64, n = 0, *b = sv_mallocarray(cap, sizeof *b);
-
-	for (size_t p = 1; p <= 1000000000; p *= 10)
-		for (int i = 0; i < 3; i++)
-			if (n < cap && m[i] * p <= upto)
-				b[n++] = m[i] * p;
-	o->r.best_of = b;
-	o->r.nbest = n;
 }
 
 /* OP COL pairs from the front of argv into *calls; returns how many
@@ -964,7 +598,7 @@ parse_options(int argc, char **argv, struct opts *o)
 			char *bad;
 
 			free((size_t *)o->r.best_of);
-			if (parse_best_of(optarg, &b, &o->r.nbest, &bad) < 0)
+			if (sv_best_of_parse(optarg, &b, &o->r.nbest, &bad) < 0)
 				sv_die(SV_EXIT_USAGE, "option --best-of: not a "
 				       "list of counts 1..1000000000: '%s'", bad);
 			o->r.best_of = b;

@@ -104,3 +104,9 @@ sv_default_column(struct sv_reader *r)
 		         r->lineno, count ? "several" : "no");
 	return -1;
 }
+
+int
+sv_input_column(struct sv_reader *r, const char *spec)
+{
+	return spec ? sv_reader_pick(r, spec) : sv_default_column(r);
+}

@@ -38,4 +38,8 @@ enum sv_rec_status sv_input_next(struct sv_input *in);
  * one with -f"). */
 int sv_default_column(struct sv_reader *r);
 
+/* The column spec names ("acc" or "3", sv_reader_pick), or the default
+ * column when spec is NULL.  -1 with r->err set when there is none. */
+int sv_input_column(struct sv_reader *r, const char *spec);
+
 #endif

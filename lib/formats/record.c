@@ -415,8 +415,8 @@ sv_is_na(const char *s)
 	return strcmp(s, "NA") == 0;
 }
 
-static void
-bad_field(struct sv_reader *r, size_t i, const char *what)
+const char *
+sv_reader_field_error(struct sv_reader *r, size_t i, const char *what)
 {
 	char col[64];
 
@@ -427,6 +427,26 @@ bad_field(struct sv_reader *r, size_t i, const char *what)
 	snprintf(r->err, sizeof r->err, "%s:%lu: field %s: %s: '%.200s'",
 	         r->name, r->lineno, col, what,
 	         i < r->nfield ? r->field[i] : "");
+	return r->err;
+}
+
+const char *
+sv_reader_field(struct sv_reader *r, size_t i)
+{
+	if (i >= r->nfield) {
+		sv_reader_field_error(r, i, "missing field");
+		return NULL;
+	}
+	return r->field[i];
+}
+
+const char *
+sv_reader_colname(const struct sv_reader *r, size_t i, char *buf, size_t n)
+{
+	if (r->header && i < r->ncol)
+		return r->col[i];
+	snprintf(buf, n, "%zu", i + 1);
+	return buf;
 }
 
 int
@@ -436,7 +456,7 @@ sv_reader_double(struct sv_reader *r, size_t i, double *v)
 	double x;
 
 	if (i >= r->nfield) {
-		bad_field(r, i, "missing field");
+		sv_reader_field_error(r, i, "missing field");
 		return -1;
 	}
 	if (sv_fast_double(r->field[i], &x) == 0) {
@@ -446,7 +466,7 @@ sv_reader_double(struct sv_reader *r, size_t i, double *v)
 	if (sv_is_na(r->field[i]))
 		return 1;
 	sv_parse_double(r->field[i], -HUGE_VAL, HUGE_VAL, &e);
-	bad_field(r, i, e ? e : "not a number");
+	sv_reader_field_error(r, i, e ? e : "not a number");
 	return -1;
 }
 
@@ -456,7 +476,7 @@ sv_reader_ldouble(struct sv_reader *r, size_t i, long double *v)
 	long double x;
 
 	if (i >= r->nfield) {
-		bad_field(r, i, "missing field");
+		sv_reader_field_error(r, i, "missing field");
 		return -1;
 	}
 	if (sv_fast_ldouble(r->field[i], &x) == 0) {
@@ -465,7 +485,7 @@ sv_reader_ldouble(struct sv_reader *r, size_t i, long double *v)
 	}
 	if (sv_is_na(r->field[i]))
 		return 1;
-	bad_field(r, i, "not a number");
+	sv_reader_field_error(r, i, "not a number");
 	return -1;
 }
 
@@ -475,14 +495,14 @@ sv_reader_u64(struct sv_reader *r, size_t i, uint64_t *v)
 	const char *e;
 
 	if (i >= r->nfield) {
-		bad_field(r, i, "missing field");
+		sv_reader_field_error(r, i, "missing field");
 		return -1;
 	}
 	if (sv_is_na(r->field[i]))
 		return 1;
 	*v = sv_parse_u64(r->field[i], 0, UINT64_MAX, &e);
 	if (e) {
-		bad_field(r, i, e);
+		sv_reader_field_error(r, i, e);
 		return -1;
 	}
 	return 0;

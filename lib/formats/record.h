@@ -78,6 +78,19 @@ int sv_is_na(const char *s);
 int sv_fast_double(const char *s, double *v);
 int sv_fast_ldouble(const char *s, long double *v);
 
+/* Set r->err to "name:line: field 'col': what: 'text'" about field i of
+ * the current line (col is the header's name, else the 1-based number,
+ * unquoted) and return it. */
+const char *sv_reader_field_error(struct sv_reader *r, size_t i,
+                                  const char *what);
+/* Field i of the current line, or NULL with r->err set ("missing
+ * field") when the line is shorter. */
+const char *sv_reader_field(struct sv_reader *r, size_t i);
+/* The name of column i: the header's, else its 1-based number written
+ * into buf[n]. */
+const char *sv_reader_colname(const struct sv_reader *r, size_t i, char *buf,
+                              size_t n);
+
 /* Parse field i of the current line as a double (sv_fast_double).
  * Returns 0 and sets *v, 1 when the field is NA, or -1 with r->err set to
  * "name:line: field 'col': not a number: 'text'"; *v is set only on 0. */

@@ -27,6 +27,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "bootstrap.h"
+#include "formats/json.h"
 #include "stats.h"
 #include "base/util.h"
 
@@ -343,6 +344,39 @@ sv_compare_verdict(const struct sv_compare *c, const char *a, size_t na,
 		         "detect a difference this size 80%% of the time", a, b,
 		         c->welch_p, c->n_power80);
 	return buf;
+}
+
+void
+sv_compare_json(const struct sv_compare *c, const char *a, const char *b,
+                int too_few, const char *text, struct sv_buf *out)
+{
+	sv_buf_puts(out, "{\"compare\": [");
+	sv_json_str(out, a);
+	sv_buf_puts(out, ", ");
+	sv_json_str(out, b);
+	sv_buf_puts(out, "]");
+	if (!c) {
+		sv_json_key(out, "error");
+		sv_json_str(out, text);
+		sv_buf_puts(out, "}\n");
+		return;
+	}
+	sv_json_kv(out, "diff", c->diff);
+	sv_json_pair(out, "diff_ci", c->diff_lo, c->diff_hi);
+	sv_json_kv(out, "welch_t", c->welch_t);
+	sv_json_kv(out, "welch_df", c->welch_df);
+	sv_json_kv(out, "welch_p", c->welch_p);
+	sv_json_kv(out, "mw_u", c->mw_u);
+	sv_json_kv(out, "mw_p", c->mw_p);
+	sv_json_kv(out, "p_a_gt_b", c->p_a_gt_b);
+	sv_json_kv(out, "cohen_d", c->cohen_d);
+	sv_json_kv(out, "aso_eps", c->aso_eps);
+	sv_json_kv(out, "n_power80", c->n_power80);
+	sv_json_key(out, "too_few_seeds");
+	sv_buf_puts(out, too_few ? "true" : "false");
+	sv_json_key(out, "verdict");
+	sv_json_str(out, text);
+	sv_buf_puts(out, "}\n");
 }
 
 const char *

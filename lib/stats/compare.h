@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/util.h"
+
 struct sv_compare {
 	double diff;             /* mean(a) - mean(b) */
 	double diff_lo, diff_hi; /* bootstrap percentile CI of diff */
@@ -64,6 +66,13 @@ double sv_power80_n(double d);
 const char *sv_compare_verdict(const struct sv_compare *c, const char *a,
                                size_t na, const char *b, size_t nb,
                                double level, char *buf, size_t bufsz);
+
+/* The comparison of a and b as one JSON object and a newline: "compare"
+ * [a, b], every field of c, "too_few_seeds" and "verdict" (text); with c
+ * NULL, "error" (text) instead of the fields. */
+void sv_compare_json(const struct sv_compare *c, const char *a,
+                     const char *b, int too_few, const char *text,
+                     struct sv_buf *out);
 
 /* Message for a negative code from sv_compare. */
 const char *sv_compare_strerror(int code);

@@ -2,10 +2,12 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "epochs.h"
+#include "formats/json.h"
 #include "normality.h"
 #include "base/util.h"
 
@@ -92,4 +94,102 @@ sv_report_free(struct sv_report *r)
 	free(r->best_sd);
 	free(r->best_wor);
 	memset(r, 0, sizeof *r);
+}
+
+void
+sv_report_json(const struct sv_report_opts *o, const struct sv_report *r,
+               const char *col, int grouped, struct sv_buf *b)
+{
+	const struct sv_summary *s = &r->s;
+
+	sv_buf_puts(b, "{");
+	if (grouped) {
+		sv_json_key(b, "group");
+		sv_json_str(b, r->g->key);
+	}
+	sv_json_key(b, "column");
+	sv_json_str(b, col);
+	sv_json_kv(b, "n", (double)s->n);
+	sv_json_kv(b, "na", (double)r->g->na);
+	for (const struct sv_summary_field *f = sv_summary_fields + 1; f->name;
+	     f++)
+		sv_json_kv(b, f->name, sv_summary_get(s, f));
+	if (r->test_size > 0) {
+		sv_json_kv(b, "test_size", r->test_size);
+		sv_json_kv(b, "test_se", r->test_se);
+	}
+	if (o->ci) {
+		char k[32];
+
+		sv_json_kv(b, "level", o->level);
+		sv_json_kv(b, "reps", (double)o->reps);
+		for (int i = 0; i < 4; i++) {
+			snprintf(k, sizeof k, "%s_ci", sv_report_ci_name[i]);
+			sv_json_pair(b, k, r->pct[i].lo, r->pct[i].hi);
+			snprintf(k, sizeof k, "%s_ci_bca", sv_report_ci_name[i]);
+			sv_json_pair(b, k, r->bca[i].lo, r->bca[i].hi);
+		}
+	}
+	if (o->normality) {
+		sv_json_kv(b, "sw_w", r->sw_w);
+		sv_json_kv(b, "sw_p", r->sw_p);
+		sv_json_kv(b, "ad_a2", r->ad_a2);
+		sv_json_kv(b, "ad_p", r->ad_p);
+		sv_json_kv(b, "dp_k2", r->dp_k2);
+		sv_json_kv(b, "dp_p", r->dp_p);
+	}
+	if (!isnan(o->claim)) {
+		sv_json_kv(b, "claim", o->claim);
+		sv_json_kv(b, "claim_percentile", r->claim.percentile);
+		sv_json_kv(b, "p_single", r->claim.p_single);
+		sv_json_kv(b, "seeds_for_claim_50", r->claim.seeds_50);
+		sv_json_kv(b, "seeds_for_claim_95", r->claim.seeds_95);
+		sv_json_key(b, "best_of");
+		sv_buf_puts(b, "[");
+		for (size_t i = 0; i < o->nbest; i++) {
+			sv_buf_printf(b, "%s{\"n\": %zu", i ? ", " : "",
+			              o->best_of[i]);
+			sv_json_kv(b, "expected", r->best[i]);
+			sv_json_kv(b, "sd", r->best_sd[i]);
+			sv_json_kv(b, "expected_without_replacement",
+			        r->best_wor[i]);
+			sv_buf_puts(b, "}");
+		}
+		sv_buf_puts(b, "]");
+	}
+	sv_buf_puts(b, "}\n");
+}
+
+void
+sv_report_notes(const struct sv_report_opts *o, const struct sv_report *res,
+                size_t nr, int grouped, struct sv_buf *b)
+{
+	static const char *const name[3] = { "Shapiro-Wilk", "Anderson-Darling",
+		                             "D'Agostino-Pearson" };
+	static const char *const range[3] = { "3..5000", "at least 3",
+		                              "at least 8" };
+
+	for (size_t i = 0; i < nr && o->normality; i++) {
+		const struct sv_report *r = &res[i];
+		const char *e[3] = { r->sw_err, r->ad_err, r->dp_err };
+		int rc[3] = { r->sw_rc, r->ad_rc, r->dp_rc };
+
+		for (int k = 0; k < 3; k++) {
+			if (!e[k])
+				continue;
+			sv_buf_printf(b, "note: %s%s%s: not computed: ", name[k],
+			              grouped ? " for " : "",
+			              grouped ? r->g->key : "");
+			if (rc[k] == SV_NORM_ERANGE)
+				sv_buf_printf(b, "needs %s values, got %zu\n",
+				              range[k], r->n);
+			else
+				sv_buf_printf(b, "%s\n", e[k]);
+		}
+	}
+	for (size_t i = 0; i < nr && o->ci; i++)
+		if (res[i].ci_err)
+			sv_buf_printf(b, "note: bootstrap%s%s: %s\n",
+			              grouped ? " for " : "",
+			              grouped ? res[i].g->key : "", res[i].ci_err);
 }

@@ -11,6 +11,7 @@
 #include "claim.h"
 #include "group.h"
 #include "stats.h"
+#include "base/util.h"
 
 /* What to compute. */
 struct sv_report_opts {
@@ -54,5 +55,18 @@ struct sv_report {
 void sv_report_compute(const struct sv_report_opts *o,
                        const struct sv_group *g, struct sv_report *r);
 void sv_report_free(struct sv_report *r);
+
+/* r as one JSON object and a newline: "group" (when grouped), "column",
+ * n, na, the summary, test_size and test_se (with a test size), then the
+ * keys of what o asked for; NaN as null. */
+void sv_report_json(const struct sv_report_opts *o, const struct sv_report *r,
+                    const char *col, int grouped, struct sv_buf *b);
+
+/* The "note: ..." lines for what res[0..nr-1] could not compute: the
+ * normality tests of every group (with the sample sizes they need), then
+ * the bootstrap of every group. */
+void sv_report_notes(const struct sv_report_opts *o,
+                     const struct sv_report *res, size_t nr, int grouped,
+                     struct sv_buf *b);
 
 #endif

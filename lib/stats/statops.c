@@ -362,6 +362,68 @@ sv_statop_eval(const struct sv_opcall *c, const long double *v, size_t n,
 	sv_buf_printf(b, "%.14Lg", eval(c, v, n, work));
 }
 
+size_t
+sv_statop_columns(const struct sv_opcall *calls, size_t n, int *cols,
+                  size_t *slot, int *text)
+{
+	size_t ncols = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < ncols; j++)
+			if (cols[j] == calls[i].col)
+				break;
+		if (j == ncols) {
+			cols[ncols] = calls[i].col;
+			text[ncols++] = 0;
+		}
+		slot[i] = j;
+		if (calls[i].op->id == SV_OP_FIRST ||
+		    calls[i].op->id == SV_OP_LAST)
+			text[j] = 1;
+	}
+	return ncols;
+}
+
+void
+sv_statop_eval_row(const struct sv_opcall *calls, size_t n,
+                   const size_t *slot, const struct sv_colvals *cv,
+                   size_t ncols, struct sv_buf *b)
+{
+	/* sorted copies: datamash gives every op its own values, so sums
+	 * run in input order even after a median */
+	long double **sorted = sv_calloc(ncols ? ncols : 1, sizeof *sorted);
+	long double *work;
+	size_t nmax = 1;
+
+	for (size_t j = 0; j < ncols; j++)
+		nmax = cv[j].n > nmax ? cv[j].n : nmax;
+	work = sv_mallocarray(nmax, sizeof *work); /* scratch for mad */
+	for (size_t i = 0; i < n; i++) {
+		const struct sv_colvals *c = &cv[slot[i]];
+		const long double *v = c->v;
+
+		if (calls[i].op->sorted) {
+			long double **sj = &sorted[slot[i]];
+
+			if (!*sj) {
+				*sj = sv_mallocarray(c->n ? c->n : 1, sizeof **sj);
+				memcpy(*sj, c->v, c->n * sizeof *c->v);
+				sv_sort_ldouble(*sj, c->n);
+			}
+			v = *sj;
+		}
+		sv_statop_eval(&calls[i], v, c->n, c->first.p, c->last.p, work,
+		               b);
+		sv_buf_puts(b, i + 1 < n ? "\t" : "\n");
+	}
+	for (size_t j = 0; j < ncols; j++)
+		free(sorted[j]);
+	free(sorted);
+	free(work);
+}
+
 void
 sv_statop_help(FILE *fp)
 {

@@ -1,9 +1,9 @@
 /* stats.c - descriptive statistics of one sample */
 #include "stats.h"
 
-#include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,4 +334,24 @@ sv_pow2_scale(const double *x, size_t n)
 			m = fabs(x[i]);
 	frexp(m, &e);
 	return ldexp(1, -e);
+}
+
+#define FIELD(name) { #name, offsetof(struct sv_summary, name) }
+const struct sv_summary_field sv_summary_fields[] = {
+	FIELD(n), FIELD(mean), FIELD(sd), FIELD(min), FIELD(max), FIELD(range),
+	FIELD(q1), FIELD(median), FIELD(q3), FIELD(iqr), FIELD(skew),
+	FIELD(kurt), FIELD(iqm), FIELD(mad), { NULL, 0 }
+};
+#undef FIELD
+
+double
+sv_summary_get(const struct sv_summary *s, const struct sv_summary_field *f)
+{
+	const char *p = (const char *)s + f->off;
+	double v;
+
+	if (f->off == offsetof(struct sv_summary, n))
+		return (double)s->n;
+	memcpy(&v, p, sizeof v);
+	return v;
 }

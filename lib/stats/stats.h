@@ -36,6 +36,18 @@ struct sv_summary {
 	double mad;               /* 1.4826 * median |x - median| */
 };
 
+/* The fields of sv_summary in the order the table and JSON show them:
+ * n mean sd min max range q1 median q3 iqr skew kurt iqm mad.  Ended by a
+ * row with name NULL. */
+struct sv_summary_field {
+	const char *name;
+	size_t off;     /* offsetof(struct sv_summary, the field) */
+};
+extern const struct sv_summary_field sv_summary_fields[];
+/* The value of field f of s (n as a double). */
+double sv_summary_get(const struct sv_summary *s,
+                      const struct sv_summary_field *f);
+
 /* Fill s from sorted[0..n-1] (ascending, no NaN).  Moments are summed in
  * long double, as datamash does.  n == 0: every field NAN, s->n = 0. */
 void sv_summarize(const double *sorted, size_t n, struct sv_summary *s);
