@@ -2,7 +2,9 @@
  * and the comparison verdict */
 #include "tap.h"
 
+#include "stats/claim.h"
 #include "stats/compare.h"
+#include "stats/statops.h"
 #include "stats/epochs.h"
 #include "stats/group.h"
 #include "stats/report.h"
@@ -116,6 +118,76 @@ test_verdict(void)
 	       "four seeds are too few");
 }
 
+static void
+test_claim(void)
+{
+	struct sv_claim c = { .p_single = 0.25, .seeds_50 = 3 };
+	char buf[256], *bad;
+	size_t *b, n;
+
+	is_str(sv_claim_verdict(&c, 8, 0.9, buf, sizeof buf),
+	       "the best of 3 seeds reaches 0.9 half the time;\n"
+	       "           a single-run claim this high may be seed selection",
+	       "a claim that needs several seeds");
+	c.seeds_50 = 1;
+	is_str(sv_claim_verdict(&c, 8, 0.9, buf, sizeof buf),
+	       "0.9 is reached by a typical seed (25% of seeds reach it)",
+	       "a typical claim");
+	c.seeds_50 = NAN;
+	ok(strstr(sv_claim_verdict(&c, 8, 0.9, buf, sizeof buf),
+	          "above all 8 seeds"), "an unreachable claim");
+	is_str(sv_claim_verdict(&c, 0, 0.9, buf, sizeof buf),
+	       "no seeds to compare with", "no seeds");
+	ok(sv_best_of_parse("1,5,10", &b, &n, &bad) == 0 && n == 3 &&
+	   b[2] == 10, "best-of list parsed");
+	free(b);
+	ok(sv_best_of_parse("1,,5", &b, &n, &bad) < 0 && strcmp(bad, "1,,5") == 0,
+	   "an empty item is refused");
+	free(b);
+	free(bad);
+	ok(sv_best_of_parse("3,0", &b, &n, &bad) < 0 && strcmp(bad, "0") == 0,
+	   "zero is refused, named");
+	free(b);
+	free(bad);
+	b = sv_best_of_default(150, &n);
+	ok(n == 7 && b[0] == 1 && b[6] == 100, "default list up to 150");
+	free(b);
+}
+
+static void
+test_ops_row(void)
+{
+	struct sv_opcall calls[3];
+	struct sv_colvals cv[2] = { { 0 }, { 0 } };
+	int cols[3], text[3];
+	size_t slot[3], ncols;
+	struct sv_buf b = { 0 };
+	const long double v[] = { 3, 1, 2 };
+
+	sv_statop_parse("sum", &calls[0]);
+	sv_statop_parse("median", &calls[1]);
+	sv_statop_parse("last", &calls[2]);
+	calls[0].col = 4, calls[1].col = 4, calls[2].col = 1;
+	ncols = sv_statop_columns(calls, 3, cols, slot, text);
+	is_int((int)ncols, 2, "two distinct columns");
+	ok(slot[0] == 0 && slot[1] == 0 && slot[2] == 1 && cols[1] == 1,
+	   "calls share a column's slot");
+	ok(!text[0] && text[1], "only the column of 'last' keeps its text");
+	for (int i = 0; i < 3; i++) {
+		sv_colvals_add(&cv[0], v[i]);
+		sv_colvals_add(&cv[1], v[i]);
+	}
+	sv_buf_puts(&cv[1].last, "2.0");
+	sv_statop_eval_row(calls, 3, slot, cv, ncols, &b);
+	is_str(b.p, "6\t2\t2.0\n", "one row: sum, median (sorted copy), last");
+	ok(cv[0].v[0] == 3, "the values keep their input order");
+	sv_buf_free(&b);
+	for (int j = 0; j < 2; j++) {
+		free(cv[j].v);
+		sv_buf_free(&cv[j].last);
+	}
+}
+
 int
 main(void)
 {
@@ -123,5 +195,7 @@ main(void)
 	test_epochs();
 	test_report();
 	test_verdict();
+	test_claim();
+	test_ops_row();
 	return tap_done();
 }

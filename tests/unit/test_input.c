@@ -5,6 +5,7 @@
 #include "formats/columns.h"
 #include "formats/input.h"
 #include "formats/json.h"
+#include "formats/table.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -154,6 +155,27 @@ test_json(void)
 	sv_buf_free(&b);
 }
 
+static void
+test_table(void)
+{
+	struct sv_table t;
+	struct sv_buf b = { 0 };
+	char *cells[2];
+
+	sv_table_init(&t, 3);
+	cells[0] = sv_strdup("A"), cells[1] = sv_strdup("BB");
+	sv_table_row(&t, "", cells);
+	cells[0] = sv_cell_g(0.123456789), cells[1] = sv_cell_g(NAN);
+	sv_table_row(&t, "mean", cells);
+	cells[0] = sv_cell_range(0.5, 0.75), cells[1] = sv_cell_range(NAN, 1);
+	sv_table_row(&t, "ci", cells);
+	sv_table_put(&t, &b);
+	is_str(b.p, "              A  BB\n"
+	            "mean   0.123457  NA\n"
+	            "ci    0.5..0.75  NA\n", "labels left, cells right");
+	sv_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -162,5 +184,6 @@ main(void)
 	test_default_column();
 	test_columns();
 	test_json();
+	test_table();
 	return tap_done();
 }
