@@ -109,9 +109,11 @@ struct store {
 	size_t n, cap;
 };
 
+/* Add a record: the line's len bytes, its value and (when key is not
+ * NULL) the klen bytes of its group key. */
 static void
 store_add(struct store *s, const char *line, size_t len, double x,
-          const char *key)
+          const char *key, size_t klen)
 {
 	if (s->n + 1 >= s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 1024;
@@ -125,7 +127,8 @@ store_add(struct store *s, const char *line, size_t len, double x,
 	s->x[s->n] = x;
 	if (key) {
 		s->key[s->n] = s->keys.len;
-		sv_buf_add(&s->keys, key, strlen(key) + 1);
+		sv_buf_add(&s->keys, key, klen);
+		sv_buf_add(&s->keys, "", 1);
 	}
 	s->n++;
 	s->off[s->n] = s->lines.len;
@@ -341,6 +344,7 @@ read_all(const struct opts *p, struct sv_input *in, struct store *s,
 	while ((st = sv_input_next(in)) == SV_REC_DATA) {
 		double v = NAN;
 		const char *key = NULL;
+		size_t klen;
 		int rc;
 
 		if (!resolved) {
@@ -357,9 +361,10 @@ read_all(const struct opts *p, struct sv_input *in, struct store *s,
 			v = NAN;
 		if (*gcol >= 0 && !(key = sv_reader_field(r, (size_t)*gcol)))
 			sv_die(SV_EXIT_USAGE, "%s", r->err);
+		klen = key ? strlen(key) : 0; /* before the line is joined */
 		for (size_t i = 0; i + 1 < r->nfield; i++)
 			r->field[i][strlen(r->field[i])] = '\t';
-		store_add(s, r->line, r->len, v, key);
+		store_add(s, r->line, r->len, v, key, klen);
 	}
 	if (st == SV_REC_BAD)
 		sv_die(SV_EXIT_USAGE, "%s", r->err);

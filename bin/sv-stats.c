@@ -70,7 +70,7 @@ static const struct sv_optdef optdefs[] = {
 	{ "no-histogram", no_argument, OPT_NO_HISTOGRAM, NULL,
 	  "no terminal histogram" },
 	{ "narm", no_argument, OPT_NARM, NULL,
-	  "operations: skip NA and NaN values" },
+	  "operations: skip NA values" },
 	{ "list-ops", no_argument, OPT_LIST_OPS, NULL,
 	  "the operation names, one a line" },
 	SV_OPTS_COMMON
@@ -367,7 +367,7 @@ run_ops(const struct opts *o, struct sv_input *in, struct sv_opcall *calls,
 			if (rc > 0 && !o->narm)
 				sv_die(SV_EXIT_USAGE, "%s", sv_reader_field_error(r,
 				       (size_t)cols[j], "NA (--narm skips it)"));
-			if (rc > 0 || (isnan(v) && o->narm))
+			if (rc > 0)
 				continue;
 			sv_colvals_add(cv, v);
 			if (text[j]) {
@@ -379,6 +379,13 @@ run_ops(const struct opts *o, struct sv_input *in, struct sv_opcall *calls,
 				sv_buf_puts(&cv->last, s);
 			}
 		}
+	}
+	if (!resolved && in->r.header) {
+		/* a header and no data: the columns must still exist */
+		for (size_t i = 0; i < ncalls; i++)
+			pick(&in->r, calls[i].field);
+		if (o->group)
+			pick(&in->r, o->group);
 	}
 	for (size_t gi = 0; gi < G.n; gi++) {
 		if (gcol >= 0 || in->nfiles > 1)
@@ -507,8 +514,14 @@ run_summary(struct opts *o, struct sv_input *in)
 		}
 		sv_group_add(g, v, ecol >= 0, e);
 	}
-	if (!resolved)
-		sv_die(SV_EXIT_USAGE, "no data");
+	if (!resolved) {
+		if (in->r.header) {
+			pick(&in->r, o->field);
+			if (o->group)
+				pick(&in->r, o->group);
+		}
+		sv_die(SV_EXIT_USAGE, "%s: no data", in->r.name);
+	}
 	if (!isnan(o->r.claim) && !o->r.best_of) {
 		size_t nmax = 0;
 

@@ -1,6 +1,7 @@
 /* record.c - the TSV record protocol between the tools (man/sv-records.5) */
 #include "record.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -100,6 +101,8 @@ sv_fast_double(const char *s, double *v)
 			return 0;
 		}
 	}
+	if (isspace((unsigned char)*s))
+		return -1; /* strtod would skip it */
 	*v = sv_parse_double(s, -HUGE_VAL, HUGE_VAL, &err);
 	return err ? -1 : 0;
 }
@@ -135,7 +138,7 @@ sv_fast_ldouble(const char *s, long double *v)
 #else
 	(void)m, (void)e10, (void)neg;
 #endif
-	if (!*s || *s == ' ' || *s == '\t' || *s == '\n')
+	if (!*s || isspace((unsigned char)*s))
 		return -1;
 	errno = 0;
 	*v = strtold(s, &end);
@@ -145,6 +148,30 @@ sv_fast_ldouble(const char *s, long double *v)
 }
 
 /* --- the reader */
+
+const char *
+sv_msg_text(const char *s, size_t max, char *buf, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; s[i] && i < max && k + 5 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char e = c == '\t' ? 't' : c == '\r' ? 'r' : c == '\f' ? 'f'
+		       : c == '\v' ? 'v' : 0;
+
+		if (e) {
+			buf[k++] = '\\';
+			buf[k++] = e;
+		} else if (c < 0x20 || c == 0x7f) {
+			k += (size_t)snprintf(buf + k, n - k, "\\x%02x", c);
+		} else {
+			buf[k++] = (char)c;
+		}
+	}
+	if (n)
+		buf[k] = '\0';
+	return buf;
+}
 
 void
 sv_reader_init(struct sv_reader *r, FILE *fp, const char *name)
@@ -179,12 +206,27 @@ sv_reader_free(struct sv_reader *r)
 static void
 bad(struct sv_reader *r, const char *what, const char *text)
 {
+	char t[404];
+
 	if (text)
-		snprintf(r->err, sizeof r->err, "%s:%lu: %s: '%.200s'", r->name,
-		         r->lineno, what, text);
+		snprintf(r->err, sizeof r->err, "%s:%lu: %s: '%s'", r->name,
+		         r->lineno, what, sv_msg_text(text, 200, t, sizeof t));
 	else
 		snprintf(r->err, sizeof r->err, "%s:%lu: %s", r->name,
 		         r->lineno, what);
+}
+
+/* qsort has no context argument: the names being sorted */
+static char *const *sort_names;
+
+/* by name, then by index */
+static int
+by_name(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(sort_names[i], sort_names[j]);
+
+	return c ? c : (i > j) - (i < j);
 }
 
 /* Split s in place on tabs into *out; returns the count. */
@@ -208,10 +250,36 @@ split(char *s, char ***out, size_t *cap)
 	}
 }
 
+/* The smallest i with names[i] equal to an earlier name, or n when the
+ * names are distinct: sorted indices, O(n log n). */
+static size_t
+first_duplicate(char *const *names, size_t n)
+{
+	size_t *ix, best = n;
+
+	if (n < 2)
+		return n;
+	ix = sv_mallocarray(n, sizeof *ix);
+	for (size_t i = 0; i < n; i++)
+		ix[i] = i;
+	sort_names = names;
+	qsort(ix, n, sizeof *ix, by_name);
+	sort_names = NULL;
+	/* within a run of equal names the indices ascend: the second one
+	 * is that name's first repetition */
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(names[ix[i]], names[ix[i - 1]]) == 0 &&
+		    (i < 2 || strcmp(names[ix[i - 1]], names[ix[i - 2]]) != 0) &&
+		    ix[i] < best)
+			best = ix[i];
+	free(ix);
+	return best;
+}
+
 static enum sv_rec_status
 take_header(struct sv_reader *r, const char *text)
 {
-	size_t i, cap = 0;
+	size_t i, dup, cap = 0;
 
 	if (r->header) {
 		if (strcmp(r->header, text) == 0)
@@ -229,19 +297,16 @@ take_header(struct sv_reader *r, const char *text)
 
 		r->ncol = split(copy, &r->col, &cap);
 	}
-	for (i = 0; i < r->ncol; i++) {
-		size_t j;
-
-		if (r->col[i][0] == '\0') {
-			bad(r, "empty column name in header", text - 1);
-			return SV_REC_BAD;
-		}
-		for (j = 0; j < i; j++)
-			if (strcmp(r->col[i], r->col[j]) == 0) {
-				bad(r, "duplicate column name in header",
-				    r->col[i]);
-				return SV_REC_BAD;
-			}
+	for (i = 0; i < r->ncol && r->col[i][0] != '\0'; i++)
+		;
+	dup = first_duplicate(r->col, r->ncol);
+	if (i < r->ncol && i < dup) {
+		bad(r, "empty column name in header", text - 1);
+		return SV_REC_BAD;
+	}
+	if (dup < r->ncol) {
+		bad(r, "duplicate column name in header", r->col[dup]);
+		return SV_REC_BAD;
 	}
 	return SV_REC_DATA;
 }
@@ -260,19 +325,21 @@ next_line(struct sv_reader *r)
 		char *p = r->buf + r->beg, *e = r->buf + r->end, *nl = NULL;
 		size_t n;
 
-		/* one pass finds the newline, NULs and tabs: records are
-		 * short, and three library scans cost more than this loop */
+		/* one pass finds the newline (or a NUL) and counts tabs:
+		 * records are short, and library scans cost more */
 		r->nul = 0;
 		r->tabs = 0;
 		for (; p < e; p++) {
 			unsigned char c = (unsigned char)*p;
 
 			if (c <= '\n') {
-				if (c == '\n') {
+				if (c == '\n' || c == '\0') {
+					/* a NUL ends the line: the reader
+					 * refuses it before reading further */
+					r->nul = c == '\0';
 					nl = p;
 					break;
 				}
-				r->nul |= c == '\0';
 				r->tabs += c == '\t';
 			}
 		}
@@ -397,14 +464,16 @@ sv_reader_pick(struct sv_reader *r, const char *spec)
 	}
 	i = sv_reader_col(r, spec);
 	if (i < 0) {
+		char t[404];
+
+		sv_msg_text(spec, 200, t, sizeof t);
 		if (r->header)
 			snprintf(r->err, sizeof r->err,
-			         "%s: no column '%s' in the header", r->name,
-			         spec);
+			         "%s: no column '%s' in the header", r->name, t);
 		else
 			snprintf(r->err, sizeof r->err,
 			         "%s: column '%s' named, but the input has no "
-			         "header line", r->name, spec);
+			         "header line", r->name, t);
 	}
 	return i;
 }
@@ -418,15 +487,17 @@ sv_is_na(const char *s)
 const char *
 sv_reader_field_error(struct sv_reader *r, size_t i, const char *what)
 {
-	char col[64];
+	char col[88], tc[84], t[404];
 
 	if (i < r->ncol)
-		snprintf(col, sizeof col, "'%.40s'", r->col[i]);
+		snprintf(col, sizeof col, "'%s'",
+		         sv_msg_text(r->col[i], 40, tc, sizeof tc));
 	else
 		snprintf(col, sizeof col, "%zu", i + 1);
-	snprintf(r->err, sizeof r->err, "%s:%lu: field %s: %s: '%.200s'",
+	snprintf(r->err, sizeof r->err, "%s:%lu: field %s: %s: '%s'",
 	         r->name, r->lineno, col, what,
-	         i < r->nfield ? r->field[i] : "");
+	         sv_msg_text(i < r->nfield ? r->field[i] : "", 200, t,
+	                     sizeof t));
 	return r->err;
 }
 
@@ -480,8 +551,17 @@ sv_reader_ldouble(struct sv_reader *r, size_t i, long double *v)
 		return -1;
 	}
 	if (sv_fast_ldouble(r->field[i], &x) == 0) {
-		*v = x;
-		return 0;
+		const char *e = NULL;
+
+		/* the values a double field takes: finite, in range */
+		if (!(isfinite(x) && fabsl(x) <= DBL_MAX))
+			sv_parse_double(r->field[i], -HUGE_VAL, HUGE_VAL, &e);
+		if (!e) {
+			*v = x;
+			return 0;
+		}
+		sv_reader_field_error(r, i, e);
+		return -1;
 	}
 	if (sv_is_na(r->field[i]))
 		return 1;

@@ -34,7 +34,7 @@ struct sv_reader {
 	char **col;            /* header column names, ncol of them */
 	size_t ncol;
 	int saw_data;          /* a data line was seen (in any input) */
-	char err[512];
+	char err[1024];
 };
 
 void sv_reader_init(struct sv_reader *r, FILE *fp, const char *name);
@@ -61,6 +61,11 @@ int sv_reader_col(const struct sv_reader *r, const char *name);
 /* Resolve a column given by name or by 1-based number ("acc" or "3").
  * Returns the 0-based index, or -1 with r->err set. */
 int sv_reader_pick(struct sv_reader *r, const char *spec);
+
+/* s for a message, as the manual shows it: at most max bytes of it, a
+ * tab, CR, form feed or vertical tab written \t \r \f \v, other control
+ * bytes \xNN, into buf[n].  Returns buf. */
+const char *sv_msg_text(const char *s, size_t max, char *buf, size_t n);
 
 /* "NA" (the missing-value marker) */
 int sv_is_na(const char *s);

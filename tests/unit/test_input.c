@@ -85,7 +85,7 @@ default_col(const char *text, char *err, size_t errsz)
 static void
 test_default_column(void)
 {
-	char err[512];
+	char err[1100];
 
 	is_int(default_col("#seed\tx\tacc\n1\t2\t0.5\n", err, sizeof err), 2,
 	       "acc when the header has it");
