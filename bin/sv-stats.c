@@ -341,22 +341,26 @@ run_ops(const struct opts *o, struct sv_input *in, struct sv_opcall *calls,
 	int *cols = sv_mallocarray(ncalls, sizeof *cols); /* distinct */
 	size_t ncols = 0, *slot = sv_mallocarray(ncalls, sizeof *slot);
 	int *text = sv_calloc(ncalls, sizeof *text); /* column needs texts */
+	int *keep = sv_calloc(ncalls, sizeof *keep); /* ... its values */
 	struct sv_buf out = { 0 };
+	struct sv_group *g = NULL;
 
 	sv_groups_init(&G, ncalls);
 	while (next_record(in)) {
 		struct sv_reader *r = &in->r;
-		struct sv_group *g;
 
 		if (!resolved) {
 			for (size_t i = 0; i < ncalls; i++)
 				calls[i].col = pick(r, calls[i].field);
-			ncols = sv_statop_columns(calls, ncalls, cols, slot, text);
+			ncols = sv_statop_columns(calls, ncalls, cols, slot, text,
+			                          keep);
 			if (o->group)
 				gcol = pick(r, o->group);
 			resolved = 1;
 		}
-		g = sv_group_of(&G, group_key(in, gcol));
+		/* ungrouped input has one group, which never moves */
+		if (!g || gcol >= 0 || in->nfiles > 1)
+			g = sv_group_of(&G, group_key(in, gcol));
 		for (size_t j = 0; j < ncols; j++) {
 			struct sv_colvals *cv = &g->cv[j];
 			long double v;
@@ -369,7 +373,7 @@ run_ops(const struct opts *o, struct sv_input *in, struct sv_opcall *calls,
 				       (size_t)cols[j], "NA (--narm skips it)"));
 			if (rc > 0)
 				continue;
-			sv_colvals_add(cv, v);
+			sv_colvals_add(cv, v, keep[j]);
 			if (text[j]) {
 				const char *s = r->field[cols[j]];
 
@@ -398,6 +402,7 @@ run_ops(const struct opts *o, struct sv_input *in, struct sv_opcall *calls,
 	sv_buf_free(&out);
 	sv_groups_free(&G);
 	free(text);
+	free(keep);
 	free(cols);
 	free(slot);
 	return SV_EXIT_OK;

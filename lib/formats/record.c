@@ -23,7 +23,7 @@ static const double pow10d[] = {
  * [+-] '.' DIGITS ...; returns 0 with the significant digits in *m (at
  * most 19 of them), the power of ten in *e10 and the sign in *neg, or -1
  * when s does not match or needs the slow path. */
-static int
+static inline __attribute__((always_inline)) int
 scan_decimal(const char *s, uint64_t *m, int *e10, int *neg)
 {
 	const char *p = s;
@@ -107,14 +107,16 @@ sv_fast_double(const char *s, double *v)
 	return err ? -1 : 0;
 }
 
-int
-sv_fast_ldouble(const char *s, long double *v)
+/* The fast path of sv_fast_ldouble: 0 and *v set when s is a decimal
+ * with at most 19 significant digits and |exponent| <= 27 (then the value
+ * is finite and within a double's range), else -1 and *v untouched. */
+static inline __attribute__((always_inline)) int
+ldouble_fast(const char *s, long double *v)
 {
+#if LDBL_MANT_DIG == 64
 	uint64_t m;
 	int e10, neg;
-	char *end;
 
-#if LDBL_MANT_DIG == 64
 	if (scan_decimal(s, &m, &e10, &neg) == 0) {
 		long double d = (long double)m, p = 1;
 
@@ -136,8 +138,18 @@ sv_fast_ldouble(const char *s, long double *v)
 		}
 	}
 #else
-	(void)m, (void)e10, (void)neg;
+	(void)s, (void)v;
 #endif
+	return -1;
+}
+
+int
+sv_fast_ldouble(const char *s, long double *v)
+{
+	char *end;
+
+	if (ldouble_fast(s, v) == 0)
+		return 0;
 	if (!*s || isspace((unsigned char)*s))
 		return -1;
 	errno = 0;
@@ -366,6 +378,7 @@ next_line(struct sv_reader *r)
 			r->bufcap = r->bufcap ? r->bufcap * 2 : 1 << 16;
 			r->buf = sv_realloc(r->buf, r->bufcap);
 		}
+		errno = 0;
 		n = fread(r->buf + r->end, 1, r->bufcap - r->end - 1, r->fp);
 		r->end += n;
 		if (n == 0) {
@@ -383,7 +396,6 @@ sv_reader_next(struct sv_reader *r)
 		ssize_t n;
 		char *s;
 
-		errno = 0;
 		n = next_line(r);
 		if (n <= 0) {
 			if (n < 0) {
@@ -546,6 +558,8 @@ sv_reader_ldouble(struct sv_reader *r, size_t i, long double *v)
 {
 	long double x;
 
+	if (i < r->nfield && ldouble_fast(r->field[i], v) == 0)
+		return 0;
 	if (i >= r->nfield) {
 		sv_reader_field_error(r, i, "missing field");
 		return -1;

@@ -98,13 +98,10 @@ sv_group_add(struct sv_group *g, double x, int with_ep, double ep)
 }
 
 void
-sv_colvals_add(struct sv_colvals *cv, long double v)
+sv_colvals_grow(struct sv_colvals *cv)
 {
-	if (cv->n == cv->cap) {
-		cv->cap = cv->cap ? cv->cap * 2 : 1024;
-		cv->v = sv_realloc(cv->v, cv->cap * sizeof *cv->v);
-	}
-	cv->v[cv->n++] = v;
+	cv->cap = cv->cap ? cv->cap * 2 : 1024;
+	cv->v = sv_realloc(cv->v, cv->cap * sizeof *cv->v);
 }
 
 void

@@ -7,10 +7,14 @@
 
 #include "base/util.h"
 
-/* One column's values for the datamash operations, in input order. */
+/* One column's values for the datamash operations: the count, the sum in
+ * input order, min and max as they go, and the values themselves (in
+ * input order) only when an operation needs them. */
 struct sv_colvals {
-	long double *v;
+	long double *v;    /* n values when kept, else NULL */
 	size_t n, cap;
+	long double sum, lo, hi; /* sum from +0 in input order; first of the
+	                            smallest / largest */
 	struct sv_buf first, last; /* texts, kept only for first/last */
 };
 
@@ -40,9 +44,27 @@ void sv_groups_free(struct sv_groups *G);
  * until the next call (the array moves). */
 struct sv_group *sv_group_of(struct sv_groups *G, const char *key);
 
+/* Room for more values in cv->v. */
+void sv_colvals_grow(struct sv_colvals *cv);
+
 /* Append x (and its epoch when with_ep) to g. */
 void sv_group_add(struct sv_group *g, double x, int with_ep, double ep);
-/* Append v to cv. */
-void sv_colvals_add(struct sv_colvals *cv, long double v);
+/* Count v into cv, and keep it when keep is not 0 (the same keep for
+ * every value of cv). */
+static inline void
+sv_colvals_add(struct sv_colvals *cv, long double v, int keep)
+{
+	if (keep) {
+		if (cv->n == cv->cap)
+			sv_colvals_grow(cv);
+		cv->v[cv->n] = v;
+	}
+	if (cv->n == 0 || v < cv->lo)
+		cv->lo = v;
+	if (cv->n == 0 || v > cv->hi)
+		cv->hi = v;
+	cv->sum += v;
+	cv->n++;
+}
 
 #endif

@@ -362,9 +362,40 @@ sv_statop_eval(const struct sv_opcall *c, const long double *v, size_t n,
 	sv_buf_printf(b, "%.14Lg", eval(c, v, n, work));
 }
 
+int
+sv_statop_streams(const struct sv_statop *op)
+{
+	switch (op->id) {
+	case SV_OP_COUNT: case SV_OP_SUM: case SV_OP_MIN: case SV_OP_MAX:
+	case SV_OP_RANGE: case SV_OP_MEAN: case SV_OP_FIRST: case SV_OP_LAST:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* A streaming op from cv's count, sum, min and max: the same operations
+ * in the same order as eval() over the values, so the same bits. */
+static long double
+eval_running(const struct sv_opcall *c, const struct sv_colvals *cv)
+{
+	if (c->op->id == SV_OP_COUNT)
+		return cv->n;
+	if (c->op->id == SV_OP_SUM)
+		return cv->sum;
+	if (cv->n == 0)
+		return nanl("");
+	switch (c->op->id) {
+	case SV_OP_MIN: return cv->lo;
+	case SV_OP_MAX: return cv->hi;
+	case SV_OP_RANGE: return cv->hi - cv->lo;
+	default: return cv->sum / cv->n; /* mean */
+	}
+}
+
 size_t
 sv_statop_columns(const struct sv_opcall *calls, size_t n, int *cols,
-                  size_t *slot, int *text)
+                  size_t *slot, int *text, int *keep)
 {
 	size_t ncols = 0;
 
@@ -376,12 +407,15 @@ sv_statop_columns(const struct sv_opcall *calls, size_t n, int *cols,
 				break;
 		if (j == ncols) {
 			cols[ncols] = calls[i].col;
-			text[ncols++] = 0;
+			text[ncols] = 0;
+			keep[ncols++] = 0;
 		}
 		slot[i] = j;
 		if (calls[i].op->id == SV_OP_FIRST ||
 		    calls[i].op->id == SV_OP_LAST)
 			text[j] = 1;
+		if (!sv_statop_streams(calls[i].op))
+			keep[j] = 1;
 	}
 	return ncols;
 }
@@ -404,6 +438,12 @@ sv_statop_eval_row(const struct sv_opcall *calls, size_t n,
 		const struct sv_colvals *c = &cv[slot[i]];
 		const long double *v = c->v;
 
+		if (sv_statop_streams(calls[i].op) && calls[i].op->id !=
+		    SV_OP_FIRST && calls[i].op->id != SV_OP_LAST) {
+			sv_buf_printf(b, "%.14Lg", eval_running(&calls[i], c));
+			sv_buf_puts(b, i + 1 < n ? "\t" : "\n");
+			continue;
+		}
 		if (calls[i].op->sorted) {
 			long double **sj = &sorted[slot[i]];
 

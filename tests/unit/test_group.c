@@ -25,7 +25,7 @@ test_groups(void)
 		struct sv_group *g = sv_group_of(&G, keys[i]);
 
 		sv_group_add(g, (double)i, 0, 0);
-		sv_colvals_add(&g->cv[0], (long double)i);
+		sv_colvals_add(&g->cv[0], (long double)i, 1);
 	}
 	is_int((int)G.n, 3, "three distinct keys, three groups");
 	is_str(G.g[0].key, "b", "groups in order of first appearance");
@@ -159,7 +159,7 @@ test_ops_row(void)
 {
 	struct sv_opcall calls[3];
 	struct sv_colvals cv[2] = { { 0 }, { 0 } };
-	int cols[3], text[3];
+	int cols[3], text[3], keep[3];
 	size_t slot[3], ncols;
 	struct sv_buf b = { 0 };
 	const long double v[] = { 3, 1, 2 };
@@ -168,19 +168,29 @@ test_ops_row(void)
 	sv_statop_parse("median", &calls[1]);
 	sv_statop_parse("last", &calls[2]);
 	calls[0].col = 4, calls[1].col = 4, calls[2].col = 1;
-	ncols = sv_statop_columns(calls, 3, cols, slot, text);
+	ncols = sv_statop_columns(calls, 3, cols, slot, text, keep);
 	is_int((int)ncols, 2, "two distinct columns");
 	ok(slot[0] == 0 && slot[1] == 0 && slot[2] == 1 && cols[1] == 1,
 	   "calls share a column's slot");
 	ok(!text[0] && text[1], "only the column of 'last' keeps its text");
+	ok(keep[0] && !keep[1], "only the column of 'median' keeps its values");
 	for (int i = 0; i < 3; i++) {
-		sv_colvals_add(&cv[0], v[i]);
-		sv_colvals_add(&cv[1], v[i]);
+		sv_colvals_add(&cv[0], v[i], keep[0]);
+		sv_colvals_add(&cv[1], v[i], keep[1]);
 	}
 	sv_buf_puts(&cv[1].last, "2.0");
 	sv_statop_eval_row(calls, 3, slot, cv, ncols, &b);
 	is_str(b.p, "6\t2\t2.0\n", "one row: sum, median (sorted copy), last");
 	ok(cv[0].v[0] == 3, "the values keep their input order");
+	ok(cv[1].v == NULL && cv[1].n == 3, "a streamed column is counted, "
+	   "not kept");
+	b.len = 0;
+	sv_statop_parse("mean", &calls[0]);
+	sv_statop_parse("range", &calls[1]);
+	calls[1].col = 1;
+	slot[1] = 1;
+	sv_statop_eval_row(calls, 2, slot, cv, ncols, &b);
+	is_str(b.p, "2\t2\n", "mean and range from the running sums");
 	sv_buf_free(&b);
 	for (int j = 0; j < 2; j++) {
 		free(cv[j].v);
