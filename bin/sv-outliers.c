@@ -3,43 +3,57 @@
  * Reads every record (the decision needs the whole sample), then prints
  * the outliers unchanged, in input order, with score, side and method
  * appended.  Exit 0 when it printed a record, 1 when none, as grep. */
-#include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats/outliers.h"
-#include "formats/record.h"
+#include "base/opts.h"
 #include "base/util.h"
+#include "formats/input.h"
+#include "formats/record.h"
+#include "stats/outliers.h"
 
 static const char synopsis[] =
 	"sv-outliers [-m METHOD] [-f COLUMN] [-g COLUMN] [OPTION]... [FILE]...";
 
 enum {
-	OPT_MAXOUT = 256, OPT_TOP, OPT_PCT, OPT_VERBOSE, OPT_LIST_METHODS,
-	OPT_LIST_OPTIONS, OPT_HELP, OPT_VERSION
+	OPT_MAXOUT = SV_OPT_LONG, OPT_TOP, OPT_PCT, OPT_VERBOSE, OPT_LIST_METHODS
 };
 
-static const struct option longopts[] = {
-	{ "method", required_argument, NULL, 'm' },
-	{ "field", required_argument, NULL, 'f' },
-	{ "group", required_argument, NULL, 'g' },
-	{ "side", required_argument, NULL, 's' },
-	{ "k", required_argument, NULL, 'k' },
-	{ "alpha", required_argument, NULL, 'a' },
-	{ "max-outliers", required_argument, NULL, OPT_MAXOUT },
-	{ "top", required_argument, NULL, OPT_TOP },
-	{ "percentile", required_argument, NULL, OPT_PCT },
-	{ "invert", no_argument, NULL, 'v' },
-	{ "count", no_argument, NULL, 'c' },
-	{ "verbose", no_argument, NULL, OPT_VERBOSE },
-	{ "list-methods", no_argument, NULL, OPT_LIST_METHODS },
-	{ "list-options", no_argument, NULL, OPT_LIST_OPTIONS },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 }
+static const struct sv_optdef optdefs[] = {
+	{ "method", required_argument, 'm', "NAME",
+	  "the test (above); default mad" },
+	{ "field", required_argument, 'f', "COLUMN",
+	  "the column, by name or number; default: the default\ncolumn of "
+	  "sv-records(5) ('acc', else the only numeric one)" },
+	{ "group", required_argument, 'g', "COLUMN",
+	  "find the outliers within each group of records\nwith the same value "
+	  "in COLUMN" },
+	{ "side", required_argument, 's', "SIDE",
+	  "low, high or both (default); grubbs and gesd are\none-sided tests "
+	  "with low or high" },
+	{ "k", required_argument, 'k', "X",
+	  "threshold of z, mad and tukey (0 or more)" },
+	{ "alpha", required_argument, 'a', "P",
+	  "significance level of grubbs and gesd (0.05)" },
+	{ "max-outliers", required_argument, OPT_MAXOUT, "K",
+	  "most outliers gesd looks for (default n/10)" },
+	{ "top", required_argument, OPT_TOP, "K",
+	  "tail: the K highest and/or lowest values\n(default 5)" },
+	{ "percentile", required_argument, OPT_PCT, "P",
+	  "tail: the values beyond the P-th percentile\n(0 < P <= 50) instead" },
+	{ "invert", no_argument, 'v', NULL,
+	  "print the records that are not outliers\n(with NA records) instead" },
+	{ "count", no_argument, 'c', NULL,
+	  "print only the number of records selected" },
+	{ "verbose", no_argument, OPT_VERBOSE, NULL,
+	  "grubbs, gesd: the test statistics on stderr" },
+	{ "list-methods", no_argument, OPT_LIST_METHODS, NULL,
+	  "the method names, one a line (for completion)" },
+	SV_OPTS_COMMON
 };
+
+static struct sv_opts g_opts;
 
 static const struct {
 	const char *name;
@@ -54,13 +68,13 @@ static const char *const added[] = { "score", "side", "method" };
 static void
 help(void)
 {
-	printf("Usage: %s\n", synopsis);
+	printf("usage: %s\n", synopsis);
 	printf(
 "Find the outliers of one column of records (or of plain numbers, one a\n"
 "line) and print them unchanged, in input order, with the columns score,\n"
 "side (low or high) and method appended.  Exit 0 when a record was\n"
 "printed, 1 when none, 2 on bad input.  Records whose value is NA are\n"
-"never outliers.\n"
+"never outliers.  FILE '-' is stdin.\n"
 "\n"
 "Methods (-m):\n");
 	for (size_t i = 0; i < sv_out_nmethods; i++) {
@@ -72,31 +86,9 @@ help(void)
 		printf("%s\n", i == 0 ? " (the default)" : "");
 		printf("  %-7s score: %s; n >= %zu\n", "", m->score, m->min_n);
 	}
+	printf("\n");
+	sv_opts_help(&g_opts, stdout);
 	printf(
-"\n"
-"Options:\n"
-"  -m, --method NAME      the test (above); default mad\n"
-"  -f, --field COLUMN     the column, by name or number; default 'acc'\n"
-"                         when the header has it, else the only column\n"
-"  -g, --group COLUMN     find the outliers within each group of records\n"
-"                         with the same value in COLUMN\n"
-"  -s, --side SIDE        low, high or both (default); grubbs and gesd are\n"
-"                         one-sided tests with low or high\n"
-"  -k, --k X              threshold of z, mad and tukey (0 or more)\n"
-"  -a, --alpha P          significance level of grubbs and gesd (0.05)\n"
-"      --max-outliers K   most outliers gesd looks for (default n/10)\n"
-"      --top K            tail: the K highest and/or lowest values\n"
-"                         (default 5)\n"
-"      --percentile P     tail: the values beyond the P-th percentile\n"
-"                         (0 < P <= 50) instead\n"
-"  -v, --invert           print the records that are not outliers\n"
-"                         (with NA records) instead\n"
-"  -c, --count            print only the number of records selected\n"
-"      --verbose          grubbs, gesd: the test statistics on stderr\n"
-"      --list-methods     the method names, one a line (for completion)\n"
-"      --list-options     the long options, one a line (for completion)\n"
-"      --help             this help\n"
-"      --version          the version\n"
 "\n"
 "With plain input (no header) the output lines are the input lines with\n"
 "the three columns appended and no header.  Inliers printed by --invert\n"
@@ -117,9 +109,11 @@ struct store {
 	size_t n, cap;
 };
 
+/* Add a record: the line's len bytes, its value and (when key is not
+ * NULL) the klen bytes of its group key. */
 static void
 store_add(struct store *s, const char *line, size_t len, double x,
-          const char *key)
+          const char *key, size_t klen)
 {
 	if (s->n + 1 >= s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 1024;
@@ -133,7 +127,8 @@ store_add(struct store *s, const char *line, size_t len, double x,
 	s->x[s->n] = x;
 	if (key) {
 		s->key[s->n] = s->keys.len;
-		sv_buf_add(&s->keys, key, strlen(key) + 1);
+		sv_buf_add(&s->keys, key, klen);
+		sv_buf_add(&s->keys, "", 1);
 	}
 	s->n++;
 	s->off[s->n] = s->lines.len;
@@ -209,32 +204,19 @@ find(const struct store *s, int keyed, const struct sv_out_method *m,
 	return found;
 }
 
-/* The -f/-g column of r; dies with status 2 when there is none. */
+/* The -f/-g column of r (the default column when spec is NULL); dies
+ * with status 2 when there is none. */
 static int
 pick(struct sv_reader *r, const char *spec, const char *opt)
 {
-	int c = sv_reader_pick(r, spec);
+	int c = sv_input_column(r, spec);
 
-	if (c < 0)
-		sv_die(SV_EXIT_USAGE, "option %s: %s", opt, r->err);
+	if (c < 0) {
+		if (spec)
+			sv_die(SV_EXIT_USAGE, "option %s: %s", opt, r->err);
+		sv_die(SV_EXIT_USAGE, "%s", r->err);
+	}
 	return c;
-}
-
-/* The value column when -f is not given: 'acc', else the only one. */
-static int
-default_field(struct sv_reader *r)
-{
-	int c;
-
-	if (!r->header)
-		return 0;
-	c = sv_reader_col(r, "acc");
-	if (c >= 0)
-		return c;
-	if (r->ncol == 1)
-		return 0;
-	sv_die(SV_EXIT_USAGE, "%s: no column 'acc' and %zu columns: choose "
-	       "one with -f", r->name, r->ncol);
 }
 
 static void
@@ -247,45 +229,35 @@ check_header(const struct sv_reader *r)
 			       r->name, added[i]);
 }
 
-int
-main(int argc, char **argv)
-{
-	const struct sv_out_method *m = sv_out_lookup("mad");
-	struct sv_out_opts o = { .k = NAN, .alpha = 0.05, .side = SV_OUT_BOTH };
-	const char *fspec = NULL, *gspec = NULL;
-	unsigned given = 0; /* enum sv_out_param bits of the options given */
-	int invert = 0, count = 0, verbose = 0, ch;
-	struct sv_reader r;
-	struct store s = { 0 };
-	int fcol = -1, gcol = -1, resolved = 0;
-	double *score;
-	unsigned char *side;
-	size_t found, selected = 0;
-	struct sv_buf out = { 0 };
+struct opts {
+	const struct sv_out_method *m;
+	struct sv_out_opts o;
+	const char *fspec, *gspec;
+	int invert, count;
+};
 
-	sv_setlocale();
-	sv_set_progname(argv[0]);
-	while ((ch = getopt_long(argc, argv, "m:f:g:s:k:a:vc", longopts,
-	                         NULL)) != -1) {
+static void
+parse_options(int argc, char **argv, struct opts *p)
+{
+	unsigned given = 0; /* enum sv_out_param bits of the options given */
+	int ch, verbose = 0;
+
+	while ((ch = sv_opts_next(&g_opts, argc, argv)) != -1) {
 		switch (ch) {
 		case 'm':
-			m = sv_out_lookup(optarg);
-			if (!m) {
+			p->m = sv_out_lookup(optarg);
+			if (!p->m) {
 				struct sv_buf b = { 0 };
 
 				for (size_t i = 0; i < sv_out_nmethods; i++)
 					sv_buf_printf(&b, "%s%s", i ? ", " : "",
 					              sv_out_methods[i].name);
-				sv_usage_error(synopsis, "unknown method '%s' "
-				               "(%s)", optarg, b.p);
+				sv_opts_error(&g_opts, "unknown method '%s' (%s)",
+				              optarg, b.p);
 			}
 			break;
-		case 'f':
-			fspec = optarg;
-			break;
-		case 'g':
-			gspec = optarg;
-			break;
+		case 'f': p->fspec = optarg; break;
+		case 'g': p->gspec = optarg; break;
 		case 's': {
 			size_t i;
 
@@ -293,62 +265,49 @@ main(int argc, char **argv)
 				if (strcmp(optarg, sides[i].name) == 0)
 					break;
 			if (i == sizeof sides / sizeof sides[0])
-				sv_usage_error(synopsis, "option --side: low, "
-				               "high or both: '%s'", optarg);
-			o.side = sides[i].side;
+				sv_opts_error(&g_opts, "option --side: low, "
+				              "high or both: '%s'", optarg);
+			p->o.side = sides[i].side;
 			break;
 		}
 		case 'k':
-			o.k = sv_opt_double("--k", optarg, 0, 1e6);
+			p->o.k = sv_opt_double("--k", optarg, 0, 1e6);
 			given |= SV_OUT_P_K;
 			break;
 		case 'a':
-			o.alpha = sv_opt_double("--alpha", optarg, 1e-10, 0.5);
+			p->o.alpha = sv_opt_double("--alpha", optarg, 1e-10, 0.5);
 			given |= SV_OUT_P_ALPHA;
 			break;
 		case OPT_MAXOUT:
-			o.max_out = sv_opt_u64("--max-outliers", optarg, 1,
-			                       1000000000);
+			p->o.max_out = sv_opt_u64("--max-outliers", optarg, 1,
+			                          1000000000);
 			given |= SV_OUT_P_MAXOUT;
 			break;
 		case OPT_TOP:
-			o.top = sv_opt_u64("--top", optarg, 1, 1000000000);
+			p->o.top = sv_opt_u64("--top", optarg, 1, 1000000000);
 			given |= SV_OUT_P_TAIL;
 			break;
 		case OPT_PCT:
-			o.pct = sv_opt_double("--percentile", optarg, 1e-6, 50);
+			p->o.pct = sv_opt_double("--percentile", optarg, 1e-6, 50);
 			given |= SV_OUT_P_TAIL;
 			break;
-		case 'v':
-			invert = 1;
-			break;
-		case 'c':
-			count = 1;
-			break;
-		case OPT_VERBOSE:
-			verbose = 1;
-			break;
+		case 'v': p->invert = 1; break;
+		case 'c': p->count = 1; break;
+		case OPT_VERBOSE: verbose = 1; break;
 		case OPT_LIST_METHODS:
 			for (size_t i = 0; i < sv_out_nmethods; i++)
 				puts(sv_out_methods[i].name);
 			sv_close_stdout();
-			return SV_EXIT_OK;
-		case OPT_LIST_OPTIONS:
-			sv_list_options_exit(longopts);
-		case OPT_HELP:
+			exit(SV_EXIT_OK);
+		case 'h':
 			help();
 			sv_close_stdout();
-			return SV_EXIT_OK;
-		case OPT_VERSION:
-			sv_version_exit();
+			exit(SV_EXIT_OK);
 		default:
-			sv_usage_error(synopsis, "unknown or incomplete option");
+			sv_opts_error(&g_opts, "unhandled option");
 		}
 	}
-	argc -= optind;
-	argv += optind;
-
-	if (given & ~m->params) {
+	if (given & ~p->m->params) {
 		static const struct {
 			unsigned bit;
 			const char *opt;
@@ -358,110 +317,132 @@ main(int argc, char **argv)
 			{ SV_OUT_P_TAIL, "--top/--percentile" },
 		};
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-			if (given & ~m->params & names[i].bit)
-				sv_usage_error(synopsis, "option %s does not "
-				               "apply to method '%s'",
-				               names[i].opt, m->name);
+			if (given & ~p->m->params & names[i].bit)
+				sv_opts_error(&g_opts, "option %s does not "
+				              "apply to method '%s'",
+				              names[i].opt, p->m->name);
 	}
-	if (o.top && o.pct > 0)
-		sv_usage_error(synopsis, "options --top and --percentile "
-		               "exclude each other");
-	if (m->params & SV_OUT_P_TAIL && !o.top && !(o.pct > 0))
-		o.top = 5;
+	if (p->o.top && p->o.pct > 0)
+		sv_opts_error(&g_opts, "options --top and --percentile "
+		              "exclude each other");
+	if (p->m->params & SV_OUT_P_TAIL && !p->o.top && !(p->o.pct > 0))
+		p->o.top = 5;
 	if (verbose)
-		o.trace = stderr;
+		p->o.trace = stderr;
+}
 
-	sv_reader_init(&r, stdin, "-");
-	for (int a = 0; a < (argc ? argc : 1); a++) {
-		FILE *fp = stdin;
-		const char *name = argc ? argv[a] : "-";
-		enum sv_rec_status st;
+/* Every record of the input into s; *gcol is the group column or -1. */
+static void
+read_all(const struct opts *p, struct sv_input *in, struct store *s,
+         int *gcol)
+{
+	struct sv_reader *r = &in->r;
+	enum sv_rec_status st;
+	int fcol = -1, resolved = 0;
 
-		if (strcmp(name, "-") != 0 && !(fp = fopen(name, "r")))
-			sv_die(SV_EXIT_USAGE, "%s: %s", name, strerror(errno));
-		sv_reader_next_input(&r, fp, name);
-		while ((st = sv_reader_next(&r)) == SV_REC_DATA) {
-			double v = NAN;
-			const char *key = NULL;
-			int rc;
+	*gcol = -1;
+	while ((st = sv_input_next(in)) == SV_REC_DATA) {
+		double v = NAN;
+		const char *key = NULL;
+		size_t klen;
+		int rc;
 
-			if (!resolved) {
-				fcol = fspec ? pick(&r, fspec, "-f")
-				             : default_field(&r);
-				if (gspec)
-					gcol = pick(&r, gspec, "-g");
-				check_header(&r);
-				resolved = 1;
-			}
-			if (!r.header && !fspec && r.nfield != 1) {
-				for (size_t i = 0; i + 1 < r.nfield; i++)
-					r.field[i][strlen(r.field[i])] = '\t';
-				sv_die(SV_EXIT_USAGE, "%s:%lu: %zu fields in "
-				       "plain input: choose the column with -f: "
-				       "'%.200s'", r.name, r.lineno, r.nfield,
-				       r.line);
-			}
-			rc = sv_reader_double(&r, (size_t)fcol, &v);
-			if (rc < 0)
-				sv_die(SV_EXIT_USAGE, "%s", r.err);
-			if (rc > 0)
-				v = NAN;
-			if (gcol >= 0) {
-				if ((size_t)gcol >= r.nfield)
-					sv_die(SV_EXIT_USAGE, "%s:%lu: field %d: "
-					       "missing field", r.name, r.lineno,
-					       gcol + 1);
-				key = r.field[gcol];
-			}
-			for (size_t i = 0; i + 1 < r.nfield; i++)
-				r.field[i][strlen(r.field[i])] = '\t';
-			store_add(&s, r.line, r.len, v, key);
+		if (!resolved) {
+			fcol = pick(r, p->fspec, "-f");
+			if (p->gspec)
+				*gcol = pick(r, p->gspec, "-g");
+			check_header(r);
+			resolved = 1;
 		}
-		if (st == SV_REC_BAD)
-			sv_die(SV_EXIT_USAGE, "%s", r.err);
-		if (fp != stdin)
-			fclose(fp);
+		rc = sv_reader_double(r, (size_t)fcol, &v);
+		if (rc < 0)
+			sv_die(SV_EXIT_USAGE, "%s", r->err);
+		if (rc > 0)
+			v = NAN;
+		if (*gcol >= 0 && !(key = sv_reader_field(r, (size_t)*gcol)))
+			sv_die(SV_EXIT_USAGE, "%s", r->err);
+		klen = key ? strlen(key) : 0; /* before the line is joined */
+		for (size_t i = 0; i + 1 < r->nfield; i++)
+			r->field[i][strlen(r->field[i])] = '\t';
+		store_add(s, r->line, r->len, v, key, klen);
 	}
-	if (!resolved && r.header) {
-		if (fspec)
-			pick(&r, fspec, "-f");
-		else
-			default_field(&r);
-		if (gspec)
-			pick(&r, gspec, "-g");
-		check_header(&r);
+	if (st == SV_REC_BAD)
+		sv_die(SV_EXIT_USAGE, "%s", r->err);
+	if (!resolved && r->header) {
+		/* a header and no data: the columns must still exist */
+		pick(r, p->fspec, "-f");
+		if (p->gspec)
+			pick(r, p->gspec, "-g");
+		check_header(r);
 	}
+}
 
-	score = sv_mallocarray(s.n ? s.n : 1, sizeof *score);
-	side = sv_malloc(s.n);
-	found = find(&s, gcol >= 0, m, &o, score, side);
-	(void)found;
+/* The header (unless count) and the selected records; returns how many
+ * were selected. */
+static size_t
+put_selected(const struct opts *p, const struct sv_reader *r,
+             const struct store *s, const double *score,
+             const unsigned char *side)
+{
+	struct sv_buf out = { 0 };
+	size_t selected = 0;
 
-	if (r.header && !count) {
-		sv_buf_printf(&out, "#%s", r.header);
+	if (r->header && !p->count) {
+		sv_buf_printf(&out, "#%s", r->header);
 		for (size_t i = 0; i < sizeof added / sizeof added[0]; i++)
 			sv_buf_printf(&out, "\t%s", added[i]);
 		sv_buf_add(&out, "\n", 1);
 		fwrite(out.p, 1, out.len, stdout);
 	}
-	for (size_t i = 0; i < s.n; i++) {
-		if ((side[i] != SV_OUT_NONE) == invert)
+	for (size_t i = 0; i < s->n; i++) {
+		if ((side[i] != SV_OUT_NONE) == p->invert)
 			continue;
 		selected++;
-		if (count)
+		if (p->count)
 			continue;
 		out.len = 0;
-		sv_buf_add(&out, s.lines.p + s.off[i], s.off[i + 1] - s.off[i]);
+		sv_buf_add(&out, s->lines.p + s->off[i],
+		           s->off[i + 1] - s->off[i]);
 		sv_buf_add(&out, "\t", 1);
 		sv_put_g(&out, score[i], 6);
 		sv_buf_printf(&out, "\t%s\t%s\n", sv_out_side_name(side[i]),
-		              m->name);
+		              p->m->name);
 		fwrite(out.p, 1, out.len, stdout);
 	}
-	if (count)
+	if (p->count)
 		printf("%zu\n", selected);
-
 	sv_buf_free(&out);
+	return selected;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts p = {
+		.o = { .k = NAN, .alpha = 0.05, .side = SV_OUT_BOTH },
+	};
+	struct sv_input in;
+	struct store s = { 0 };
+	int gcol;
+	double *score;
+	unsigned char *side;
+	size_t selected;
+
+	sv_setlocale();
+	sv_set_progname(argv[0]);
+	sv_opts_init(&g_opts, optdefs, synopsis);
+	p.m = sv_out_lookup("mad");
+	parse_options(argc, argv, &p);
+	argc -= optind;
+	argv += optind;
+
+	sv_input_init(&in, argv, (size_t)argc);
+	read_all(&p, &in, &s, &gcol);
+	score = sv_mallocarray(s.n ? s.n : 1, sizeof *score);
+	side = sv_malloc(s.n ? s.n : 1);
+	find(&s, gcol >= 0, p.m, &p.o, score, side);
+	selected = put_selected(&p, &in.r, &s, score, side);
+
 	free(score);
 	free(side);
 	sv_buf_free(&s.lines);
@@ -469,7 +450,8 @@ main(int argc, char **argv)
 	free(s.off);
 	free(s.x);
 	free(s.key);
-	sv_reader_free(&r);
+	sv_input_free(&in);
+	sv_opts_free(&g_opts);
 	sv_close_stdout();
 	return selected ? SV_EXIT_OK : SV_EXIT_FOUND;
 }

@@ -1,11 +1,189 @@
 /* record.c - the TSV record protocol between the tools (man/sv-records.5) */
 #include "record.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+
+/* --- numbers: one parser for every numeric field */
+
+/* Powers of ten exactly representable: 10^22 in a double (5^22 < 2^53),
+ * 10^27 in an x87 long double (5^27 < 2^64). */
+static const double pow10d[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+/* Decimal scan shared by both fast paths.
+ * Grammar: [+-] DIGITS ['.' DIGITS] [(e|E) [+-] DIGITS] or
+ * [+-] '.' DIGITS ...; returns 0 with the significant digits in *m (at
+ * most 19 of them), the power of ten in *e10 and the sign in *neg, or -1
+ * when s does not match or needs the slow path. */
+static inline __attribute__((always_inline)) int
+scan_decimal(const char *s, uint64_t *m, int *e10, int *neg)
+{
+	const char *p = s;
+	uint64_t v = 0;
+	int nd = 0, nsig = 0, frac = 0, exp = 0;
+
+	*neg = 0;
+	if (*p == '-' || *p == '+')
+		*neg = *p++ == '-';
+	for (; *p >= '0' && *p <= '9'; p++, nd++) {
+		if (v == 0 && *p == '0')
+			continue;
+		if (++nsig > 19)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		p++;
+		for (; *p >= '0' && *p <= '9'; p++, nd++) {
+			frac++;
+			if (v == 0 && *p == '0')
+				continue;
+			if (++nsig > 19)
+				return -1;
+			v = v * 10 + (uint64_t)(*p - '0');
+		}
+	}
+	if (nd == 0)
+		return -1;
+	if (*p == 'e' || *p == 'E') {
+		int eneg = 0, ed = 0;
+
+		p++;
+		if (*p == '-' || *p == '+')
+			eneg = *p++ == '-';
+		for (; *p >= '0' && *p <= '9'; p++, ed++) {
+			if (exp > 10000)
+				return -1;
+			exp = exp * 10 + (*p - '0');
+		}
+		if (ed == 0)
+			return -1;
+		if (eneg)
+			exp = -exp;
+	}
+	if (*p != '\0')
+		return -1;
+	*m = v;
+	*e10 = exp - frac;
+	return 0;
+}
+
+int
+sv_fast_double(const char *s, double *v)
+{
+	uint64_t m;
+	int e10, neg;
+	const char *err;
+
+	if (scan_decimal(s, &m, &e10, &neg) == 0 && m <= (UINT64_C(1) << 53)) {
+		double d = (double)m;
+
+		if (m == 0) {
+			*v = neg ? -0.0 : 0.0;
+			return 0;
+		}
+		if (e10 >= 0 && e10 <= 22) {
+			d *= pow10d[e10];
+			*v = neg ? -d : d;
+			return 0;
+		}
+		if (e10 < 0 && e10 >= -22) {
+			d /= pow10d[-e10];
+			*v = neg ? -d : d;
+			return 0;
+		}
+	}
+	if (isspace((unsigned char)*s))
+		return -1; /* strtod would skip it */
+	*v = sv_parse_double(s, -HUGE_VAL, HUGE_VAL, &err);
+	return err ? -1 : 0;
+}
+
+/* The fast path of sv_fast_ldouble: 0 and *v set when s is a decimal
+ * with at most 19 significant digits and |exponent| <= 27 (then the value
+ * is finite and within a double's range), else -1 and *v untouched. */
+static inline __attribute__((always_inline)) int
+ldouble_fast(const char *s, long double *v)
+{
+#if LDBL_MANT_DIG == 64
+	uint64_t m;
+	int e10, neg;
+
+	if (scan_decimal(s, &m, &e10, &neg) == 0) {
+		long double d = (long double)m, p = 1;
+
+		if (m == 0) {
+			*v = neg ? -0.0L : 0.0L;
+			return 0;
+		}
+		if (e10 >= -27 && e10 <= 27) {
+			int k = e10 < 0 ? -e10 : e10;
+
+			/* 10^k is exact for k <= 27: products of exact
+			 * powers stay below 2^64 in the mantissa */
+			p = k > 22 ? (long double)pow10d[22] *
+			                 (long double)pow10d[k - 22]
+			           : (long double)pow10d[k];
+			d = e10 < 0 ? d / p : d * p;
+			*v = neg ? -d : d;
+			return 0;
+		}
+	}
+#else
+	(void)s, (void)v;
+#endif
+	return -1;
+}
+
+int
+sv_fast_ldouble(const char *s, long double *v)
+{
+	char *end;
+
+	if (ldouble_fast(s, v) == 0)
+		return 0;
+	if (!*s || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*v = strtold(s, &end);
+	if (end == s || *end != '\0')
+		return -1;
+	return 0;
+}
+
+/* --- the reader */
+
+const char *
+sv_msg_text(const char *s, size_t max, char *buf, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; s[i] && i < max && k + 5 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char e = c == '\t' ? 't' : c == '\r' ? 'r' : c == '\f' ? 'f'
+		       : c == '\v' ? 'v' : 0;
+
+		if (e) {
+			buf[k++] = '\\';
+			buf[k++] = e;
+		} else if (c < 0x20 || c == 0x7f) {
+			k += (size_t)snprintf(buf + k, n - k, "\\x%02x", c);
+		} else {
+			buf[k++] = (char)c;
+		}
+	}
+	if (n)
+		buf[k] = '\0';
+	return buf;
+}
 
 void
 sv_reader_init(struct sv_reader *r, FILE *fp, const char *name)
@@ -40,12 +218,27 @@ sv_reader_free(struct sv_reader *r)
 static void
 bad(struct sv_reader *r, const char *what, const char *text)
 {
+	char t[404];
+
 	if (text)
-		snprintf(r->err, sizeof r->err, "%s:%lu: %s: '%.200s'", r->name,
-		         r->lineno, what, text);
+		snprintf(r->err, sizeof r->err, "%s:%lu: %s: '%s'", r->name,
+		         r->lineno, what, sv_msg_text(text, 200, t, sizeof t));
 	else
 		snprintf(r->err, sizeof r->err, "%s:%lu: %s", r->name,
 		         r->lineno, what);
+}
+
+/* qsort has no context argument: the names being sorted */
+static char *const *sort_names;
+
+/* by name, then by index */
+static int
+by_name(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(sort_names[i], sort_names[j]);
+
+	return c ? c : (i > j) - (i < j);
 }
 
 /* Split s in place on tabs into *out; returns the count. */
@@ -69,10 +262,36 @@ split(char *s, char ***out, size_t *cap)
 	}
 }
 
+/* The smallest i with names[i] equal to an earlier name, or n when the
+ * names are distinct: sorted indices, O(n log n). */
+static size_t
+first_duplicate(char *const *names, size_t n)
+{
+	size_t *ix, best = n;
+
+	if (n < 2)
+		return n;
+	ix = sv_mallocarray(n, sizeof *ix);
+	for (size_t i = 0; i < n; i++)
+		ix[i] = i;
+	sort_names = names;
+	qsort(ix, n, sizeof *ix, by_name);
+	sort_names = NULL;
+	/* within a run of equal names the indices ascend: the second one
+	 * is that name's first repetition */
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(names[ix[i]], names[ix[i - 1]]) == 0 &&
+		    (i < 2 || strcmp(names[ix[i - 1]], names[ix[i - 2]]) != 0) &&
+		    ix[i] < best)
+			best = ix[i];
+	free(ix);
+	return best;
+}
+
 static enum sv_rec_status
 take_header(struct sv_reader *r, const char *text)
 {
-	size_t i, cap = 0;
+	size_t i, dup, cap = 0;
 
 	if (r->header) {
 		if (strcmp(r->header, text) == 0)
@@ -90,19 +309,16 @@ take_header(struct sv_reader *r, const char *text)
 
 		r->ncol = split(copy, &r->col, &cap);
 	}
-	for (i = 0; i < r->ncol; i++) {
-		size_t j;
-
-		if (r->col[i][0] == '\0') {
-			bad(r, "empty column name in header", text - 1);
-			return SV_REC_BAD;
-		}
-		for (j = 0; j < i; j++)
-			if (strcmp(r->col[i], r->col[j]) == 0) {
-				bad(r, "duplicate column name in header",
-				    r->col[i]);
-				return SV_REC_BAD;
-			}
+	for (i = 0; i < r->ncol && r->col[i][0] != '\0'; i++)
+		;
+	dup = first_duplicate(r->col, r->ncol);
+	if (i < r->ncol && i < dup) {
+		bad(r, "empty column name in header", text - 1);
+		return SV_REC_BAD;
+	}
+	if (dup < r->ncol) {
+		bad(r, "duplicate column name in header", r->col[dup]);
+		return SV_REC_BAD;
 	}
 	return SV_REC_DATA;
 }
@@ -121,19 +337,21 @@ next_line(struct sv_reader *r)
 		char *p = r->buf + r->beg, *e = r->buf + r->end, *nl = NULL;
 		size_t n;
 
-		/* one pass finds the newline, NULs and tabs: records are
-		 * short, and three library scans cost more than this loop */
+		/* one pass finds the newline (or a NUL) and counts tabs:
+		 * records are short, and library scans cost more */
 		r->nul = 0;
 		r->tabs = 0;
 		for (; p < e; p++) {
 			unsigned char c = (unsigned char)*p;
 
 			if (c <= '\n') {
-				if (c == '\n') {
+				if (c == '\n' || c == '\0') {
+					/* a NUL ends the line: the reader
+					 * refuses it before reading further */
+					r->nul = c == '\0';
 					nl = p;
 					break;
 				}
-				r->nul |= c == '\0';
 				r->tabs += c == '\t';
 			}
 		}
@@ -160,6 +378,7 @@ next_line(struct sv_reader *r)
 			r->bufcap = r->bufcap ? r->bufcap * 2 : 1 << 16;
 			r->buf = sv_realloc(r->buf, r->bufcap);
 		}
+		errno = 0;
 		n = fread(r->buf + r->end, 1, r->bufcap - r->end - 1, r->fp);
 		r->end += n;
 		if (n == 0) {
@@ -177,7 +396,6 @@ sv_reader_next(struct sv_reader *r)
 		ssize_t n;
 		char *s;
 
-		errno = 0;
 		n = next_line(r);
 		if (n <= 0) {
 			if (n < 0) {
@@ -258,14 +476,16 @@ sv_reader_pick(struct sv_reader *r, const char *spec)
 	}
 	i = sv_reader_col(r, spec);
 	if (i < 0) {
+		char t[404];
+
+		sv_msg_text(spec, 200, t, sizeof t);
 		if (r->header)
 			snprintf(r->err, sizeof r->err,
-			         "%s: no column '%s' in the header", r->name,
-			         spec);
+			         "%s: no column '%s' in the header", r->name, t);
 		else
 			snprintf(r->err, sizeof r->err,
 			         "%s: column '%s' named, but the input has no "
-			         "header line", r->name, spec);
+			         "header line", r->name, t);
 	}
 	return i;
 }
@@ -276,37 +496,91 @@ sv_is_na(const char *s)
 	return strcmp(s, "NA") == 0;
 }
 
-static void
-bad_field(struct sv_reader *r, size_t i, const char *what)
+const char *
+sv_reader_field_error(struct sv_reader *r, size_t i, const char *what)
 {
-	char col[64];
+	char col[88], tc[84], t[404];
 
 	if (i < r->ncol)
-		snprintf(col, sizeof col, "'%.40s'", r->col[i]);
+		snprintf(col, sizeof col, "'%s'",
+		         sv_msg_text(r->col[i], 40, tc, sizeof tc));
 	else
 		snprintf(col, sizeof col, "%zu", i + 1);
-	snprintf(r->err, sizeof r->err, "%s:%lu: field %s: %s: '%.200s'",
+	snprintf(r->err, sizeof r->err, "%s:%lu: field %s: %s: '%s'",
 	         r->name, r->lineno, col, what,
-	         i < r->nfield ? r->field[i] : "");
+	         sv_msg_text(i < r->nfield ? r->field[i] : "", 200, t,
+	                     sizeof t));
+	return r->err;
+}
+
+const char *
+sv_reader_field(struct sv_reader *r, size_t i)
+{
+	if (i >= r->nfield) {
+		sv_reader_field_error(r, i, "missing field");
+		return NULL;
+	}
+	return r->field[i];
+}
+
+const char *
+sv_reader_colname(const struct sv_reader *r, size_t i, char *buf, size_t n)
+{
+	if (r->header && i < r->ncol)
+		return r->col[i];
+	snprintf(buf, n, "%zu", i + 1);
+	return buf;
 }
 
 int
 sv_reader_double(struct sv_reader *r, size_t i, double *v)
 {
 	const char *e;
+	double x;
 
 	if (i >= r->nfield) {
-		bad_field(r, i, "missing field");
+		sv_reader_field_error(r, i, "missing field");
+		return -1;
+	}
+	if (sv_fast_double(r->field[i], &x) == 0) {
+		*v = x;
+		return 0;
+	}
+	if (sv_is_na(r->field[i]))
+		return 1;
+	sv_parse_double(r->field[i], -HUGE_VAL, HUGE_VAL, &e);
+	sv_reader_field_error(r, i, e ? e : "not a number");
+	return -1;
+}
+
+int
+sv_reader_ldouble(struct sv_reader *r, size_t i, long double *v)
+{
+	long double x;
+
+	if (i < r->nfield && ldouble_fast(r->field[i], v) == 0)
+		return 0;
+	if (i >= r->nfield) {
+		sv_reader_field_error(r, i, "missing field");
+		return -1;
+	}
+	if (sv_fast_ldouble(r->field[i], &x) == 0) {
+		const char *e = NULL;
+
+		/* the values a double field takes: finite, in range */
+		if (!(isfinite(x) && fabsl(x) <= DBL_MAX))
+			sv_parse_double(r->field[i], -HUGE_VAL, HUGE_VAL, &e);
+		if (!e) {
+			*v = x;
+			return 0;
+		}
+		sv_reader_field_error(r, i, e);
 		return -1;
 	}
 	if (sv_is_na(r->field[i]))
 		return 1;
-	*v = sv_parse_double(r->field[i], -HUGE_VAL, HUGE_VAL, &e);
-	if (e) {
-		bad_field(r, i, e);
-		return -1;
-	}
-	return 0;
+	sv_reader_field_error(r, i, "not a number");
+	return -1;
 }
 
 int
@@ -315,14 +589,14 @@ sv_reader_u64(struct sv_reader *r, size_t i, uint64_t *v)
 	const char *e;
 
 	if (i >= r->nfield) {
-		bad_field(r, i, "missing field");
+		sv_reader_field_error(r, i, "missing field");
 		return -1;
 	}
 	if (sv_is_na(r->field[i]))
 		return 1;
 	*v = sv_parse_u64(r->field[i], 0, UINT64_MAX, &e);
 	if (e) {
-		bad_field(r, i, e);
+		sv_reader_field_error(r, i, e);
 		return -1;
 	}
 	return 0;

@@ -34,7 +34,7 @@ struct sv_reader {
 	char **col;            /* header column names, ncol of them */
 	size_t ncol;
 	int saw_data;          /* a data line was seen (in any input) */
-	char err[512];
+	char err[1024];
 };
 
 void sv_reader_init(struct sv_reader *r, FILE *fp, const char *name);
@@ -62,13 +62,47 @@ int sv_reader_col(const struct sv_reader *r, const char *name);
  * Returns the 0-based index, or -1 with r->err set. */
 int sv_reader_pick(struct sv_reader *r, const char *spec);
 
+/* s for a message, as the manual shows it: at most max bytes of it, a
+ * tab, CR, form feed or vertical tab written \t \r \f \v, other control
+ * bytes \xNN, into buf[n].  Returns buf. */
+const char *sv_msg_text(const char *s, size_t max, char *buf, size_t n);
+
 /* "NA" (the missing-value marker) */
 int sv_is_na(const char *s);
 
-/* Parse field i of the current line as a double.
+/* Parse the whole string s as a number, giving exactly the value that
+ * strtod (resp. strtold) gives in the C locale.
+ * Grammar of the fast path: [+-] DIGITS ['.' DIGITS] [(e|E) [+-] DIGITS],
+ * at most 19 significant digits and a small exponent; anything else is
+ * handed to strtod/strtold, so the result is always theirs.
+ * sv_fast_double: 0 and *v set, or -1 when s is not a finite number
+ *   (same acceptance as sv_parse_double: no blanks, no nan, no inf,
+ *   no overflow).
+ * sv_fast_ldouble: 0 and *v set, or -1 when s is not a number
+ *   (no blanks; nan and inf accepted, as strtold does). */
+int sv_fast_double(const char *s, double *v);
+int sv_fast_ldouble(const char *s, long double *v);
+
+/* Set r->err to "name:line: field 'col': what: 'text'" about field i of
+ * the current line (col is the header's name, else the 1-based number,
+ * unquoted) and return it. */
+const char *sv_reader_field_error(struct sv_reader *r, size_t i,
+                                  const char *what);
+/* Field i of the current line, or NULL with r->err set ("missing
+ * field") when the line is shorter. */
+const char *sv_reader_field(struct sv_reader *r, size_t i);
+/* The name of column i: the header's, else its 1-based number written
+ * into buf[n]. */
+const char *sv_reader_colname(const struct sv_reader *r, size_t i, char *buf,
+                              size_t n);
+
+/* Parse field i of the current line as a double (sv_fast_double).
  * Returns 0 and sets *v, 1 when the field is NA, or -1 with r->err set to
- * "name:line: field 'col': not a number: 'text'". */
+ * "name:line: field 'col': not a number: 'text'"; *v is set only on 0. */
 int sv_reader_double(struct sv_reader *r, size_t i, double *v);
+/* Same in long double (sv_fast_ldouble), for the operations that datamash
+ * computes in long double. */
+int sv_reader_ldouble(struct sv_reader *r, size_t i, long double *v);
 /* Same for an unsigned 64-bit integer. */
 int sv_reader_u64(struct sv_reader *r, size_t i, uint64_t *v);
 

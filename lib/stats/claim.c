@@ -4,6 +4,11 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
 
 /* first index with sorted[i] >= x (strict: > x) in sorted[0..n-1] */
 static size_t
@@ -109,4 +114,69 @@ sv_expected_best(const double *sorted, size_t N, size_t n,
 		*sd = sqrt(var) / sc;
 	}
 	return mu;
+}
+
+const char *
+sv_claim_verdict(const struct sv_claim *c, size_t n, double x, char *buf,
+                 size_t bufsz)
+{
+	if (n == 0)
+		snprintf(buf, bufsz, "no seeds to compare with");
+	else if (isnan(c->seeds_50))
+		snprintf(buf, bufsz, "%.6g is above all %zu seeds: seed choice "
+		         "alone does not explain it", x, n);
+	else if (c->seeds_50 <= 1)
+		snprintf(buf, bufsz, "%.6g is reached by a typical seed (%.3g%% "
+		         "of seeds reach it)", x, 100 * c->p_single);
+	else
+		snprintf(buf, bufsz, "the best of %.0f seeds reaches %.6g half "
+		         "the time;\n           a single-run claim this high may "
+		         "be seed selection", c->seeds_50, x);
+	return buf;
+}
+
+/* the grammar and ownership are stated in claim.h */
+int
+sv_best_of_parse(const char *s, size_t **out, size_t *n, char **bad)
+{
+	char *copy = sv_strdup(s), *tok, *save = NULL;
+	size_t cap = 8;
+
+	*out = sv_mallocarray(cap, sizeof **out);
+	*n = 0;
+	*bad = NULL;
+	if (!*s || *s == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,")) {
+		*bad = copy;
+		return -1;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		const char *e;
+		uint64_t v = sv_parse_u64(tok, 1, 1000000000, &e);
+
+		if (e) {
+			*bad = sv_strdup(tok);
+			free(copy);
+			return -1;
+		}
+		if (*n == cap)
+			*out = sv_realloc(*out, (cap *= 2) * sizeof **out);
+		(*out)[(*n)++] = (size_t)v;
+	}
+	free(copy);
+	return 0;
+}
+
+size_t *
+sv_best_of_default(size_t upto, size_t *n)
+{
+	static const size_t m[3] = { 1, 2, 5 };
+	size_t cap = 64, *b = sv_mallocarray(cap, sizeof *b);
+
+	*n = 0;
+	for (size_t p = 1; p <= 1000000000; p *= 10)
+		for (int i = 0; i < 3; i++)
+			if (*n < cap && m[i] * p <= upto)
+				b[(*n)++] = m[i] * p;
+	return b;
 }

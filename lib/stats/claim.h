@@ -28,4 +28,22 @@ void sv_claim_audit(const double *sorted, size_t n, double x,
 double sv_expected_best(const double *sorted, size_t N, size_t n,
                         int with_replacement, double *sd);
 
+/* The verdict on claim x against n seeds (c from sv_claim_audit): no
+ * seeds; above every seed (seed choice does not explain it); reached by a
+ * typical seed (seeds_50 <= 1); else reached by the best of seeds_50 seeds
+ * half the time (possible seed selection; the sentence holds a newline and
+ * the indent of sv-stats' table).  Returns buf. */
+const char *sv_claim_verdict(const struct sv_claim *c, size_t n, double x,
+                             char *buf, size_t bufsz);
+
+/* Parse a comma-separated list of seed counts for the expected best of n.
+ * Grammar: N (',' N)*, each N an integer 1..10^9.  *out is allocated
+ * here and owned by the caller.  Returns 0, or -1 with *bad pointing at
+ * the offending text (a copy, owned by the caller). */
+int sv_best_of_parse(const char *s, size_t **out, size_t *n, char **bad);
+
+/* The default list 1, 2, 5, 10, 20, 50, ... up to upto (owned by the
+ * caller), its length in *n. */
+size_t *sv_best_of_default(size_t upto, size_t *n);
+
 #endif

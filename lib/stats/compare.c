@@ -18,6 +18,7 @@
 #include "compare.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "bootstrap.h"
+#include "formats/json.h"
 #include "stats.h"
 #include "base/util.h"
 
@@ -319,6 +321,62 @@ sv_compare(const double *a, size_t na, const double *b, size_t nb,
 	free(sb);
 	free(sa);
 	return 0;
+}
+
+const char *
+sv_compare_verdict(const struct sv_compare *c, const char *a, size_t na,
+                   const char *b, size_t nb, double level, char *buf,
+                   size_t bufsz)
+{
+	if (na < SV_CMP_MIN_SEEDS || nb < SV_CMP_MIN_SEEDS)
+		snprintf(buf, bufsz, "too few seeds (fewer than %d in a group) "
+		         "to say anything", SV_CMP_MIN_SEEDS);
+	else if (c->welch_p < 1 - level &&
+	         !(c->diff_lo <= 0 && c->diff_hi >= 0))
+		snprintf(buf, bufsz, "%s is %s than %s (Welch p %.3g, "
+		         "%g%% CI of the difference excludes 0)%s",
+		         a, c->diff > 0 ? "higher" : "lower", b, c->welch_p,
+		         100 * level, c->aso_eps < 0.2 || c->aso_eps > 0.8
+		             ? "" : "; ASO does not confirm a stochastic order");
+	else
+		snprintf(buf, bufsz, "no clear difference between %s and %s "
+		         "(Welch p %.3g); about %.0f seeds per group would "
+		         "detect a difference this size 80%% of the time", a, b,
+		         c->welch_p, c->n_power80);
+	return buf;
+}
+
+void
+sv_compare_json(const struct sv_compare *c, const char *a, const char *b,
+                int too_few, const char *text, struct sv_buf *out)
+{
+	sv_buf_puts(out, "{\"compare\": [");
+	sv_json_str(out, a);
+	sv_buf_puts(out, ", ");
+	sv_json_str(out, b);
+	sv_buf_puts(out, "]");
+	if (!c) {
+		sv_json_key(out, "error");
+		sv_json_str(out, text);
+		sv_buf_puts(out, "}\n");
+		return;
+	}
+	sv_json_kv(out, "diff", c->diff);
+	sv_json_pair(out, "diff_ci", c->diff_lo, c->diff_hi);
+	sv_json_kv(out, "welch_t", c->welch_t);
+	sv_json_kv(out, "welch_df", c->welch_df);
+	sv_json_kv(out, "welch_p", c->welch_p);
+	sv_json_kv(out, "mw_u", c->mw_u);
+	sv_json_kv(out, "mw_p", c->mw_p);
+	sv_json_kv(out, "p_a_gt_b", c->p_a_gt_b);
+	sv_json_kv(out, "cohen_d", c->cohen_d);
+	sv_json_kv(out, "aso_eps", c->aso_eps);
+	sv_json_kv(out, "n_power80", c->n_power80);
+	sv_json_key(out, "too_few_seeds");
+	sv_buf_puts(out, too_few ? "true" : "false");
+	sv_json_key(out, "verdict");
+	sv_json_str(out, text);
+	sv_buf_puts(out, "}\n");
 }
 
 const char *

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/util.h"
+
 struct sv_compare {
 	double diff;             /* mean(a) - mean(b) */
 	double diff_lo, diff_hi; /* bootstrap percentile CI of diff */
@@ -20,8 +22,8 @@ struct sv_compare {
 };
 
 /* Compare a[0..na-1] with b[0..nb-1] (any order, not modified); reps
- * bootstrap resamples at confidence level for diff and ASO, from GSL
- * mt19937 seeded by rng_seed (same inputs and seed: same bits).
+ * bootstrap resamples at confidence level for diff and ASO, drawn from
+ * Philox4x32-10 keyed by rng_seed (same inputs and seed: same bits).
  * Returns 0, or a negative SV_CMP_E* code.  Fields that cannot be computed
  * for the input (e.g. zero variance) are NAN and 0 is still returned. */
 int sv_compare(const double *a, size_t na, const double *b, size_t nb,
@@ -49,6 +51,28 @@ double sv_violation_ratio(const double *sa, size_t na, const double *sb,
  * and by 1 or 2 for larger |d| (tests/vectors/infer: 'power' lines).
  * NAN when d is 0 or not finite. */
 double sv_power80_n(double d);
+
+/* Fewer seeds than this in a group and the verdict says nothing. */
+#define SV_CMP_MIN_SEEDS 5
+
+/* The verdict on A (named a, na seeds) against B: a sentence in buf.
+ *   na or nb < SV_CMP_MIN_SEEDS: too few seeds to say anything;
+ *   Welch p < 1 - level and the CI of the difference excludes 0: A is
+ *     higher (lower) than B, noting when ASO eps_min lies in [0.2, 0.8]
+ *     (no almost stochastic order either way);
+ *   else no clear difference, with the seeds per group that 80% power
+ *     would need.
+ * Returns buf. */
+const char *sv_compare_verdict(const struct sv_compare *c, const char *a,
+                               size_t na, const char *b, size_t nb,
+                               double level, char *buf, size_t bufsz);
+
+/* The comparison of a and b as one JSON object and a newline: "compare"
+ * [a, b], every field of c, "too_few_seeds" and "verdict" (text); with c
+ * NULL, "error" (text) instead of the fields. */
+void sv_compare_json(const struct sv_compare *c, const char *a,
+                     const char *b, int too_few, const char *text,
+                     struct sv_buf *out);
 
 /* Message for a negative code from sv_compare. */
 const char *sv_compare_strerror(int code);

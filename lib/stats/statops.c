@@ -362,6 +362,108 @@ sv_statop_eval(const struct sv_opcall *c, const long double *v, size_t n,
 	sv_buf_printf(b, "%.14Lg", eval(c, v, n, work));
 }
 
+int
+sv_statop_streams(const struct sv_statop *op)
+{
+	switch (op->id) {
+	case SV_OP_COUNT: case SV_OP_SUM: case SV_OP_MIN: case SV_OP_MAX:
+	case SV_OP_RANGE: case SV_OP_MEAN: case SV_OP_FIRST: case SV_OP_LAST:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* A streaming op from cv's count, sum, min and max: the same operations
+ * in the same order as eval() over the values, so the same bits. */
+static long double
+eval_running(const struct sv_opcall *c, const struct sv_colvals *cv)
+{
+	if (c->op->id == SV_OP_COUNT)
+		return cv->n;
+	if (c->op->id == SV_OP_SUM)
+		return cv->sum;
+	if (cv->n == 0)
+		return nanl("");
+	switch (c->op->id) {
+	case SV_OP_MIN: return cv->lo;
+	case SV_OP_MAX: return cv->hi;
+	case SV_OP_RANGE: return cv->hi - cv->lo;
+	default: return cv->sum / cv->n; /* mean */
+	}
+}
+
+size_t
+sv_statop_columns(const struct sv_opcall *calls, size_t n, int *cols,
+                  size_t *slot, int *text, int *keep)
+{
+	size_t ncols = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < ncols; j++)
+			if (cols[j] == calls[i].col)
+				break;
+		if (j == ncols) {
+			cols[ncols] = calls[i].col;
+			text[ncols] = 0;
+			keep[ncols++] = 0;
+		}
+		slot[i] = j;
+		if (calls[i].op->id == SV_OP_FIRST ||
+		    calls[i].op->id == SV_OP_LAST)
+			text[j] = 1;
+		if (!sv_statop_streams(calls[i].op))
+			keep[j] = 1;
+	}
+	return ncols;
+}
+
+void
+sv_statop_eval_row(const struct sv_opcall *calls, size_t n,
+                   const size_t *slot, const struct sv_colvals *cv,
+                   size_t ncols, struct sv_buf *b)
+{
+	/* sorted copies: datamash gives every op its own values, so sums
+	 * run in input order even after a median */
+	long double **sorted = sv_calloc(ncols ? ncols : 1, sizeof *sorted);
+	long double *work;
+	size_t nmax = 1;
+
+	for (size_t j = 0; j < ncols; j++)
+		nmax = cv[j].n > nmax ? cv[j].n : nmax;
+	work = sv_mallocarray(nmax, sizeof *work); /* scratch for mad */
+	for (size_t i = 0; i < n; i++) {
+		const struct sv_colvals *c = &cv[slot[i]];
+		const long double *v = c->v;
+
+		if (sv_statop_streams(calls[i].op) && calls[i].op->id !=
+		    SV_OP_FIRST && calls[i].op->id != SV_OP_LAST) {
+			sv_buf_printf(b, "%.14Lg", eval_running(&calls[i], c));
+			sv_buf_puts(b, i + 1 < n ? "\t" : "\n");
+			continue;
+		}
+		if (calls[i].op->sorted) {
+			long double **sj = &sorted[slot[i]];
+
+			if (!*sj) {
+				*sj = sv_mallocarray(c->n ? c->n : 1, sizeof **sj);
+				memcpy(*sj, c->v, c->n * sizeof *c->v);
+				sv_sort_ldouble(*sj, c->n);
+			}
+			v = *sj;
+		}
+		sv_statop_eval(&calls[i], v, c->n, c->first.p, c->last.p, work,
+		               b);
+		sv_buf_puts(b, i + 1 < n ? "\t" : "\n");
+	}
+	for (size_t j = 0; j < ncols; j++)
+		free(sorted[j]);
+	free(sorted);
+	free(work);
+}
+
 void
 sv_statop_help(FILE *fp)
 {

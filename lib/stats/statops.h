@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "group.h"
 #include "base/util.h"
 
 enum sv_op_id {
@@ -70,6 +71,27 @@ enum sv_opparse_status sv_statop_parse(const char *spec, struct sv_opcall *out);
 void sv_statop_eval(const struct sv_opcall *c, const long double *v,
                     size_t n, const char *first, const char *last,
                     long double *work, struct sv_buf *b);
+
+/* Whether op is computed from a column's count, sum, min and max (or its
+ * first and last texts) as the values stream by, without keeping them:
+ * count, sum, min, max, range, mean, first, last. */
+int sv_statop_streams(const struct sv_statop *op);
+
+/* The distinct columns of calls[0..n-1] (their col resolved): cols[]
+ * gets them in order of first use, slot[i] the index in cols[] of call i,
+ * text[j] whether column j needs its first and last texts (first, last),
+ * keep[j] whether it needs its values kept (an op that does not stream).
+ * cols, slot, text and keep hold n each.  Returns the count of cols. */
+size_t sv_statop_columns(const struct sv_opcall *calls, size_t n, int *cols,
+                         size_t *slot, int *text, int *keep);
+
+/* One output line: every call over the values cv[slot[i]] of one group
+ * (streaming ops from the running sums, the others from the kept values,
+ * with sorted copies for the ops that need them),
+ * tab-separated, ended by a newline, appended to b. */
+void sv_statop_eval_row(const struct sv_opcall *calls, size_t n,
+                        const size_t *slot, const struct sv_colvals *cv,
+                        size_t ncols, struct sv_buf *b);
 
 /* The operations as --help lists them, two spaces of indent. */
 void sv_statop_help(FILE *fp);

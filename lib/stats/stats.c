@@ -1,148 +1,14 @@
 /* stats.c - descriptive statistics of one sample */
 #include "stats.h"
 
-#include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
-
-/* Powers of ten exactly representable: 10^22 in a double (5^22 < 2^53),
- * 10^27 in an x87 long double (5^27 < 2^64). */
-static const double pow10d[] = {
-	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
-};
-
-/* Decimal scan shared by both fast paths.
- * Grammar: [+-] DIGITS ['.' DIGITS] [(e|E) [+-] DIGITS] or
- * [+-] '.' DIGITS ...; returns 0 with the significant digits in *m (at
- * most 19 of them), the power of ten in *e10 and the sign in *neg, or -1
- * when s does not match or needs the slow path. */
-static int
-scan_decimal(const char *s, uint64_t *m, int *e10, int *neg)
-{
-	const char *p = s;
-	uint64_t v = 0;
-	int nd = 0, nsig = 0, frac = 0, exp = 0;
-
-	*neg = 0;
-	if (*p == '-' || *p == '+')
-		*neg = *p++ == '-';
-	for (; *p >= '0' && *p <= '9'; p++, nd++) {
-		if (v == 0 && *p == '0')
-			continue;
-		if (++nsig > 19)
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	if (*p == '.') {
-		p++;
-		for (; *p >= '0' && *p <= '9'; p++, nd++) {
-			frac++;
-			if (v == 0 && *p == '0')
-				continue;
-			if (++nsig > 19)
-				return -1;
-			v = v * 10 + (uint64_t)(*p - '0');
-		}
-	}
-	if (nd == 0)
-		return -1;
-	if (*p == 'e' || *p == 'E') {
-		int eneg = 0, ed = 0;
-
-		p++;
-		if (*p == '-' || *p == '+')
-			eneg = *p++ == '-';
-		for (; *p >= '0' && *p <= '9'; p++, ed++) {
-			if (exp > 10000)
-				return -1;
-			exp = exp * 10 + (*p - '0');
-		}
-		if (ed == 0)
-			return -1;
-		if (eneg)
-			exp = -exp;
-	}
-	if (*p != '\0')
-		return -1;
-	*m = v;
-	*e10 = exp - frac;
-	return 0;
-}
-
-int
-sv_fast_double(const char *s, double *v)
-{
-	uint64_t m;
-	int e10, neg;
-	const char *err;
-
-	if (scan_decimal(s, &m, &e10, &neg) == 0 && m <= (UINT64_C(1) << 53)) {
-		double d = (double)m;
-
-		if (m == 0) {
-			*v = neg ? -0.0 : 0.0;
-			return 0;
-		}
-		if (e10 >= 0 && e10 <= 22) {
-			d *= pow10d[e10];
-			*v = neg ? -d : d;
-			return 0;
-		}
-		if (e10 < 0 && e10 >= -22) {
-			d /= pow10d[-e10];
-			*v = neg ? -d : d;
-			return 0;
-		}
-	}
-	*v = sv_parse_double(s, -HUGE_VAL, HUGE_VAL, &err);
-	return err ? -1 : 0;
-}
-
-int
-sv_fast_ldouble(const char *s, long double *v)
-{
-	uint64_t m;
-	int e10, neg;
-	char *end;
-
-#if LDBL_MANT_DIG == 64
-	if (scan_decimal(s, &m, &e10, &neg) == 0) {
-		long double d = (long double)m, p = 1;
-
-		if (m == 0) {
-			*v = neg ? -0.0L : 0.0L;
-			return 0;
-		}
-		if (e10 >= -27 && e10 <= 27) {
-			int k = e10 < 0 ? -e10 : e10;
-
-			/* 10^k is exact for k <= 27: products of exact
-			 * powers stay below 2^64 in the mantissa */
-			p = k > 22 ? (long double)pow10d[22] *
-			                 (long double)pow10d[k - 22]
-			           : (long double)pow10d[k];
-			d = e10 < 0 ? d / p : d * p;
-			*v = neg ? -d : d;
-			return 0;
-		}
-	}
-#else
-	(void)m, (void)e10, (void)neg;
-#endif
-	if (!*s || *s == ' ' || *s == '\t' || *s == '\n')
-		return -1;
-	errno = 0;
-	*v = strtold(s, &end);
-	if (end == s || *end != '\0')
-		return -1;
-	return 0;
-}
 
 /* --- sorting: LSD radix on order-preserving unsigned keys */
 
@@ -468,4 +334,24 @@ sv_pow2_scale(const double *x, size_t n)
 			m = fabs(x[i]);
 	frexp(m, &e);
 	return ldexp(1, -e);
+}
+
+#define FIELD(name) { #name, offsetof(struct sv_summary, name) }
+const struct sv_summary_field sv_summary_fields[] = {
+	FIELD(n), FIELD(mean), FIELD(sd), FIELD(min), FIELD(max), FIELD(range),
+	FIELD(q1), FIELD(median), FIELD(q3), FIELD(iqr), FIELD(skew),
+	FIELD(kurt), FIELD(iqm), FIELD(mad), { NULL, 0 }
+};
+#undef FIELD
+
+double
+sv_summary_get(const struct sv_summary *s, const struct sv_summary_field *f)
+{
+	const char *p = (const char *)s + f->off;
+	double v;
+
+	if (f->off == offsetof(struct sv_summary, n))
+		return (double)s->n;
+	memcpy(&v, p, sizeof v);
+	return v;
 }

@@ -1,22 +1,8 @@
-/* stats.h - descriptive statistics of one sample: exact fast number
- * parsing, sorting, type 7 quantiles, moments, IQM, MAD */
+/* stats.h - descriptive statistics of one sample: sorting, type 7 quantiles, moments, IQM, MAD */
 #ifndef SV_STATS_H
 #define SV_STATS_H
 
 #include <stddef.h>
-
-/* Parse the whole string s as a number, giving exactly the value that
- * strtod (resp. strtold) gives in the C locale.
- * Grammar of the fast path: [+-] DIGITS ['.' DIGITS] [(e|E) [+-] DIGITS],
- * at most 19 significant digits and a small exponent; anything else is
- * handed to strtod/strtold, so the result is always theirs.
- * sv_fast_double: 0 and *v set, or -1 when s is not a finite number
- *   (same acceptance as sv_parse_double: no blanks, no nan, no inf,
- *   no overflow).
- * sv_fast_ldouble: 0 and *v set, or -1 when s is not a number
- *   (no blanks; nan and inf accepted, as strtold does). */
-int sv_fast_double(const char *s, double *v);
-int sv_fast_ldouble(const char *s, long double *v);
 
 /* Sort ascending in place (LSD radix sort on the IEEE bit patterns;
  * -0 sorts before +0).  No NaN allowed. */
@@ -49,6 +35,18 @@ struct sv_summary {
 	double iqm;               /* 25% trimmed mean */
 	double mad;               /* 1.4826 * median |x - median| */
 };
+
+/* The fields of sv_summary in the order the table and JSON show them:
+ * n mean sd min max range q1 median q3 iqr skew kurt iqm mad.  Ended by a
+ * row with name NULL. */
+struct sv_summary_field {
+	const char *name;
+	size_t off;     /* offsetof(struct sv_summary, the field) */
+};
+extern const struct sv_summary_field sv_summary_fields[];
+/* The value of field f of s (n as a double). */
+double sv_summary_get(const struct sv_summary *s,
+                      const struct sv_summary_field *f);
 
 /* Fill s from sorted[0..n-1] (ascending, no NaN).  Moments are summed in
  * long double, as datamash does.  n == 0: every field NAN, s->n = 0. */

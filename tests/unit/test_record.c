@@ -46,7 +46,7 @@ static const struct rec_case rec_cases[] = {
 	/* bad */
 	{ "conflicting header", "#a\tb\n1\t2\n#a\tc\n", SV_REC_BAD, 1, "in:3: header differs" },
 	{ "too few fields", "#a\tb\n1\n", SV_REC_BAD, 0, "in:2: 1 fields where the header has 2" },
-	{ "too many fields", "#a\tb\n1\t2\t3\n", SV_REC_BAD, 0, "in:2: 3 fields where the header has 2: '1\t2\t3'" },
+	{ "too many fields", "#a\tb\n1\t2\t3\n", SV_REC_BAD, 0, "in:2: 3 fields where the header has 2: '1\\t2\\t3'" },
 	{ "empty column name", "#a\t\tb\n", SV_REC_BAD, 0, "in:1: empty column name" },
 	{ "duplicate column", "#a\tb\ta\n", SV_REC_BAD, 0, "duplicate column name in header: 'a'" },
 	{ "header after plain data", "1\n#a\n", SV_REC_BAD, 1, "in:2: header after data lines" },
@@ -54,6 +54,10 @@ static const struct rec_case rec_cases[] = {
 	{ "trailing tab", "#a\tb\n1\t2\t\n", SV_REC_BAD, 0, "3 fields where" },
 	{ "header then conflicting later header", "#a\n#b\n", SV_REC_BAD, 0, "in:2: header differs" },
 	{ "empty field count mismatch", "#a\tb\n\t\t\n", SV_REC_BAD, 0, "3 fields" },
+	{ "first repeated name reported", "#a\tb\tb\ta\n", SV_REC_BAD, 0, "duplicate column name in header: 'b'" },
+	{ "repeat after a later one", "#x\ty\tz\ty\tx\n", SV_REC_BAD, 0, "duplicate column name in header: 'y'" },
+	{ "empty name before a duplicate", "#a\t\ta\n", SV_REC_BAD, 0, "empty column name" },
+	{ "duplicate before an empty name", "#a\ta\t\n", SV_REC_BAD, 0, "duplicate column name in header: 'a'" },
 };
 
 static void
@@ -61,7 +65,7 @@ test_reader(void)
 {
 	for (size_t i = 0; i < sizeof rec_cases / sizeof rec_cases[0]; i++) {
 		const struct rec_case *c = &rec_cases[i];
-		char err[600];
+		char err[1100];
 		size_t n;
 		/* fmemopen needs the real length for the NUL case */
 		enum sv_rec_status st;
@@ -117,6 +121,56 @@ test_fields(void)
 	is_int(sv_reader_next(&r), SV_REC_EOF, "end");
 	sv_reader_free(&r);
 	fclose(fp);
+}
+
+/* Double and long double fields accept the same texts, with the same
+ * messages: finite numbers of a double's range, no leading blank of any
+ * kind */
+static void
+test_field_acceptance(void)
+{
+	static const struct {
+		const char *text, *err; /* err NULL: accepted */
+	} cases[] = {
+		{ "0.5", NULL }, { "-1e-320", NULL }, { "1e300", NULL },
+		{ "NA", NULL },
+		{ "nan", "not a number" }, { "NaN", "not a number" },
+		{ "inf", "out of range" }, { "-inf", "out of range" },
+		{ "1e999", "out of range" }, { "-1e400", "out of range" },
+		{ "\f0.5", "not a number" }, { "\v0.5", "not a number" },
+		{ "\r0.5", "not a number" }, { " 0.5", "not a number" },
+		{ "0x", "not a number" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[64], want[128], errd[1024];
+		FILE *fp;
+		struct sv_reader r;
+		double d;
+		long double l;
+		int rd, rl;
+
+		snprintf(text, sizeof text, "#acc\n%s\n", cases[i].text);
+		fp = fmemopen(text, strlen(text), "r");
+		sv_reader_init(&r, fp, "in");
+		sv_reader_next(&r);
+		rd = sv_reader_double(&r, 0, &d);
+		snprintf(errd, sizeof errd, "%s", r.err);
+		rl = sv_reader_ldouble(&r, 0, &l);
+		if (!cases[i].err) {
+			ok(rd >= 0 && rl == rd, "'%s' accepted by both", cases[i].text);
+		} else {
+			char t[64];
+
+			snprintf(want, sizeof want, "in:2: field 'acc': %s: '%s'",
+			         cases[i].err, sv_msg_text(cases[i].text, 40, t,
+			                                   sizeof t));
+			ok(rd < 0 && rl < 0 && strcmp(errd, want) == 0 &&
+			   strcmp(r.err, want) == 0, "refused by both: %s", want);
+		}
+		sv_reader_free(&r);
+		fclose(fp);
+	}
 }
 
 static void
@@ -196,6 +250,30 @@ test_seeds(void)
 	}
 }
 
+/* NUL bytes without a newline (as /dev/zero) are refused at the first
+ * one, before the buffer grows */
+static void
+test_nul_stream(void)
+{
+	size_t n = 8 << 20;
+	char *zeros = calloc(n, 1), t[64];
+	FILE *fp = fmemopen(zeros, n, "r");
+	struct sv_reader r;
+
+	sv_reader_init(&r, fp, "zero");
+	is_int(sv_reader_next(&r), SV_REC_BAD, "a stream of NULs is bad input");
+	is_str(r.err, "zero:1: NUL byte in line", "at line 1");
+	ok(r.bufcap <= 1 << 16, "refused before the buffer grew (%zu bytes)",
+	   r.bufcap);
+	sv_reader_free(&r);
+	fclose(fp);
+	free(zeros);
+	is_str(sv_msg_text("a\tb\r\x01", 200, t, sizeof t), "a\\tb\\r\\x01",
+	       "message text: control bytes escaped");
+	is_str(sv_msg_text("abcdef", 3, t, sizeof t), "abc",
+	       "message text: cut at max bytes");
+}
+
 static void
 test_numbers(void)
 {
@@ -247,8 +325,10 @@ main(void)
 	sv_setlocale();
 	test_reader();
 	test_fields();
+	test_field_acceptance();
 	test_multi_input();
 	test_seeds();
 	test_numbers();
+	test_nul_stream();
 	return tap_done();
 }

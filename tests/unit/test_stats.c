@@ -9,6 +9,7 @@
 #include "stats/plot.h"
 #include "stats/statops.h"
 #include "stats/stats.h"
+#include "formats/record.h"
 #include "base/util.h"
 
 #define VEC "tests/vectors/stats/"

@@ -1,0 +1,195 @@
+/* report.c - everything sv-stats says about one group of seeds */
+#include "report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "epochs.h"
+#include "formats/json.h"
+#include "normality.h"
+#include "base/util.h"
+
+const char *const sv_report_ci_name[SV_REPORT_NCI] = {
+	"mean", "median", "sd", "iqm"
+};
+
+static void
+normality(struct sv_report *r)
+{
+	int rc;
+
+	rc = r->sw_rc = sv_shapiro_wilk(r->x, r->n, &r->sw_w, &r->sw_p);
+	r->sw_err = rc < 0 ? sv_normality_strerror(rc) : NULL;
+	rc = r->ad_rc = sv_anderson_darling(r->x, r->n, &r->ad_a2, &r->ad_p);
+	r->ad_err = rc < 0 ? sv_normality_strerror(rc) : NULL;
+	rc = r->dp_rc = sv_dagostino_pearson(r->x, r->n, &r->dp_k2, &r->dp_p);
+	r->dp_err = rc < 0 ? sv_normality_strerror(rc) : NULL;
+	if (r->sw_err)
+		r->sw_w = r->sw_p = NAN;
+	if (r->ad_err)
+		r->ad_a2 = r->ad_p = NAN;
+	if (r->dp_err)
+		r->dp_k2 = r->dp_p = NAN;
+}
+
+void
+sv_report_compute(const struct sv_report_opts *o, const struct sv_group *g,
+                  struct sv_report *r)
+{
+	memset(r, 0, sizeof *r);
+	r->g = g;
+	r->x = g->x;
+	r->n = g->n;
+	if (g->ep) {
+		r->x = sv_mallocarray(g->n ? g->n : 1, sizeof *r->x);
+		r->n = sv_last_epoch(g->x, g->ep, g->n, r->x);
+	}
+	sv_sort_double(r->x, r->n);
+	sv_summarize(r->x, r->n, &r->s);
+	r->test_size = o->test_size > 0 ? o->test_size : g->total;
+	r->test_se = NAN;
+	if (r->test_size > 0 && r->n) {
+		/* fraction, or percent when a value exceeds 1 */
+		double scale = r->s.max > 1 ? 100 : 1, p = r->s.mean / scale;
+
+		if (p >= 0 && p <= 1)
+			r->test_se = scale * sqrt(p * (1 - p) / r->test_size);
+	}
+	if (o->ci) {
+		for (int k = 0; k < SV_REPORT_NCI; k++) {
+			int rc = sv_bootstrap_ci(r->x, r->n, (enum sv_boot_stat)k,
+			                         o->reps, o->level, o->rng_seed,
+			                         &r->pct[k], &r->bca[k]);
+
+			if (rc < 0 && rc != SV_BOOT_EBCA)
+				r->ci_err = sv_bootstrap_strerror(rc);
+		}
+	}
+	if (o->normality)
+		normality(r);
+	if (!isnan(o->claim)) {
+		size_t nb = o->nbest + 1;
+
+		sv_claim_audit(r->x, r->n, o->claim, &r->claim);
+		r->best = sv_mallocarray(nb, sizeof *r->best);
+		r->best_sd = sv_mallocarray(nb, sizeof *r->best_sd);
+		r->best_wor = sv_mallocarray(nb, sizeof *r->best_wor);
+		for (size_t i = 0; i < o->nbest; i++) {
+			r->best[i] = sv_expected_best(r->x, r->n, o->best_of[i],
+			                              1, &r->best_sd[i]);
+			r->best_wor[i] = sv_expected_best(r->x, r->n,
+			                                  o->best_of[i], 0, NULL);
+		}
+	}
+}
+
+void
+sv_report_free(struct sv_report *r)
+{
+	if (r->x != r->g->x)
+		free(r->x);
+	free(r->best);
+	free(r->best_sd);
+	free(r->best_wor);
+	memset(r, 0, sizeof *r);
+}
+
+void
+sv_report_json(const struct sv_report_opts *o, const struct sv_report *r,
+               const char *col, int grouped, struct sv_buf *b)
+{
+	const struct sv_summary *s = &r->s;
+
+	sv_buf_puts(b, "{");
+	if (grouped) {
+		sv_json_key(b, "group");
+		sv_json_str(b, r->g->key);
+	}
+	sv_json_key(b, "column");
+	sv_json_str(b, col);
+	sv_json_kv(b, "n", (double)s->n);
+	sv_json_kv(b, "na", (double)r->g->na);
+	for (const struct sv_summary_field *f = sv_summary_fields + 1; f->name;
+	     f++)
+		sv_json_kv(b, f->name, sv_summary_get(s, f));
+	if (r->test_size > 0) {
+		sv_json_kv(b, "test_size", r->test_size);
+		sv_json_kv(b, "test_se", r->test_se);
+	}
+	if (o->ci) {
+		char k[32];
+
+		sv_json_kv(b, "level", o->level);
+		sv_json_kv(b, "reps", (double)o->reps);
+		for (int i = 0; i < 4; i++) {
+			snprintf(k, sizeof k, "%s_ci", sv_report_ci_name[i]);
+			sv_json_pair(b, k, r->pct[i].lo, r->pct[i].hi);
+			snprintf(k, sizeof k, "%s_ci_bca", sv_report_ci_name[i]);
+			sv_json_pair(b, k, r->bca[i].lo, r->bca[i].hi);
+		}
+	}
+	if (o->normality) {
+		sv_json_kv(b, "sw_w", r->sw_w);
+		sv_json_kv(b, "sw_p", r->sw_p);
+		sv_json_kv(b, "ad_a2", r->ad_a2);
+		sv_json_kv(b, "ad_p", r->ad_p);
+		sv_json_kv(b, "dp_k2", r->dp_k2);
+		sv_json_kv(b, "dp_p", r->dp_p);
+	}
+	if (!isnan(o->claim)) {
+		sv_json_kv(b, "claim", o->claim);
+		sv_json_kv(b, "claim_percentile", r->claim.percentile);
+		sv_json_kv(b, "p_single", r->claim.p_single);
+		sv_json_kv(b, "seeds_for_claim_50", r->claim.seeds_50);
+		sv_json_kv(b, "seeds_for_claim_95", r->claim.seeds_95);
+		sv_json_key(b, "best_of");
+		sv_buf_puts(b, "[");
+		for (size_t i = 0; i < o->nbest; i++) {
+			sv_buf_printf(b, "%s{\"n\": %zu", i ? ", " : "",
+			              o->best_of[i]);
+			sv_json_kv(b, "expected", r->best[i]);
+			sv_json_kv(b, "sd", r->best_sd[i]);
+			sv_json_kv(b, "expected_without_replacement",
+			        r->best_wor[i]);
+			sv_buf_puts(b, "}");
+		}
+		sv_buf_puts(b, "]");
+	}
+	sv_buf_puts(b, "}\n");
+}
+
+void
+sv_report_notes(const struct sv_report_opts *o, const struct sv_report *res,
+                size_t nr, int grouped, struct sv_buf *b)
+{
+	static const char *const name[3] = { "Shapiro-Wilk", "Anderson-Darling",
+		                             "D'Agostino-Pearson" };
+	static const char *const range[3] = { "3..5000", "at least 3",
+		                              "at least 8" };
+
+	for (size_t i = 0; i < nr && o->normality; i++) {
+		const struct sv_report *r = &res[i];
+		const char *e[3] = { r->sw_err, r->ad_err, r->dp_err };
+		int rc[3] = { r->sw_rc, r->ad_rc, r->dp_rc };
+
+		for (int k = 0; k < 3; k++) {
+			if (!e[k])
+				continue;
+			sv_buf_printf(b, "note: %s%s%s: not computed: ", name[k],
+			              grouped ? " for " : "",
+			              grouped ? r->g->key : "");
+			if (rc[k] == SV_NORM_ERANGE)
+				sv_buf_printf(b, "needs %s values, got %zu\n",
+				              range[k], r->n);
+			else
+				sv_buf_printf(b, "%s\n", e[k]);
+		}
+	}
+	for (size_t i = 0; i < nr && o->ci; i++)
+		if (res[i].ci_err)
+			sv_buf_printf(b, "note: bootstrap%s%s: %s\n",
+			              grouped ? " for " : "",
+			              grouped ? res[i].g->key : "", res[i].ci_err);
+}

@@ -1,0 +1,72 @@
+/* report.h - everything sv-stats says about one group of seeds: the
+ * summary, the test-set noise floor, bootstrap intervals, normality tests
+ * and the claim audit */
+#ifndef SV_REPORT_H
+#define SV_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bootstrap.h"
+#include "claim.h"
+#include "group.h"
+#include "stats.h"
+#include "base/util.h"
+
+/* What to compute. */
+struct sv_report_opts {
+	int ci, normality;       /* bootstrap intervals; normality tests */
+	size_t reps;             /* bootstrap resamples */
+	double level;            /* confidence level */
+	uint64_t rng_seed;       /* bootstrap seed */
+	double claim;            /* the claimed score, or NAN for no audit */
+	const size_t *best_of;   /* n of the expected best of n seeds */
+	size_t nbest;
+	double test_size;        /* test-set size, 0: the group's 'total' */
+};
+
+/* The statistics --ci bootstraps, in this order. */
+#define SV_REPORT_NCI 4
+extern const char *const sv_report_ci_name[SV_REPORT_NCI];
+
+struct sv_report {
+	const struct sv_group *g;
+	double *x;  /* sorted values (the last epoch when epochs exist) */
+	size_t n;
+	struct sv_summary s;
+	double test_se, test_size; /* binomial noise floor; NAN, 0: none */
+	/* ci: percentile and BCa, for mean, median, sd, iqm */
+	struct sv_ci pct[SV_REPORT_NCI], bca[SV_REPORT_NCI];
+	const char *ci_err;
+	/* normality: Shapiro-Wilk, Anderson-Darling, D'Agostino-Pearson;
+	 * NAN with a message and a code when not computed */
+	double sw_w, sw_p, ad_a2, ad_p, dp_k2, dp_p;
+	const char *sw_err, *ad_err, *dp_err;
+	int sw_rc, ad_rc, dp_rc;
+	/* claim */
+	struct sv_claim claim;
+	double *best, *best_sd, *best_wor; /* nbest each */
+};
+
+/* Compute r for g (kept, not copied: it must outlive r).  With epochs
+ * (g->ep) only the values of the last epoch count.  test_se, the binomial
+ * standard error sqrt(p(1-p)/test_size) of the mean score p, is in
+ * percent when a value exceeds 1, NAN without a test size. */
+void sv_report_compute(const struct sv_report_opts *o,
+                       const struct sv_group *g, struct sv_report *r);
+void sv_report_free(struct sv_report *r);
+
+/* r as one JSON object and a newline: "group" (when grouped), "column",
+ * n, na, the summary, test_size and test_se (with a test size), then the
+ * keys of what o asked for; NaN as null. */
+void sv_report_json(const struct sv_report_opts *o, const struct sv_report *r,
+                    const char *col, int grouped, struct sv_buf *b);
+
+/* The "note: ..." lines for what res[0..nr-1] could not compute: the
+ * normality tests of every group (with the sample sizes they need), then
+ * the bootstrap of every group. */
+void sv_report_notes(const struct sv_report_opts *o,
+                     const struct sv_report *res, size_t nr, int grouped,
+                     struct sv_buf *b);
+
+#endif
