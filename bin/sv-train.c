@@ -15,6 +15,7 @@
 #include "base/opts.h"
 #include "base/util.h"
 #include "formats/ckpt.h"
+#include "formats/columns.h"
 #include "formats/record.h"
 #include "train/dataset.h"
 #include "train/gpu.h"
@@ -28,10 +29,6 @@ static const char synopsis[] =
 	"sv-train [-m MODEL] [-d DATA[:PATH]] [-j THREADS] [-o FILE [--resume]] "
 	"[options] [SEEDFILE...]";
 
-static const char columns[] =
-	"seed\tmodel\tdata\tepochs\tvary\tcorrect\ttotal\tacc\ttest_loss\t"
-	"train_loss\tsecs\tdevice\tthreads\tinit_hash\thash\trecipe\tdata_hash\t"
-	"init_from\tversion";
 
 enum {
 	O_EPOCHS = SV_OPT_LONG, O_BATCH, O_LR, O_MOMENTUM, O_NESTEROV,
@@ -595,8 +592,13 @@ main(int argc, char **argv)
 		sv_opts_error(&g_opts, "--data: too long: '%s'", r.data_spec);
 	sv_dataset_hash(&r.data, r.data_hash);
 	r.init_from = init_from ? xfer.from_hash : "-";
-	snprintf(header, sizeof header, "%s%s", columns,
-	         r.every_epoch ? "\tepoch" : "");
+	{
+		struct sv_buf hb = { 0 };
+
+		sv_train_header(&hb, r.every_epoch);
+		snprintf(header, sizeof header, "%s", hb.p);
+		sv_buf_free(&hb);
+	}
 	r.out_fd = 1;
 	if (out) {
 		/* one writer a file: a second sv-train on it exits 3 */

@@ -1,6 +1,7 @@
 /* util.c - errors, bounded number parsing, checked allocation and output */
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
@@ -208,7 +209,7 @@ sv_parse_double(const char *s, double min, double max, const char **errstr)
 	double v;
 
 	*errstr = NULL;
-	if (!s || !*s || *s == ' ' || *s == '\t') {
+	if (!s || !*s || isspace((unsigned char)*s)) {
 		*errstr = "not a number";
 		return 0;
 	}

@@ -20,6 +20,13 @@ const struct sv_column sv_train_columns[] = {
 	{ "threads", SV_COL_INT, 0, "threads used" },
 	{ "init_hash", SV_COL_HEX, 0, "XXH3-128 of the initial weights" },
 	{ "hash", SV_COL_HEX, 0, "XXH3-128 of the final weights" },
+	{ "recipe", SV_COL_TEXT, SV_COL_KEY,
+	  "the options that made the record, as an sv-train command line" },
+	{ "data_hash", SV_COL_HEX, SV_COL_KEY,
+	  "XXH3-128 of the decoded images and labels" },
+	{ "init_from", SV_COL_NAME, SV_COL_KEY,
+	  "the weight hash of the --init-from checkpoint, or -" },
+	{ "version", SV_COL_NAME, SV_COL_KEY, "the sv-train version" },
 	{ "epoch", SV_COL_INT, SV_COL_KEY | SV_COL_EPOCHS,
 	  "the epoch of a per-epoch record (1-based)" },
 	{ NULL, 0, 0, NULL }

@@ -12,7 +12,8 @@ enum sv_col_type {
 	SV_COL_INT,   /* signed decimal integer */
 	SV_COL_REAL,  /* a number as %.9g (or %.3f for secs), NA for NaN */
 	SV_COL_NAME,  /* a word: model, data set, device, varied part */
-	SV_COL_HEX    /* 32 lowercase hex digits (XXH3-128) */
+	SV_COL_HEX,   /* 32 lowercase hex digits (XXH3-128) */
+	SV_COL_TEXT   /* free text without tabs or line breaks */
 };
 
 enum {

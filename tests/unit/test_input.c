@@ -118,7 +118,8 @@ test_columns(void)
 
 	sv_train_header(&b, 0);
 	is_str(b.p, "seed\tmodel\tdata\tepochs\tvary\tcorrect\ttotal\tacc\t"
-	       "test_loss\ttrain_loss\tsecs\tdevice\tthreads\tinit_hash\thash",
+	       "test_loss\ttrain_loss\tsecs\tdevice\tthreads\tinit_hash\thash\t"
+	       "recipe\tdata_hash\tinit_from\tversion",
 	       "sv-train's header, in record order");
 	b.len = 0;
 	sv_train_header(&b, 1);
