@@ -6,9 +6,20 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/lib/sv
 MANPREFIX ?= $(PREFIX)/share/man
-BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
-FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# Shell completions go where each shell looks for this PREFIX.  bash-completion
+# and fish name their folder in their pkg-config files; it is taken with their
+# prefix and datadir replaced by PREFIX and PREFIX/share (the usual folders when
+# pkg-config does not know the shell).  bash-completion searches
+# PREFIX/share/bash-completion/completions through XDG_DATA_DIRS (by default
+# /usr/local/share:/usr/share); fish searches PREFIX/share/fish/... when
+# XDG_DATA_DIRS names PREFIX/share (always for /usr).  zsh: Debian's fpath holds
+# /usr/share/zsh/vendor-completions for packages and PREFIX/share/zsh/site-functions
+# for /usr/local.
+pc_compdir = $(shell $(PKG_CONFIG) --define-variable=prefix='$(PREFIX)' \
+               --define-variable=datadir='$(PREFIX)/share' --variable=completionsdir $(1) 2>/dev/null)
+BASHCOMPDIR ?= $(or $(call pc_compdir,bash-completion),$(PREFIX)/share/bash-completion/completions)
+ZSHCOMPDIR  ?= $(if $(filter /usr /usr/,$(PREFIX)),$(PREFIX)/share/zsh/vendor-completions,$(PREFIX)/share/zsh/site-functions)
+FISHCOMPDIR ?= $(or $(call pc_compdir,fish),$(PREFIX)/share/fish/vendor_completions.d)
 
 # Build outputs: B=build/asan etc. keeps variants apart.
 B       ?= build
