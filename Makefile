@@ -185,6 +185,12 @@ fuzz:
 	build/fuzz/fuzz_ckpt -max_total_time=$(FUZZ_SECONDS) build/fuzz/ckpt
 	build/fuzz/fuzz_records -max_total_time=$(FUZZ_SECONDS) build/fuzz/records
 
+# --- examples/slurm-array.sh on a one-node Slurm cluster started on this
+# machine and stopped after (root; installs slurm-wlm and munge if missing)
+check-slurm: all
+	SV_BUILD='$(abspath $(B))' tests/slurm/check.sh
+.PHONY: check-slurm
+
 # --- install
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 \

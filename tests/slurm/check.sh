@@ -194,16 +194,22 @@ set +e
 seq 0 $((SEEDS - 1)) | "$B/sv-train" -q -j 1 $ARGS --epochs "$EPOCHS" > "$T/ref.tsv"
 ok $? "single-process scan of $SEEDS seeds"
 
-# --- the array: 1 CPU and a little memory a task, set on the command line
+# --- the array: the example's 4 CPUs, 4G and 4 hours overridden, the
+# CPUs on the command line, memory and time through sbatch's environment
 export PATH="$B:$PATH"
 # shellcheck disable=SC2086
-jid=$(SEEDS=$SEEDS DIR=$T/scan sbatch --parsable -c 1 --mem=256M --time=10 \
-	--array=0-$((TASKS - 1)) --output="$T/log/task-%A_%a.log" \
+jid=$(SEEDS=$SEEDS DIR=$T/scan SBATCH_MEM_PER_NODE=256M SBATCH_TIMELIMIT=10 \
+	sbatch --parsable -c 1 --array=0-$((TASKS - 1)) --output="$T/log/task-%A_%a.log" \
 	--chdir="$T/run" examples/slurm-array.sh $ARGS --epochs "$EPOCHS" 2> "$T/sbatch.err")
 rc=$?
-ok $rc "sbatch --array=0-$((TASKS - 1)) -c 1 --mem=256M examples/slurm-array.sh (job $jid)"
+ok $rc "SBATCH_MEM_PER_NODE=256M SBATCH_TIMELIMIT=10 sbatch -c 1 --array=0-$((TASKS - 1)) examples/slurm-array.sh (job ${jid%%;*})"
 [ $rc = 0 ] || { diag "$T/sbatch.err"; exit 1; }
 jid=${jid%%;*}
+scontrol -o show job "${jid}_0" > "$T/job0" 2>&1
+grep -q ' MinMemoryNode=256M ' "$T/job0" && grep -q ' TimeLimit=00:10:00 ' "$T/job0" &&
+	grep -Eq ' (CPUs/Task|MinCPUsNode)=1 ' "$T/job0"
+ok $? "the tasks ask for 1 CPU, 256M, 10 minutes"
+[ $? = 0 ] || diag "$T/job0"
 
 # records FILE: the number of complete records in FILE
 records() {
