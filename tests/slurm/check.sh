@@ -80,8 +80,11 @@ cleanup() {
 		kill -0 "$p" 2> /dev/null && kill -9 "$p" 2> /dev/null
 		wait "$p" 2> /dev/null
 	done
+	# on failure the logs; the daemons' own output when setting up failed
 	if [ $rc != 0 ] || [ $fail != 0 ]; then
-		for f in "$T"/log/*.log; do
+		logs=$T/log/*.log
+		[ $rc = 3 ] && logs="$logs $T/log/*.out"
+		for f in $logs; do
 			[ -f "$f" ] || continue
 			echo "# --- ${f##*/} (last lines)"
 			tail -15 "$f" | diag
@@ -176,11 +179,11 @@ EOC
 export SLURM_CONF=$T/slurm.conf
 echo "# node: $node"
 
-slurmctld -D -i -f "$T/slurm.conf" > "$T/log/slurmctld.out.log" 2>&1 &
+slurmctld -D -i -f "$T/slurm.conf" > "$T/log/slurmctld.out" 2>&1 &
 pids="$! $pids"
 wait_for $! 30 "slurmctld" eval 'scontrol ping 2> /dev/null | grep -q UP' ||
 	die "slurmctld did not start"
-slurmd -D -f "$T/slurm.conf" > "$T/log/slurmd.out.log" 2>&1 &
+slurmd -D -f "$T/slurm.conf" > "$T/log/slurmd.out" 2>&1 &
 pids="$! $pids"
 wait_for $! 30 "the node to be idle" eval 'sinfo -h -n "$host" -o %t | grep -qx idle' ||
 	die "slurmd did not register (sinfo: $(sinfo -h -o '%t %E' 2>&1))"
