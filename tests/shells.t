@@ -43,8 +43,9 @@ MK="make --no-print-directory B=$B"
 [ -f "$B/libexecdir.stamp" ] && MK="$MK LIBEXECDIR=$(cat "$B/libexecdir.stamp")"
 P=$T/prefix
 $MK install PREFIX="$P" > "$T/log" 2>&1
-ok $? "make install PREFIX=$P"
-[ $? = 0 ] || tail -20 "$T/log" | diag
+r=$?
+ok $r "make install PREFIX=$P"
+[ $r = 0 ] || tail -20 "$T/log" | diag
 
 # compdir VAR PREFIX: the folder the Makefile installs VAR's files to
 compdir() {

@@ -206,13 +206,14 @@ jid=$(SEEDS=$SEEDS DIR=$T/scan SBATCH_MEM_PER_NODE=256M SBATCH_TIMELIMIT=10 \
 	--chdir="$T/run" examples/slurm-array.sh $ARGS --epochs "$EPOCHS" 2> "$T/sbatch.err")
 rc=$?
 ok $rc "SBATCH_MEM_PER_NODE=256M SBATCH_TIMELIMIT=10 sbatch -c 1 --array=0-$((TASKS - 1)) examples/slurm-array.sh (job ${jid%%;*})"
-[ $rc = 0 ] || { diag "$T/sbatch.err"; exit 1; }
+[ $rc = 0 ] || { diag "$T/sbatch.err"; echo "1..$n"; exit 1; }
 jid=${jid%%;*}
 scontrol -o show job "${jid}_0" > "$T/job0" 2>&1
 grep -q ' MinMemoryNode=256M ' "$T/job0" && grep -q ' TimeLimit=00:10:00 ' "$T/job0" &&
 	grep -Eq ' (CPUs/Task|MinCPUsNode)=1 ' "$T/job0"
-ok $? "the tasks ask for 1 CPU, 256M, 10 minutes"
-[ $? = 0 ] || diag "$T/job0"
+r=$?
+ok $r "the tasks ask for 1 CPU, 256M, 10 minutes"
+[ $r = 0 ] || diag "$T/job0"
 
 # records FILE: the number of complete records in FILE
 records() {
@@ -257,8 +258,9 @@ ok $? "the array finishes within $TIMEOUT s"
 scontrol -o show job "$jid" > "$T/jobs" 2>&1
 bad=$(grep -v 'JobState=COMPLETED' "$T/jobs" | grep -c . || true)
 [ "$(grep -c 'JobState=COMPLETED' "$T/jobs")" = "$TASKS" ] && [ "$bad" = 0 ]
-ok $? "all $TASKS tasks COMPLETED"
-[ $? = 0 ] || sed 's/ \(JobId=[^ ]*\).* \(JobState=[^ ]*\).*/\1 \2/' "$T/jobs" | diag
+r=$?
+ok $r "all $TASKS tasks COMPLETED"
+[ $r = 0 ] || sed 's/ \(JobId=[^ ]*\).* \(JobState=[^ ]*\).*/\1 \2/' "$T/jobs" | diag
 if [ -n "$req" ]; then
 	grep "ArrayTaskId=$req " "$T/jobs" | grep -q 'Restarts=1 '
 	ok $? "task $req ran twice (Restarts=1)"
