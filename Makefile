@@ -202,6 +202,11 @@ install: all
 	for f in completions/zsh/*; do [ -f "$$f" ] && cp -f $$f $(DESTDIR)$(ZSHCOMPDIR)/ || true; done
 	for f in completions/fish/*; do [ -f "$$f" ] && cp -f $$f $(DESTDIR)$(FISHCOMPDIR)/ || true; done
 	if [ -n "$(GPU_SO)" ]; then mkdir -p $(DESTDIR)$(LIBEXECDIR) && cp -f $(GPU_SO) $(DESTDIR)$(LIBEXECDIR)/; fi
+	@d=$$($(PKG_CONFIG) --variable=completionsdir fish 2>/dev/null); \
+	if [ -n "$$d" ] && [ "$$d" != '$(FISHCOMPDIR)' ]; then \
+	  echo "sv: fish reads the completions in $(FISHCOMPDIR) only when XDG_DATA_DIRS names $(PREFIX)/share," \
+	       "e.g. XDG_DATA_DIRS=$(PREFIX)/share:/usr/share"; \
+	fi
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
