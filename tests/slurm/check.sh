@@ -19,7 +19,6 @@
 #   TIMEOUT=240   seconds the array may take
 set -eu
 cd "$(dirname "$0")/../.."
-R=$(pwd)
 B=$(cd "${SV_BUILD:-build}" && pwd)
 SEEDS=${SEEDS:-12}
 TASKS=${TASKS:-3}
@@ -227,7 +226,6 @@ state() { squeue -h -j "${jid}_$1" -o %T 2> /dev/null | head -1; }
 # --- requeue a task that is training: it has written at least one seed
 # of its share and not all of them
 req=""
-per=$(( (SEEDS + TASKS - 1) / TASKS ))
 end=$((SECONDS + TIMEOUT))
 while [ -z "$req" ] && [ $SECONDS -lt $end ]; do
 	for i in $(seq 0 $((TASKS - 1))); do
@@ -241,7 +239,7 @@ while [ -z "$req" ] && [ $SECONDS -lt $end ]; do
 	sleep 0.1
 done
 [ -n "$req" ]
-ok $? "scontrol requeue of a task while it trains (task ${req:-none}, after $k of $per seeds)"
+ok $? "scontrol requeue of a task while it trains (task ${req:-none}, after $k of its $share seeds)"
 [ -n "$req" ] || diag "$T/requeue.err" 2> /dev/null
 # Slurm holds a requeued job for two minutes (reason BeginTime): once it
 # is pending again, let it start now
