@@ -6,9 +6,20 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/lib/sv
 MANPREFIX ?= $(PREFIX)/share/man
-BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
-FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# Shell completions go where each shell looks for this PREFIX.  bash-completion
+# and fish name their folder in their pkg-config files; it is taken with their
+# prefix and datadir replaced by PREFIX and PREFIX/share (the usual folders when
+# pkg-config does not know the shell).  bash-completion searches
+# PREFIX/share/bash-completion/completions through XDG_DATA_DIRS (by default
+# /usr/local/share:/usr/share); fish searches PREFIX/share/fish/... when
+# XDG_DATA_DIRS names PREFIX/share (always for /usr).  zsh: Debian's fpath holds
+# /usr/share/zsh/vendor-completions for packages and PREFIX/share/zsh/site-functions
+# for /usr/local.
+pc_compdir = $(shell $(PKG_CONFIG) --define-variable=prefix='$(PREFIX)' \
+               --define-variable=datadir='$(PREFIX)/share' --variable=completionsdir $(1) 2>/dev/null)
+BASHCOMPDIR ?= $(or $(call pc_compdir,bash-completion),$(PREFIX)/share/bash-completion/completions)
+ZSHCOMPDIR  ?= $(if $(filter /usr /usr/,$(PREFIX)),$(PREFIX)/share/zsh/vendor-completions,$(PREFIX)/share/zsh/site-functions)
+FISHCOMPDIR ?= $(or $(call pc_compdir,fish),$(PREFIX)/share/fish/vendor_completions.d)
 
 # Build outputs: B=build/asan etc. keeps variants apart.
 B       ?= build
@@ -174,6 +185,12 @@ fuzz:
 	build/fuzz/fuzz_ckpt -max_total_time=$(FUZZ_SECONDS) build/fuzz/ckpt
 	build/fuzz/fuzz_records -max_total_time=$(FUZZ_SECONDS) build/fuzz/records
 
+# --- examples/slurm-array.sh on a one-node Slurm cluster started on this
+# machine and stopped after (root; installs slurm-wlm and munge if missing)
+check-slurm: all
+	SV_BUILD='$(abspath $(B))' tests/slurm/check.sh
+.PHONY: check-slurm
+
 # --- install
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 \
@@ -185,6 +202,11 @@ install: all
 	for f in completions/zsh/*; do [ -f "$$f" ] && cp -f $$f $(DESTDIR)$(ZSHCOMPDIR)/ || true; done
 	for f in completions/fish/*; do [ -f "$$f" ] && cp -f $$f $(DESTDIR)$(FISHCOMPDIR)/ || true; done
 	if [ -n "$(GPU_SO)" ]; then mkdir -p $(DESTDIR)$(LIBEXECDIR) && cp -f $(GPU_SO) $(DESTDIR)$(LIBEXECDIR)/; fi
+	@d=$$($(PKG_CONFIG) --variable=completionsdir fish 2>/dev/null); \
+	if [ -n "$$d" ] && [ "$$d" != '$(FISHCOMPDIR)' ]; then \
+	  echo "sv: fish reads the completions in $(FISHCOMPDIR) only when XDG_DATA_DIRS names $(PREFIX)/share," \
+	       "e.g. XDG_DATA_DIRS=$(PREFIX)/share:/usr/share"; \
+	fi
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done

@@ -10,6 +10,16 @@
 # weights go to DIR/ckpt.  The weights do not depend on the thread count,
 # so tasks may land on nodes with different core counts.
 #
+# Resources: the #SBATCH lines below are defaults for a mid-sized node
+# (4 CPUs, 4G, 4 hours).  A job that asks for more than a node has pends
+# or is refused, so set them for your cluster; sbatch's own options win
+# over the #SBATCH lines:
+#   sbatch -c 2 --mem=1G --time=1:00:00 --array=0-9 slurm-array.sh
+# or, for memory and time, sbatch's environment variables:
+#   SBATCH_MEM_PER_NODE=1G SBATCH_TIMELIMIT=1:00:00 sbatch --array=0-9 slurm-array.sh
+# (-c / --cpus-per-task has no such variable: give it on the command line.)
+# Each task trains with as many threads as it got CPUs.
+#
 # When every task has finished:
 #   cat DIR/shard-*.tsv | sv-stats --all
 # or let Slurm run it:

@@ -29,22 +29,30 @@ done
 MK="make --no-print-directory B=$B"
 PROGS="sv-train sv-eval sv-stats sv-outliers sv-hash"
 
-# expected DIR PREFIX: the files the Makefile installs, one a line, under
-# DIR (= DESTDIR + PREFIX), from the source tree's contents
+# compdirs PREFIX: set bashd, zshd and fishd to the folders where bash
+# (bash-completion), zsh and fish look for the completions of PREFIX: zsh's
+# are vendor-completions for /usr (Debian's packages), site-functions else
+compdirs() {
+	bashd=$1/share/bash-completion/completions
+	fishd=$1/share/fish/vendor_completions.d
+	if [ "$1" = /usr ]; then
+		zshd=$1/share/zsh/vendor-completions
+	else
+		zshd=$1/share/zsh/site-functions
+	fi
+}
+
+# expected DESTDIR PREFIX: the files the Makefile installs, one a line,
+# from the source tree's contents
 expected() {
-	for p in $PROGS; do echo "$1/bin/$p"; done
-	for m in man/*.1; do echo "$1/share/man/man1/${m#man/}"; done
-	for m in man/*.5; do echo "$1/share/man/man5/${m#man/}"; done
-	for f in completions/bash/*; do
-		echo "$1/share/bash-completion/completions/${f##*/}"
-	done
-	for f in completions/zsh/*; do
-		echo "$1/share/zsh/vendor-completions/${f##*/}"
-	done
-	for f in completions/fish/*; do
-		echo "$1/share/fish/vendor_completions.d/${f##*/}"
-	done
-	[ -f "$B/libsv-cuda.so" ] && echo "$1/lib/sv/libsv-cuda.so"
+	compdirs "$2"
+	for p in $PROGS; do echo "$1$2/bin/$p"; done
+	for m in man/*.1; do echo "$1$2/share/man/man1/${m#man/}"; done
+	for m in man/*.5; do echo "$1$2/share/man/man5/${m#man/}"; done
+	for f in completions/bash/*; do echo "$1$bashd/${f##*/}"; done
+	for f in completions/zsh/*; do echo "$1$zshd/${f##*/}"; done
+	for f in completions/fish/*; do echo "$1$fishd/${f##*/}"; done
+	[ -f "$B/libsv-cuda.so" ] && echo "$1$2/lib/sv/libsv-cuda.so"
 }
 
 # installs DEST PREFIX: make install, then check what landed
@@ -55,7 +63,7 @@ installs() {
 	ok $? "make install DESTDIR=... PREFIX=$pre"
 	[ $? = 0 ] || tail -20 "$T/log" | diag
 
-	expected "$d$pre" | sort > "$T/want"
+	expected "$d" "$pre" | sort > "$T/want"
 	(cd "$d" && find . -type f | sed "s|^\.|$d|") | sort > "$T/got"
 	comm -23 "$T/want" "$T/got" > "$T/miss"
 	[ ! -s "$T/miss" ]
@@ -73,13 +81,14 @@ installs() {
 	done
 	ok $bad "PREFIX=$pre: the installed programs run and say their version"
 	bad=0
+	compdirs "$pre"
 	for f in man/* completions/bash/* completions/zsh/* completions/fish/*; do
 		case $f in
 		man/*.1) t=$d$pre/share/man/man1/${f#man/} ;;
 		man/*.5) t=$d$pre/share/man/man5/${f#man/} ;;
-		completions/bash/*) t=$d$pre/share/bash-completion/completions/${f##*/} ;;
-		completions/zsh/*) t=$d$pre/share/zsh/vendor-completions/${f##*/} ;;
-		completions/fish/*) t=$d$pre/share/fish/vendor_completions.d/${f##*/} ;;
+		completions/bash/*) t=$d$bashd/${f##*/} ;;
+		completions/zsh/*) t=$d$zshd/${f##*/} ;;
+		completions/fish/*) t=$d$fishd/${f##*/} ;;
 		*) continue ;;
 		esac
 		cmp -s "$f" "$t" || { echo "# differs: $t"; bad=1; }

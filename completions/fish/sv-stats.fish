@@ -1,8 +1,40 @@
 # fish completion for sv-stats(1); the operations come from the program's
 # own table (sv-stats --list-ops).
-complete -c sv-stats -a '(sv-stats --list-ops 2>/dev/null)' -d 'operation'
-complete -c sv-stats -s f -l field -x -d 'column described, name or number'
-complete -c sv-stats -s g -l group -x -d 'one summary per value of this column'
+
+# Column names from the header ('#' then names) of the first record file
+# named on the line, else of ./scan.tsv.
+function __sv_stats_columns
+    set -l words (commandline -opc)
+    set -e words[1]
+    for f in $words ./scan.tsv
+        string match -q -- '~/*' $f; and set f $HOME/(string sub -s 3 -- $f)
+        test -f "$f" -a -r "$f"; or continue
+        while read -l line
+            set line (string replace -r '\r$' '' -- $line)
+            switch $line
+                case '#' '# *'
+                    continue
+                case '#*'
+                    string sub -s 2 -- $line | string split \t
+                    return
+                case '*'
+                    break
+            end
+        end < $f
+    end
+end
+
+# after an operation comes its column
+function __sv_stats_after_op
+    set -l words (commandline -opc)
+    test (count $words) -ge 2; or return 1
+    contains -- (string replace -r ':.*' '' -- $words[-1]) (sv-stats --list-ops 2>/dev/null)
+end
+
+complete -c sv-stats -n 'not __sv_stats_after_op' -a '(sv-stats --list-ops 2>/dev/null)' -d 'operation'
+complete -c sv-stats -n '__sv_stats_after_op' -x -a '(__sv_stats_columns)' -d 'column'
+complete -c sv-stats -s f -l field -x -a '(__sv_stats_columns)' -d 'column described, name or number'
+complete -c sv-stats -s g -l group -x -a '(__sv_stats_columns)' -d 'one summary per value of this column'
 complete -c sv-stats -s j -l json -d 'one JSON object per group'
 complete -c sv-stats -l narm -d 'operations: skip NA and NaN'
 complete -c sv-stats -l ci -d 'bootstrap confidence intervals'
