@@ -48,6 +48,54 @@ sv_ar_name_ok(const char *name)
 }
 
 int
+sv_ar_name_ctrl(const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 1;
+	return 0;
+}
+
+const char *
+sv_ar_escape(const char *s, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	if (!outsz)
+		return out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char e[8];
+		size_t l;
+
+		if (*p == '\t')
+			strcpy(e, "\\t");
+		else if (*p == '\n')
+			strcpy(e, "\\n");
+		else if (*p == '\r')
+			strcpy(e, "\\r");
+		else if (*p == '\\')
+			strcpy(e, "\\\\");
+		else if (*p < 0x20 || *p == 0x7f)
+			snprintf(e, sizeof e, "\\x%02x", *p);
+		else
+			e[0] = (char)*p, e[1] = '\0';
+		l = strlen(e);
+		/* room for this and, while more follows, "..." and the NUL */
+		if (o + l + (p[1] ? 4 : 1) > outsz) {
+			if (o + 4 <= outsz) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(out + o, e, l);
+		o += l;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+int
 sv_ar_exit(int status)
 {
 	if (status == SV_AR_OK)
@@ -75,6 +123,19 @@ crc32_update(uint32_t crc, const unsigned char *p, size_t n)
 	while (n--)
 		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
+}
+
+/* The compressions read: gzip, bzip2, xz and zstd, all in-process.
+ * Not archive_read_support_filter_all, which also hands some formats
+ * (lrzip, lzop, grzip ...) to external programs: untrusted bytes never
+ * start a process. */
+static void
+support_filters(struct archive *a)
+{
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_zstd(a);
 }
 
 static void
@@ -333,7 +394,7 @@ sv_ar_open(const char *path, unsigned flags, uint64_t max,
 	}
 	s->a = a;
 	s->raw = 1;
-	archive_read_support_filter_all(a);
+	support_filters(a);
 	archive_read_support_format_raw(a);
 	if (archive_read_open_fd(a, s->fd, 65536) != ARCHIVE_OK ||
 	    archive_read_next_header(a, &ae) != ARCHIVE_OK) {
@@ -427,7 +488,7 @@ sv_ar_walk_stream(struct sv_ar_stream *src, const char *path,
 	}
 	f->s = src;
 	f->st = SV_AR_OK;
-	archive_read_support_filter_all(a);
+	support_filters(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open(a, f, NULL, feed_read, NULL) != ARCHIVE_OK) {
 		if (f->st != SV_AR_OK)

@@ -142,6 +142,18 @@ int sv_ar_read_one(const char *path, const char *name,
  * stripped first (sv_ar_each does).  1 yes, 0 no. */
 int sv_ar_name_ok(const char *name);
 
+/* Names: one rule for every tool.  A name holding a control character
+ * (bytes 0x01..0x1f and 0x7f: tab, newline, CR ...) is refused as bad
+ * input wherever it comes from: a path on the command line, a file in a
+ * directory, an archive entry, a member to pack.  So no hash line or
+ * record ever holds one.  1 if name holds one, 0 if not. */
+int sv_ar_name_ctrl(const char *name);
+
+/* s as messages quote it: tab, newline and CR as "\t", "\n", "\r", a
+ * backslash as "\\", any other control character as "\xHH"; written
+ * into out[outsz] (cut with "..." when too long) and returned. */
+const char *sv_ar_escape(const char *s, char *out, size_t outsz);
+
 /* One file to store: name in the archive, and either the path of a file
  * to copy (path != NULL) or size bytes at buf.  All the caller's. */
 struct sv_ar_member {
