@@ -284,33 +284,39 @@ load_cifar10(struct sv_dataset *d, const char *path, char *err, size_t errsz)
 }
 
 /* --- synthetic: class templates plus noise, all from the DATA stream
- * with a fixed key, so the data never depends on the run's seed.
- * Spec grammar: KEY=VALUE[,KEY=VALUE]... with keys n, test, h, w, c,
- * classes, noise (percent of noise in each pixel, 0..100). */
+ * with a fixed key, so the data never depends on the run's seed. */
+enum { K_N, K_TEST, K_H, K_W, K_C, K_CLASSES, K_NOISE, K_COUNT };
+
+/* Parse a synthetic spec into val[] (keys not given keep their defaults).
+ * Grammar: KEY=VALUE[,KEY=VALUE]... (empty items skipped) with keys n,
+ * test, h, w, c, classes, noise (percent of noise in each pixel, 0..100),
+ * each VALUE a decimal within its key's range.  Returns 0, or 2 with err
+ * set.  Nothing is kept from spec. */
 static int
-load_synthetic(struct sv_dataset *d, const char *spec, char *err,
+synthetic_spec(const char *spec, uint64_t val[K_COUNT], char *err,
                size_t errsz)
 {
-	struct {
+	static const struct {
 		const char *key;
-		uint64_t min, max, val;
-	} kv[] = {
+		uint64_t min, max, dflt;
+	} kv[K_COUNT] = {
 		{ "n", 1, 1000000, 2000 }, { "test", 1, 1000000, 500 },
 		{ "h", 1, 256, 28 }, { "w", 1, 256, 28 }, { "c", 1, 3, 1 },
 		{ "classes", 2, 10, 10 }, { "noise", 0, 100, 85 },
 	};
-	enum { K_N, K_TEST, K_H, K_W, K_C, K_CLASSES, K_NOISE, K_COUNT };
 	char *s = sv_strdup(spec ? spec : ""), *tok, *save = NULL;
-	size_t pix;
-	uint8_t *tmpl;
+	char q[2][256];
 
+	for (int k = 0; k < K_COUNT; k++)
+		val[k] = kv[k].dflt;
 	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(tok, '=');
 		int k;
 		const char *e;
 
 		if (!eq) {
-			snprintf(err, errsz, "synthetic: expected KEY=VALUE: '%s'", tok);
+			snprintf(err, errsz, "synthetic: expected KEY=VALUE: '%s'",
+			         sv_ar_escape(tok, q[0], sizeof q[0]));
 			free(s);
 			return 2;
 		}
@@ -320,24 +326,39 @@ load_synthetic(struct sv_dataset *d, const char *spec, char *err,
 				break;
 		if (k == K_COUNT) {
 			snprintf(err, errsz, "synthetic: unknown key '%s' (keys: "
-			         "n test h w c classes noise)", tok);
+			         "n test h w c classes noise)",
+			         sv_ar_escape(tok, q[0], sizeof q[0]));
 			free(s);
 			return 2;
 		}
-		kv[k].val = sv_parse_u64(eq + 1, kv[k].min, kv[k].max, &e);
+		val[k] = sv_parse_u64(eq + 1, kv[k].min, kv[k].max, &e);
 		if (e) {
 			snprintf(err, errsz, "synthetic: %s: %s (%llu..%llu): "
 			         "'%s'", tok, e, (unsigned long long)kv[k].min,
-			         (unsigned long long)kv[k].max, eq + 1);
+			         (unsigned long long)kv[k].max,
+			         sv_ar_escape(eq + 1, q[1], sizeof q[1]));
 			free(s);
 			return 2;
 		}
 	}
 	free(s);
-	d->nclass = (int)kv[K_CLASSES].val;
+	return 0;
+}
+
+static int
+load_synthetic(struct sv_dataset *d, const char *spec, char *err,
+               size_t errsz)
+{
+	uint64_t val[K_COUNT];
+	size_t pix;
+	uint8_t *tmpl;
+
+	if (synthetic_spec(spec, val, err, errsz))
+		return 2;
+	d->nclass = (int)val[K_CLASSES];
 	for (int c = 0; c < 3; c++)
 		d->mean[c] = 0.5f, d->std[c] = 0.25f;
-	pix = kv[K_H].val * kv[K_W].val * kv[K_C].val;
+	pix = val[K_H] * val[K_W] * val[K_C];
 	tmpl = sv_mallocarray((size_t)d->nclass, pix);
 	for (int k = 0; k < d->nclass; k++)
 		for (size_t p = 0; p < pix; p += 4) {
@@ -349,12 +370,12 @@ load_synthetic(struct sv_dataset *d, const char *spec, char *err,
 		}
 	for (int which = 0; which < 2; which++) {
 		struct sv_split *sp = which ? &d->test : &d->train;
-		uint32_t noise = (uint32_t)kv[K_NOISE].val;
+		uint32_t noise = (uint32_t)val[K_NOISE];
 
-		sp->n = (uint32_t)kv[which ? K_TEST : K_N].val;
-		sp->h = (uint32_t)kv[K_H].val;
-		sp->w = (uint32_t)kv[K_W].val;
-		sp->c = (uint32_t)kv[K_C].val;
+		sp->n = (uint32_t)val[which ? K_TEST : K_N];
+		sp->h = (uint32_t)val[K_H];
+		sp->w = (uint32_t)val[K_W];
+		sp->c = (uint32_t)val[K_C];
 		sp->x = sv_mallocarray(sp->n, pix);
 		sp->y = sv_malloc(sp->n);
 		for (uint32_t i = 0; i < sp->n; i++) {
