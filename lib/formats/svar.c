@@ -95,6 +95,27 @@ sv_ar_escape(const char *s, char *out, size_t outsz)
 	return out;
 }
 
+/* err = "path: entry 'name'" and what fmt adds, path and name escaped
+ * (sv_ar_escape); returns st. */
+static int ent_err(char *err, size_t errsz, int st, const char *path,
+                   const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static int
+ent_err(char *err, size_t errsz, int st, const char *path, const char *name,
+        const char *fmt, ...)
+{
+	char p[512], n[512], rest[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rest, sizeof rest, fmt, ap);
+	va_end(ap);
+	return sv_seterr(err, errsz, st, "%s: entry '%s'%s",
+	                 sv_ar_escape(path, p, sizeof p),
+	                 sv_ar_escape(name, n, sizeof n), rest);
+}
+
 int
 sv_ar_exit(int status)
 {
@@ -153,10 +174,14 @@ stream_init(struct sv_ar_stream *s, const char *name, const char *where,
 void
 sv_ar_where(const struct sv_ar_stream *s, char *out, size_t outsz)
 {
+	char p[512], n[512];
+
 	if (s->where)
-		snprintf(out, outsz, "%s: entry '%s'", s->where, s->name);
+		snprintf(out, outsz, "%s: entry '%s'",
+		         sv_ar_escape(s->where, p, sizeof p),
+		         sv_ar_escape(s->name, n, sizeof n));
 	else
-		snprintf(out, outsz, "%s", s->name);
+		snprintf(out, outsz, "%s", sv_ar_escape(s->name, n, sizeof n));
 }
 
 static int
@@ -207,6 +232,8 @@ fill(struct sv_ar_stream *s, unsigned char *buf, size_t n, size_t *got,
      char *err, size_t errsz)
 {
 	*got = 0;
+	if (s->fail)
+		return sv_seterr(err, errsz, s->fail, "%s", s->failmsg);
 	if (s->a) {
 		la_ssize_t r = archive_read_data(s->a, buf, n);
 
@@ -418,6 +445,8 @@ sv_ar_close(struct sv_ar_stream *s)
 	if (s->own_fd && s->fd >= 0)
 		close(s->fd);
 	free(s->peek);
+	free(s->failmsg);
+	s->failmsg = NULL;
 	s->a = NULL;
 	s->fd = -1;
 	s->own_fd = 0;
@@ -468,6 +497,63 @@ dir_name_ok(const char *name)
 	return good;
 }
 
+/* The names met in one archive, to refuse a second entry with a name:
+ * open addressing, FNV-1a, at most half full. */
+struct nameset {
+	char **slot;
+	size_t cap, n;
+};
+
+static size_t
+name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* 0 added, 1 already there, -1 out of memory. */
+static int
+nameset_add(struct nameset *ns, const char *name)
+{
+	size_t i;
+
+	if (2 * (ns->n + 1) > ns->cap) {
+		size_t ncap = ns->cap ? 2 * ns->cap : 64;
+		char **nv = calloc(ncap, sizeof *nv);
+
+		if (!nv)
+			return -1;
+		for (size_t k = 0; k < ns->cap; k++)
+			if (ns->slot[k]) {
+				for (i = name_hash(ns->slot[k]) & (ncap - 1); nv[i];
+				     i = (i + 1) & (ncap - 1))
+					;
+				nv[i] = ns->slot[k];
+			}
+		free(ns->slot);
+		ns->slot = nv, ns->cap = ncap;
+	}
+	for (i = name_hash(name) & (ns->cap - 1); ns->slot[i];
+	     i = (i + 1) & (ns->cap - 1))
+		if (strcmp(ns->slot[i], name) == 0)
+			return 1;
+	if (!(ns->slot[i] = strdup(name)))
+		return -1;
+	ns->n++;
+	return 0;
+}
+
+static void
+nameset_free(struct nameset *ns)
+{
+	for (size_t k = 0; k < ns->cap; k++)
+		free(ns->slot[k]);
+	free(ns->slot);
+}
+
 int
 sv_ar_walk_stream(struct sv_ar_stream *src, const char *path,
                   const struct sv_ar_limits *lim, sv_ar_stream_fn fn,
@@ -477,6 +563,7 @@ sv_ar_walk_stream(struct sv_ar_stream *src, const char *path,
 	struct archive *a;
 	struct archive_entry *ae;
 	struct feed *f;
+	struct nameset seen = { 0 };
 	uint64_t total = 0;
 	size_t count = 0;
 	int st = SV_AR_OK, r;
@@ -520,27 +607,37 @@ sv_ar_walk_stream(struct sv_ar_stream *src, const char *path,
 				break;
 			}
 			if (!good) {
-				st = sv_seterr(err, errsz, SV_AR_EUNSAFE,
-				            "%s: entry '%s': unsafe name (absolute or '..')",
-				            path, name);
+				st = ent_err(err, errsz, SV_AR_EUNSAFE, path, name,
+				            ": unsafe name (absolute or '..')");
 				break;
 			}
 			continue;
 		}
 		if (!sv_ar_name_ok(name)) {
-			st = sv_seterr(err, errsz, SV_AR_EUNSAFE,
-			            "%s: entry '%s': unsafe name (absolute or '..')", path, name);
+			st = ent_err(err, errsz, SV_AR_EUNSAFE, path, name,
+			            ": unsafe name (absolute or '..')");
+			break;
+		}
+		if (sv_ar_name_ctrl(name)) {
+			st = ent_err(err, errsz, SV_AR_EUNSAFE, path, name,
+			             ": control character in name");
+			break;
+		}
+		if ((r = nameset_add(&seen, name)) != 0) {
+			st = r > 0 ? ent_err(err, errsz, SV_AR_EDUP, path, name,
+			                     ": given twice")
+			           : sv_seterr(err, errsz, SV_AR_ENOMEM,
+			                       "%s: out of memory", path);
 			break;
 		}
 		if (type == AE_IFLNK || archive_entry_hardlink(ae) ||
 		    archive_entry_symlink(ae)) {
-			st = sv_seterr(err, errsz, SV_AR_ELINK, "%s: entry '%s': is a link",
-			            path, name);
+			st = ent_err(err, errsz, SV_AR_ELINK, path, name, ": is a link");
 			break;
 		}
 		if (type != AE_IFREG) {
-			st = sv_seterr(err, errsz, SV_AR_ETYPE,
-			            "%s: entry '%s': not a regular file", path, name);
+			st = ent_err(err, errsz, SV_AR_ETYPE, path, name,
+			            ": not a regular file");
 			break;
 		}
 		if (++count > l.max_entries) {
@@ -554,16 +651,14 @@ sv_ar_walk_stream(struct sv_ar_stream *src, const char *path,
 			int64_t sz = archive_entry_size(ae);
 
 			if (sz < 0 || (uint64_t)sz > l.max_entry) {
-				st = sv_seterr(err, errsz, SV_AR_ELIMIT,
-				            "%s: entry '%s': %lld bytes, over the limit of %llu",
-				            path, name, (long long)sz,
+				st = ent_err(err, errsz, SV_AR_ELIMIT, path, name,
+				            ": %lld bytes, over the limit of %llu", (long long)sz,
 				            (unsigned long long)l.max_entry);
 				break;
 			}
 			if ((uint64_t)sz > l.max_total - total) {
-				st = sv_seterr(err, errsz, SV_AR_ELIMIT,
-				            "%s: entry '%s': total over the limit of %llu bytes",
-				            path, name, (unsigned long long)l.max_total);
+				st = ent_err(err, errsz, SV_AR_ELIMIT, path, name,
+				            ": total over the limit of %llu bytes", (unsigned long long)l.max_total);
 				break;
 			}
 			e.size = (uint64_t)sz;
@@ -598,6 +693,7 @@ sv_ar_walk_stream(struct sv_ar_stream *src, const char *path,
 	}
 	archive_read_free(a);
 	free(f);
+	nameset_free(&seen);
 	return st;
 }
 
@@ -657,9 +753,8 @@ dir_collect(const char *root, const char *rel, int depth,
 	int st = SV_AR_OK;
 
 	if (depth > SV_AR_MAX_DEPTH)
-		return sv_seterr(err, errsz, SV_AR_ELIMIT,
-		              "%s: entry '%s': more than %d directory levels", root,
-		              rel, SV_AR_MAX_DEPTH);
+		return ent_err(err, errsz, SV_AR_ELIMIT, root, rel,
+		              ": more than %d directory levels", SV_AR_MAX_DEPTH);
 	if (asprintf(&dpath, "%s%s%s", root, *rel ? "/" : "", rel) < 0)
 		return sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
 	if (!(d = opendir(dpath))) {
@@ -688,15 +783,11 @@ dir_collect(const char *root, const char *rel, int depth,
 			int e = errno;
 
 			st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", full, strerror(e));
-		} else if (S_ISLNK(sb.st_mode)) {
-			st = sv_seterr(err, errsz, SV_AR_ELINK, "%s: entry '%s': is a link",
-			            root, name);
 		} else if (S_ISDIR(sb.st_mode)) {
 			st = dir_collect(root, name, depth + 1, lim, ns, err, errsz);
-		} else if (!S_ISREG(sb.st_mode)) {
-			st = sv_seterr(err, errsz, SV_AR_ETYPE,
-			            "%s: entry '%s': not a regular file", root, name);
 		} else if (ns->n >= lim->max_entries) {
+			/* links and special files too: dir_open refuses them in
+			 * their turn, and the walk goes on */
 			st = sv_seterr(err, errsz, SV_AR_ELIMIT, "%s: more than %zu entries",
 			            root, lim->max_entries);
 		} else if (names_add(ns, name) != 0) {
@@ -734,21 +825,23 @@ dir_open(const char *root, const char *name, uint64_t max,
 		if (s->fd >= 0)
 			e = errno, close(s->fd);
 		s->fd = -1;
-		return sv_seterr(err, errsz, e == ELOOP ? SV_AR_ELINK : SV_AR_EIO,
-		              "%s: entry '%s': %s", root, name,
-		              e == ELOOP ? "is a link" : strerror(e));
+		if (e == ENXIO) /* a socket */
+			return ent_err(err, errsz, SV_AR_ETYPE, root, name,
+			               ": not a regular file");
+		return ent_err(err, errsz, e == ELOOP ? SV_AR_ELINK : SV_AR_EIO,
+		               root, name, ": %s",
+		               e == ELOOP ? "is a link" : strerror(e));
 	}
 	s->own_fd = 1;
 	if (!S_ISREG(sb.st_mode)) {
 		sv_ar_close(s);
-		return sv_seterr(err, errsz, SV_AR_ETYPE,
-		              "%s: entry '%s': not a regular file", root, name);
+		return ent_err(err, errsz, SV_AR_ETYPE, root, name,
+		              ": not a regular file");
 	}
 	if ((uint64_t)sb.st_size > max) {
 		sv_ar_close(s);
-		return sv_seterr(err, errsz, SV_AR_ELIMIT,
-		              "%s: entry '%s': %lld bytes, over the limit of %llu", root,
-		              name, (long long)sb.st_size, (unsigned long long)max);
+		return ent_err(err, errsz, SV_AR_ELIMIT, root, name,
+		              ": %lld bytes, over the limit of %llu", (long long)sb.st_size, (unsigned long long)max);
 	}
 	s->size = (uint64_t)sb.st_size;
 	return SV_AR_OK;
@@ -767,19 +860,38 @@ dir_walk(const char *path, const struct sv_ar_limits *lim, sv_ar_stream_fn fn,
 	qsort(ns.v, ns.n, sizeof *ns.v, cmp_str);
 	for (size_t i = 0; i < ns.n; i++) {
 		struct sv_ar_stream s;
+		char msg[1200];
 		int cr;
 
-		if ((st = dir_open(path, ns.v[i], lim->max_entry, &s, err, errsz))
-		    != SV_AR_OK)
-			break;
-		if (s.size > lim->max_total - total) {
-			sv_ar_close(&s);
-			st = sv_seterr(err, errsz, SV_AR_ELIMIT,
-			            "%s: entry '%s': total over the limit of %llu bytes",
-			            path, ns.v[i], (unsigned long long)lim->max_total);
+		if (sv_ar_name_ctrl(ns.v[i])) {
+			stream_init(&s, ns.v[i], path, SV_AR_SIZE_UNKNOWN, 0);
+			st = ent_err(msg, sizeof msg, SV_AR_EUNSAFE, path, ns.v[i],
+			             ": control character in name");
+		} else {
+			st = dir_open(path, ns.v[i], lim->max_entry, &s, msg,
+			              sizeof msg);
+		}
+		if (st == SV_AR_ELINK || st == SV_AR_ETYPE || st == SV_AR_EIO ||
+		    st == SV_AR_EUNSAFE) {
+			/* this entry only: the callback reads the failure */
+			if (!(s.failmsg = strdup(msg))) {
+				st = sv_seterr(err, errsz, SV_AR_ENOMEM,
+				               "%s: out of memory", path);
+				break;
+			}
+			s.fail = st;
+			st = SV_AR_OK;
+		} else if (st != SV_AR_OK) {
+			sv_seterr(err, errsz, st, "%s", msg);
 			break;
 		}
-		total += s.size;
+		if (!s.fail && s.size > lim->max_total - total) {
+			sv_ar_close(&s);
+			st = ent_err(err, errsz, SV_AR_ELIMIT, path, ns.v[i],
+			            ": total over the limit of %llu bytes", (unsigned long long)lim->max_total);
+			break;
+		}
+		total += s.fail ? 0 : s.size;
 		cr = fn(&s, ctx);
 		sv_ar_close(&s);
 		if (cr < 0) {
@@ -897,8 +1009,8 @@ sv_ar_read_one(const char *path, const char *name,
 		name += 2;
 	o.name = name;
 	if (!sv_ar_name_ok(name))
-		return sv_seterr(err, errsz, SV_AR_EUNSAFE,
-		              "%s: entry '%s': unsafe name (absolute or '..')", path, name);
+		return ent_err(err, errsz, SV_AR_EUNSAFE, path, name,
+		              ": unsafe name (absolute or '..')");
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		/* a directory: open the file directly, without walking */
 		const char *p = name;
@@ -923,8 +1035,8 @@ sv_ar_read_one(const char *path, const char *name,
 			}
 			free(pre);
 			if (S_ISLNK(ls.st_mode))
-				return sv_seterr(err, errsz, SV_AR_ELINK,
-				              "%s: entry '%s': is a link", path, name);
+				return ent_err(err, errsz, SV_AR_ELINK, path, name,
+				              ": is a link");
 			if (!slash)
 				break;
 			p = slash + 1;
@@ -941,8 +1053,7 @@ sv_ar_read_one(const char *path, const char *name,
 	if (st != SV_AR_OK)
 		return st;
 	if (!o.found)
-		return sv_seterr(err, errsz, SV_AR_ENOENT, "%s: entry '%s': no such entry",
-		              path, name);
+		return ent_err(err, errsz, SV_AR_ENOENT, path, name, ": no such entry");
 	*buf = o.buf;
 	*n = o.n;
 	return SV_AR_OK;
@@ -1070,9 +1181,14 @@ sv_ar_write(const char *out, const struct sv_ar_member *m, size_t n,
 	if (n && !(v = malloc(n * sizeof *v)))
 		return sv_seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
+		if (sv_ar_name_ctrl(m[i].name)) {
+			st = ent_err(err, errsz, SV_AR_EUNSAFE, out, m[i].name,
+			             ": control character in name");
+			goto out;
+		}
 		if (!sv_ar_name_ok(m[i].name)) {
-			st = sv_seterr(err, errsz, SV_AR_EUNSAFE,
-			            "%s: entry '%s': unsafe name", out, m[i].name);
+			st = ent_err(err, errsz, SV_AR_EUNSAFE, out, m[i].name,
+			            ": unsafe name");
 			goto out;
 		}
 		v[i] = &m[i];
@@ -1081,8 +1197,7 @@ sv_ar_write(const char *out, const struct sv_ar_member *m, size_t n,
 		qsort(v, n, sizeof *v, cmp_member);
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(v[i - 1]->name, v[i]->name) == 0) {
-			st = sv_seterr(err, errsz, SV_AR_EDUP, "%s: entry '%s' given twice",
-			            out, v[i]->name);
+			st = ent_err(err, errsz, SV_AR_EDUP, out, v[i]->name, ": given twice");
 			goto out;
 		}
 	if (asprintf(&tmp, "%s.tmp", out) < 0) {
