@@ -56,32 +56,43 @@ sv_ar_name_ctrl(const char *name)
 	return 0;
 }
 
+/* The escape of one byte for messages into e[8]; its length. */
+static size_t
+escape_byte(unsigned char c, char e[8])
+{
+	if (c == '\t')
+		strcpy(e, "\\t");
+	else if (c == '\n')
+		strcpy(e, "\\n");
+	else if (c == '\r')
+		strcpy(e, "\\r");
+	else if (c == '\\')
+		strcpy(e, "\\\\");
+	else if (c < 0x20 || c == 0x7f)
+		snprintf(e, 8, "\\x%02x", c);
+	else
+		e[0] = (char)c, e[1] = '\0';
+	return strlen(e);
+}
+
 const char *
 sv_ar_escape(const char *s, char *out, size_t outsz)
 {
-	size_t o = 0;
+	const unsigned char *p;
+	size_t o = 0, need = 0;
+	char e[8];
+	int cut;
 
 	if (!outsz)
 		return out;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char e[8];
-		size_t l;
+	for (p = (const unsigned char *)s; *p; p++)
+		need += escape_byte(*p, e);
+	cut = need + 1 > outsz;
+	for (p = (const unsigned char *)s; *p; p++) {
+		size_t l = escape_byte(*p, e);
 
-		if (*p == '\t')
-			strcpy(e, "\\t");
-		else if (*p == '\n')
-			strcpy(e, "\\n");
-		else if (*p == '\r')
-			strcpy(e, "\\r");
-		else if (*p == '\\')
-			strcpy(e, "\\\\");
-		else if (*p < 0x20 || *p == 0x7f)
-			snprintf(e, sizeof e, "\\x%02x", *p);
-		else
-			e[0] = (char)*p, e[1] = '\0';
-		l = strlen(e);
-		/* room for this and, while more follows, "..." and the NUL */
-		if (o + l + (p[1] ? 4 : 1) > outsz) {
+		/* cut short: room for this escape, "..." and the NUL */
+		if (cut && o + l + 4 > outsz) {
 			if (o + 4 <= outsz) {
 				memcpy(out + o, "...", 3);
 				o += 3;
