@@ -185,7 +185,8 @@ fuzz:
 	printf 'XXH128 (a.ckpt) = da467ab2162ebc4e9ec5ad2b9984c147\nda467ab2162ebc4e9ec5ad2b9984c147  b c\n' > build/fuzz/hashlist/list
 	printf '00000000000000000000000000000000-12.5e3' > build/fuzz/numbers/n
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_ckpt tests/fuzz/fuzz_ckpt.c \
-	    lib/formats/ckpt.c lib/formats/tensor.c lib/base/util.c $$($(PKG_CONFIG) --libs libxxhash)
+	    lib/formats/ckpt.c lib/formats/tensor.c lib/formats/svar.c lib/base/util.c \
+	    $$($(PKG_CONFIG) --libs libxxhash libarchive)
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_records tests/fuzz/fuzz_records.c \
 	    lib/formats/record.c lib/train/seeds.c lib/base/util.c
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_idx tests/fuzz/fuzz_idx.c $(FUZZ_DS) \
@@ -198,7 +199,8 @@ fuzz:
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_synth tests/fuzz/fuzz_synth.c $(FUZZ_DS) \
 	    $$($(PKG_CONFIG) --libs libarchive)
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_hashlist tests/fuzz/fuzz_hashlist.c \
-	    lib/formats/hashlist.c lib/base/util.c
+	    lib/formats/hashlist.c lib/formats/svar.c lib/base/util.c \
+	    $$($(PKG_CONFIG) --libs libarchive)
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_numbers tests/fuzz/fuzz_numbers.c lib/base/util.c -lm
 	build/fuzz/fuzz_ckpt $(FUZZ_RUN) build/fuzz/ckpt
 	build/fuzz/fuzz_records $(FUZZ_RUN) build/fuzz/records

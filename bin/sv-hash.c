@@ -470,8 +470,12 @@ main(int argc, char **argv)
 		sv_opts_error(&g_opts, "--raw goes with hashing and --check");
 	switch (o.mode) {
 	case M_CHECK:
-		if (argc)
-			sv_opts_error(&g_opts, "--check takes no FILE arguments: '%s'", argv[0]);
+		if (argc) {
+			char q[1024];
+
+			sv_opts_error(&g_opts, "--check takes no FILE arguments: '%s'",
+			              ESC(argv[0], q));
+		}
 		status = do_check(&o);
 		break;
 	case M_RECORDS:
