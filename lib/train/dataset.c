@@ -187,13 +187,15 @@ cifar_entry(struct sv_ar_stream *s, void *ctx)
 	struct cifar_tar *t = ctx;
 	int b = cifar_batch_index(s->name);
 	size_t len = 0;
-	char where[4200];
+	char where[4200], qp[2048], qn[2048];
 
 	if (b < 0)
 		return 0;
+	sv_ar_escape(t->path, qp, sizeof qp);
+	sv_ar_escape(s->name, qn, sizeof qn);
 	if (s->size != (uint64_t)CIFAR_BATCH_BYTES) {
 		t->rc = sv_seterr(t->err, t->errsz, SV_EXIT_USAGE, "%s: %s: entry "
-		                  "of %lld bytes, a batch has %zu", t->path, s->name,
+		                  "of %lld bytes, a batch has %zu", qp, qn,
 		                  s->size == SV_AR_SIZE_UNKNOWN ? -1LL :
 		                  (long long)s->size, CIFAR_BATCH_BYTES);
 		return -1;
@@ -212,7 +214,7 @@ cifar_entry(struct sv_ar_stream *s, void *ctx)
 			break;
 		len += got;
 	}
-	snprintf(where, sizeof where, "%s: %s", t->path, s->name);
+	snprintf(where, sizeof where, "%s: %s", qp, qn);
 	t->rc = cifar_take(t->d, b, t->buf, len, where, t->err, t->errsz);
 	t->seen[b] = 1;
 	return t->rc ? -1 : 0;
@@ -224,7 +226,9 @@ load_cifar10(struct sv_dataset *d, const char *path, char *err, size_t errsz)
 	struct stat st;
 	int seen[6] = { 0 }, rc = 0;
 	uint8_t *buf = sv_malloc(CIFAR_BATCH_BYTES);
+	char qp[2048];
 
+	sv_ar_escape(path, qp, sizeof qp); /* for messages */
 	d->nclass = 10;
 	d->mean[0] = 0.4914f, d->mean[1] = 0.4822f, d->mean[2] = 0.4465f;
 	d->std[0] = 0.2023f, d->std[1] = 0.1994f, d->std[2] = 0.2010f;
@@ -236,7 +240,7 @@ load_cifar10(struct sv_dataset *d, const char *path, char *err, size_t errsz)
 	d->test.y = sv_malloc(d->test.n);
 	if (stat(path, &st) != 0) {
 		snprintf(err, errsz, "%s: %s (give the cifar-10-batches-bin "
-		         "folder or cifar-10-binary.tar.gz)", path,
+		         "folder or cifar-10-binary.tar.gz)", qp,
 		         strerror(errno));
 		free(buf);
 		return 3;
@@ -269,12 +273,12 @@ load_cifar10(struct sv_dataset *d, const char *path, char *err, size_t errsz)
 			rc = t.rc;
 		else if (ws != SV_AR_OK)
 			rc = sv_seterr(err, errsz, sv_ar_exit(ws), "%s: not a readable "
-			               "tar archive: %s", path, e);
+			               "tar archive: %s", qp, e);
 	}
 	free(buf);
 	for (int b = 0; b < 6 && rc == 0; b++)
 		if (!seen[b]) {
-			snprintf(err, errsz, "%s: no %s%s", path,
+			snprintf(err, errsz, "%s: no %s%s", qp,
 			         b == 5 ? "test_batch.bin" : "data_batch_",
 			         b == 5 ? "" : (const char *[]){ "1.bin", "2.bin",
 			         "3.bin", "4.bin", "5.bin" }[b]);

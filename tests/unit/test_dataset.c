@@ -217,6 +217,15 @@ main(void)
 		       "synthetic n=0 refused");
 		is_int(sv_dataset_load("synthetic:n", &a, err, sizeof err), 2,
 		       "synthetic key without value refused");
+		is_int(sv_dataset_load("synthetic:n=1\t", &a, err, sizeof err), 2,
+		       "synthetic value with a tab refused");
+		ok(strstr(err, "'1\\t'") != NULL, "the tab shown as \\t: %s", err);
+		is_int(sv_dataset_load("synthetic:n=5,x\ty=1", &a, err, sizeof err), 2,
+		       "synthetic key with a tab refused");
+		ok(strstr(err, "'x\\ty'") != NULL, "the tab shown as \\t: %s", err);
+		is_int(sv_dataset_load("cifar10:/nonexistent\tdir", &a, err, sizeof err), 3,
+		       "cifar10: a missing path");
+		ok(strstr(err, "/nonexistent\\tdir: ") != NULL, "the tab shown as \\t: %s", err);
 	}
 	/* the LUT is (v/255 - mean)/std in float */
 	{
