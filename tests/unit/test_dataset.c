@@ -238,6 +238,22 @@ main(void)
 		ok(lut[0][255] == (1.0f - 0.2860f) / 0.3530f &&
 		   lut[0][0] == (0.0f - 0.2860f) / 0.3530f, "normalisation LUT");
 	}
+	/* IDX: a path with a tab is shown with \t, the offset kept */
+	{
+		char f[300];
+		struct sv_idx x;
+		FILE *fp;
+
+		snprintf(f, sizeof f, "%s/lab\tels", dir);
+		fp = fopen(f, "wb");
+		fputs("\1\2\3\4", fp);
+		fclose(fp);
+		is_int(sv_idx_read(f, 1, 1 << 20, &x, err, sizeof err), 2,
+		       "IDX: bad magic refused");
+		ok(strstr(err, "/lab\\tels: offset 0: bad IDX magic") != NULL,
+		   "the tab shown as \\t: %s", err);
+		unlink(f);
+	}
 	/* IDX: the Debian package's files, when present */
 	if (access("/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz", R_OK) == 0) {
 		struct sv_idx x;
