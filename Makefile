@@ -174,16 +174,53 @@ check-san: deps
 # of check): make fuzz FUZZ_SECONDS=60
 FUZZ_SECONDS ?= 60
 FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilib -DSV_VERSION='"$(VERSION)"'
+FUZZ_RUNS ?= -1
+FUZZ_DS = lib/train/idx.c lib/formats/svar.c lib/kernels/philox.c lib/base/util.c
+FUZZ_RUN = -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -print_final_stats=1
 fuzz:
-	mkdir -p build/fuzz/ckpt build/fuzz/records
+	mkdir -p build/fuzz/ckpt build/fuzz/records build/fuzz/idx build/fuzz/svar \
+	    build/fuzz/cifar build/fuzz/synth build/fuzz/hashlist build/fuzz/numbers
 	cp tests/data/ckpt/*.ckpt build/fuzz/ckpt/
 	printf '#seed\tacc\n1\t0.5\n' > build/fuzz/records/seed
+	printf '\0\0\10\1\0\0\0\3\1\2\11' > build/fuzz/idx/labels
+	printf '\0\0\10\3\0\0\0\1\0\0\0\2\0\0\0\2abcd' > build/fuzz/idx/images
+	gzip -9n < build/fuzz/idx/images > build/fuzz/idx/images.gz
+	cp tests/data/ckpt/s0.ckpt build/fuzz/svar/
+	tar --format=ustar --owner=0 --group=0 --mtime=@0 -C tests/data/ckpt -cf build/fuzz/svar/two.tar s0.ckpt s1.ckpt
+	gzip -9n < build/fuzz/svar/two.tar > build/fuzz/svar/two.tar.gz
+	mkdir -p build/fuzz/cifar-src/cifar-10-batches-bin
+	printf '\1' > build/fuzz/cifar-src/cifar-10-batches-bin/data_batch_1.bin
+	printf '\2' > build/fuzz/cifar-src/cifar-10-batches-bin/test_batch.bin
+	tar --format=ustar --owner=0 --group=0 --mtime=@0 -C build/fuzz/cifar-src -czf build/fuzz/cifar/short.tar.gz cifar-10-batches-bin
+	printf 'n=5,test=3,h=2,w=2,c=1,classes=3,noise=50' > build/fuzz/synth/spec
+	printf 'XXH128 (a.ckpt) = da467ab2162ebc4e9ec5ad2b9984c147\nda467ab2162ebc4e9ec5ad2b9984c147  b c\n' > build/fuzz/hashlist/list
+	printf '00000000000000000000000000000000-12.5e3' > build/fuzz/numbers/n
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_ckpt tests/fuzz/fuzz_ckpt.c \
-	    lib/formats/ckpt.c lib/formats/tensor.c lib/base/util.c $$($(PKG_CONFIG) --libs libxxhash)
+	    lib/formats/ckpt.c lib/formats/tensor.c lib/formats/svar.c lib/base/util.c \
+	    $$($(PKG_CONFIG) --libs libxxhash libarchive)
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_records tests/fuzz/fuzz_records.c \
 	    lib/formats/record.c lib/train/seeds.c lib/base/util.c
-	build/fuzz/fuzz_ckpt -max_total_time=$(FUZZ_SECONDS) build/fuzz/ckpt
-	build/fuzz/fuzz_records -max_total_time=$(FUZZ_SECONDS) build/fuzz/records
+	clang $(FUZZFLAGS) -o build/fuzz/fuzz_idx tests/fuzz/fuzz_idx.c $(FUZZ_DS) \
+	    $$($(PKG_CONFIG) --libs libarchive)
+	clang $(FUZZFLAGS) -mavx2 -o build/fuzz/fuzz_svar tests/fuzz/fuzz_svar.c \
+	    lib/formats/svar.c lib/formats/ckptsrc.c lib/formats/ckpt.c lib/formats/tensor.c \
+	    lib/formats/xxh3_avx2.c lib/base/util.c $$($(PKG_CONFIG) --libs libarchive libxxhash)
+	clang $(FUZZFLAGS) -o build/fuzz/fuzz_cifar tests/fuzz/fuzz_cifar.c $(FUZZ_DS) \
+	    $$($(PKG_CONFIG) --libs libarchive)
+	clang $(FUZZFLAGS) -o build/fuzz/fuzz_synth tests/fuzz/fuzz_synth.c $(FUZZ_DS) \
+	    $$($(PKG_CONFIG) --libs libarchive)
+	clang $(FUZZFLAGS) -o build/fuzz/fuzz_hashlist tests/fuzz/fuzz_hashlist.c \
+	    lib/formats/hashlist.c lib/formats/svar.c lib/base/util.c \
+	    $$($(PKG_CONFIG) --libs libarchive)
+	clang $(FUZZFLAGS) -o build/fuzz/fuzz_numbers tests/fuzz/fuzz_numbers.c lib/base/util.c -lm
+	build/fuzz/fuzz_ckpt $(FUZZ_RUN) build/fuzz/ckpt
+	build/fuzz/fuzz_records $(FUZZ_RUN) build/fuzz/records
+	build/fuzz/fuzz_idx $(FUZZ_RUN) build/fuzz/idx
+	build/fuzz/fuzz_svar $(FUZZ_RUN) build/fuzz/svar
+	build/fuzz/fuzz_cifar $(FUZZ_RUN) build/fuzz/cifar
+	build/fuzz/fuzz_synth $(FUZZ_RUN) build/fuzz/synth
+	build/fuzz/fuzz_hashlist $(FUZZ_RUN) -close_fd_mask=2 build/fuzz/hashlist
+	build/fuzz/fuzz_numbers $(FUZZ_RUN) build/fuzz/numbers
 
 # --- examples/slurm-array.sh on a one-node Slurm cluster started on this
 # machine and stopped after (root; installs slurm-wlm and munge if missing)

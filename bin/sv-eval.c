@@ -67,9 +67,12 @@ static int
 load_weights(struct sv_net *net, const struct sv_ckpt *c, const char *name,
              char *err, size_t errsz)
 {
+	char qm[256], qt[256];
+
+	sv_ar_escape(c->model, qm, sizeof qm);
 	if (c->ntensor != net->nparam) {
 		snprintf(err, errsz, "%s: %zu tensors, model %s has %zu", name,
-		         c->ntensor, c->model, net->nparam);
+		         c->ntensor, qm, net->nparam);
 		return SV_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < c->ntensor; i++) {
@@ -79,7 +82,8 @@ load_weights(struct sv_net *net, const struct sv_ckpt *c, const char *name,
 		    memcmp(a->dim, b->dim, a->ndim * sizeof a->dim[0]) != 0) {
 			snprintf(err, errsz, "%s: tensor %zu is '%s' (%u dims), "
 			         "model %s wants '%s' with this data's shape",
-			         name, i + 1, a->name, a->ndim, c->model, b->name);
+			         name, i + 1, sv_ar_escape(a->name, qt, sizeof qt),
+			         a->ndim, qm, b->name);
 			return SV_EXIT_USAGE;
 		}
 		memcpy(b->data, a->data, sv_tensor_count(b) * sizeof(float));
@@ -87,19 +91,23 @@ load_weights(struct sv_net *net, const struct sv_ckpt *c, const char *name,
 	return SV_EXIT_OK;
 }
 
+/* name: the file column; where: the same for messages ("ARCHIVE: entry
+ * 'x'" for an entry, escaped) */
 static void
-eval_ckpt(struct eval *ev, const struct sv_ckpt *c, const char *name)
+eval_ckpt(struct eval *ev, const struct sv_ckpt *c, const char *name,
+          const char *where)
 {
 	const struct sv_model_def *m = sv_model_find(c->model);
 	const char *spec = ev->data_spec ? ev->data_spec : c->data;
-	char err[1024], key[512];
+	char err[2048], key[512];
 	struct sv_buf line = { 0 };
 	uint32_t correct, total;
 	double loss;
-	char hex[33];
+	char hex[33], q[1024];
 
 	if (!m) {
-		sv_warn("%s: unknown model '%s'", name, c->model);
+		sv_warn("%s: unknown model '%s'", where,
+		        sv_ar_escape(c->model, q, sizeof q));
 		ev->status = SV_EXIT_USAGE;
 		return;
 	}
@@ -115,18 +123,18 @@ eval_ckpt(struct eval *ev, const struct sv_ckpt *c, const char *name)
 		}
 		rc = sv_dataset_load(spec, &ev->data, err, sizeof err);
 		if (rc)
-			sv_die(rc, "%s: %s", name, err);
+			sv_die(rc, "%s: %s", where, err);
 		if (sv_net_init(&ev->net, m, ev->batch, (int)ev->data.test.h,
 		                (int)ev->data.test.w, (int)ev->data.test.c,
 		                ev->data.nclass, ev->threads, err, sizeof err)) {
-			sv_warn("%s: %s", name, err);
+			sv_warn("%s: %s", where, err);
 			sv_dataset_free(&ev->data);
 			ev->status = SV_EXIT_USAGE;
 			return;
 		}
 		ev->loaded = sv_strdup(key);
 	}
-	if (load_weights(&ev->net, c, name, err, sizeof err)) {
+	if (load_weights(&ev->net, c, where, err, sizeof err)) {
 		sv_warn("%s", err);
 		ev->status = SV_EXIT_USAGE;
 		return;
@@ -152,15 +160,28 @@ eval_item(const struct sv_src_item *it, void *ctx)
 	/* entries of a directory are named as inside it */
 	const char *name = it->entry ? it->entry : it->name;
 	struct sv_ckpt c;
-	char err[1200];
-	int st = sv_src_read_ckpt(it->s, name, &c, err, sizeof err);
+	char err[1200], where[1100];
+	int st;
 
-	if (st != SV_EXIT_OK) {
-		sv_warn("%s", err);
-		ev->status = st;
+	if (it->s->where)
+		sv_ar_where(it->s, where, sizeof where);
+	else
+		sv_ar_escape(name, where, sizeof where);
+	/* the one rule on names (sv-ckpt(5)): never a tab or a newline in
+	 * the file column; svar and ckptsrc refuse such names before */
+	if (sv_ar_name_ctrl(name)) {
+		sv_warn("%s: control character in name", where);
+		ev->status = ev->status == SV_EXIT_ENV ? SV_EXIT_ENV : SV_EXIT_USAGE;
 		return 0;
 	}
-	eval_ckpt(ev, &c, name);
+	st = sv_src_read_ckpt(it->s, name, &c, err, sizeof err);
+	if (st != SV_EXIT_OK) {
+		sv_warn("%s", err);
+		if (ev->status != SV_EXIT_ENV)
+			ev->status = st;
+		return 0;
+	}
+	eval_ckpt(ev, &c, name, where);
 	sv_ckpt_free(&c);
 	return 0;
 }

@@ -91,11 +91,8 @@ worst(int a, int b)
 	return a > b ? a : b;
 }
 
-static int
-name_printable(const char *name)
-{
-	return !strchr(name, '\n') && !strchr(name, '\r');
-}
+/* s escaped for a message (sv_ar_escape) in a buffer of the caller's */
+#define ESC(s, buf) sv_ar_escape((s), (buf), sizeof (buf))
 
 /* The hash of one stream: its bytes (--raw) or its checkpoint's weights.
  * Returns an exit status, with the message printed. */
@@ -121,11 +118,13 @@ static int
 hash_item(const struct sv_src_item *it, void *ctx)
 {
 	struct hashing *h = ctx;
-	char hex[33];
+	char hex[33], q[1024];
 	int st;
 
-	if (!name_printable(it->name)) {
-		sv_warn("%s: name holds a line break", it->name);
+	/* the one rule on names (sv-ckpt(5)); svar and ckptsrc refuse them
+	 * before, this keeps hash lines whole whatever happens */
+	if (!it->s->fail && sv_ar_name_ctrl(it->name)) {
+		sv_warn("%s: control character in name", ESC(it->name, q));
 		h->status = worst(h->status, SV_EXIT_USAGE);
 	} else if ((st = hash_stream(h->o, it->s, it->name, hex)) != SV_EXIT_OK) {
 		h->status = worst(h->status, st);
@@ -199,11 +198,11 @@ do_check(const struct opts *o)
 	struct sv_hashlist hl = { 0 };
 	struct checking c = { o, &hl, SV_EXIT_OK };
 	size_t nbadline, nfail = 0, nunread = 0;
-	char err[1200];
+	char err[1200], q[1024];
 	int st;
 
 	if (!fp)
-		sv_die(SV_EXIT_USAGE, "%s: %s", o->list, strerror(errno));
+		sv_die(SV_EXIT_USAGE, "%s: %s", ESC(o->list, q), strerror(errno));
 	if ((st = sv_hashlist_read(fp, lname, &hl, err, sizeof err)) != SV_EXIT_OK)
 		sv_die(st, "%s", err);
 	if (!stdin_)
@@ -216,6 +215,13 @@ do_check(const struct opts *o)
 		for (size_t i = 0; i < hl.n; i++) {
 			struct sv_ar_stream s;
 
+			if (sv_ar_name_ctrl(hl.v[i].name)) {
+				sv_warn("%s: %s: control character in name",
+				        lname, ESC(hl.v[i].name, q));
+				hl.v[i].bad = 1;
+				c.status = worst(c.status, SV_EXIT_USAGE);
+				continue;
+			}
 			st = sv_ar_open(hl.v[i].name, 0, o->lim.max_entry, &s, err,
 			                sizeof err);
 			if (st != SV_AR_OK) {
@@ -231,17 +237,20 @@ do_check(const struct opts *o)
 	}
 	for (size_t i = 0; i < hl.n; i++) {
 		const struct sv_hl_item *w = &hl.v[i];
+		char qa[1024];
 
+		ESC(w->name, q);
 		if (w->bad || !w->got[0]) {
 			if (!w->bad)
-				sv_warn("%s: no such entry in %s", w->name, o->archive);
-			printf("%s: FAILED open or read\n", w->name);
+				sv_warn("%s: no such entry in %s", q,
+				        ESC(o->archive, qa));
+			printf("%s: FAILED open or read\n", q);
 			nunread++;
 		} else if (strcmp(w->got, w->hex) != 0) {
-			printf("%s: FAILED\n", w->name);
+			printf("%s: FAILED\n", q);
 			nfail++;
 		} else if (!o->quiet) {
-			printf("%s: OK\n", w->name);
+			printf("%s: OK\n", q);
 		}
 	}
 	nbadline = hl.nbadline;
@@ -290,8 +299,12 @@ do_records(int argc, char **argv)
 		int stdin_ = strcmp(path[side], "-") == 0;
 		FILE *fp = stdin_ ? stdin : fopen(path[side], "r");
 
-		if (!fp)
-			sv_die(SV_EXIT_USAGE, "%s: %s", path[side], strerror(errno));
+		if (!fp) {
+			char q[1024];
+
+			sv_die(SV_EXIT_USAGE, "%s: %s", ESC(path[side], q),
+			       strerror(errno));
+		}
 		st = sv_runs_read(fp, stdin_ ? "stdin" : path[side], side, &r, err,
 		                  sizeof err);
 		if (st != SV_EXIT_OK)
@@ -331,8 +344,12 @@ do_diff(char **argv)
 		const char *fb[3] = { ck[1].model, ck[1].data, ck[1].options };
 
 		for (int i = 0; i < 3; i++)
-			if (d.meta_differs[i])
-				printf("# %s differs: '%s' vs '%s'\n", what[i], fa[i], fb[i]);
+			if (d.meta_differs[i]) {
+				char qa[1024], qb[1024];
+
+				printf("# %s differs: '%s' vs '%s'\n", what[i],
+				       ESC(fa[i], qa), ESC(fb[i], qb));
+			}
 	}
 	if (d.seed_differs)
 		printf("# seed differs: %llu vs %llu\n", (unsigned long long)ck[0].seed,
@@ -453,8 +470,12 @@ main(int argc, char **argv)
 		sv_opts_error(&g_opts, "--raw goes with hashing and --check");
 	switch (o.mode) {
 	case M_CHECK:
-		if (argc)
-			sv_opts_error(&g_opts, "--check takes no FILE arguments: '%s'", argv[0]);
+		if (argc) {
+			char q[1024];
+
+			sv_opts_error(&g_opts, "--check takes no FILE arguments: '%s'",
+			              ESC(argv[0], q));
+		}
 		status = do_check(&o);
 		break;
 	case M_RECORDS:

@@ -12,6 +12,7 @@
 #include <xxhash.h>
 
 #include "base/util.h"
+#include "svar.h"
 
 /* Smallest possible tensor record: name length, one name byte, ndim,
  * one dim, one float. */
@@ -401,7 +402,7 @@ static int
 rdtensor(struct cursor *cu, struct sv_ckpt *c, size_t i)
 {
 	struct sv_tensor *t = &c->t[i];
-	char *name = NULL;
+	char *name = NULL, q[256];
 	uint64_t cnt = 1;
 	size_t at;
 	int st;
@@ -418,13 +419,15 @@ rdtensor(struct cursor *cu, struct sv_ckpt *c, size_t i)
 	for (size_t j = 0; j < i; j++)
 		if (strcmp(c->t[j].name, t->name) == 0)
 			return cerr(cu, SV_CKPT_EFORMAT, cu->off,
-			            "duplicate tensor name '%s'", t->name);
+			            "duplicate tensor name '%s'",
+			            sv_ar_escape(t->name, q, sizeof q));
 	at = cu->off;
 	if ((st = rd32(cu, &t->ndim, "ndim")))
 		return st;
 	if (t->ndim < 1 || t->ndim > SV_TENSOR_MAXDIM)
 		return cerr(cu, SV_CKPT_EFORMAT, at,
-		            "tensor '%s': ndim %u not in 1..%d", t->name, t->ndim,
+		            "tensor '%s': ndim %u not in 1..%d",
+		            sv_ar_escape(t->name, q, sizeof q), t->ndim,
 		            SV_TENSOR_MAXDIM);
 	for (uint32_t d = 0; d < t->ndim; d++) {
 		at = cu->off;
@@ -434,7 +437,8 @@ rdtensor(struct cursor *cu, struct sv_ckpt *c, size_t i)
 		if (t->dim[d] == 0 || t->dim[d] > SV_CKPT_MAXELEM ||
 		    cnt * t->dim[d] > SV_CKPT_MAXELEM)
 			return cerr(cu, t->dim[d] == 0 ? SV_CKPT_EFORMAT : SV_CKPT_ELIMIT, at,
-			            "tensor '%s': dimension %u is %llu: %s", t->name, d,
+			            "tensor '%s': dimension %u is %llu: %s",
+			            sv_ar_escape(t->name, q, sizeof q), d,
 			            (unsigned long long)t->dim[d],
 			            t->dim[d] == 0 ? "zero" :
 			            "element count over the limit 268435456");
@@ -540,28 +544,31 @@ sv_ckpt_read_file(const char *path, struct sv_ckpt *c, char *err,
 	size_t n = 0, cap = 0;
 	struct stat sb;
 	int fd, st, e;
+	char q[1024];
+	/* the path as messages show it */
+	const char *name = sv_ar_escape(path, q, sizeof q);
 
 	memset(c, 0, sizeof *c);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		e = errno;
-		return sv_seterr(err, errsz, SV_CKPT_EIO, "%s: %s", path, strerror(e));
+		return sv_seterr(err, errsz, SV_CKPT_EIO, "%s: %s", name, strerror(e));
 	}
 	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		close(fd);
-		return sv_seterr(err, errsz, SV_CKPT_EIO, "%s: is a directory", path);
+		return sv_seterr(err, errsz, SV_CKPT_EIO, "%s: is a directory", name);
 	}
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		if ((uint64_t)sb.st_size > SV_CKPT_MAXBYTES) {
 			close(fd);
 			return sv_seterr(err, errsz, SV_CKPT_ELIMIT,
-			              "%s: %lld bytes, over the limit of %llu", path,
+			              "%s: %lld bytes, over the limit of %llu", name,
 			              (long long)sb.st_size,
 			              (unsigned long long)SV_CKPT_MAXBYTES);
 		}
 		cap = (size_t)sb.st_size + 1;
 		if (!(buf = malloc(cap))) {
 			close(fd);
-			return sv_seterr(err, errsz, SV_CKPT_ENOMEM, "%s: out of memory", path);
+			return sv_seterr(err, errsz, SV_CKPT_ENOMEM, "%s: out of memory", name);
 		}
 	}
 	for (;;) {
@@ -574,13 +581,13 @@ sv_ckpt_read_file(const char *path, struct sv_ckpt *c, char *err,
 				ncap = SV_CKPT_MAXBYTES + 1;
 			if (n == ncap) {
 				st = sv_seterr(err, errsz, SV_CKPT_ELIMIT,
-				            "%s: over the limit of %llu bytes", path,
+				            "%s: over the limit of %llu bytes", name,
 				            (unsigned long long)SV_CKPT_MAXBYTES);
 				goto out;
 			}
 			if (!(nb = realloc(buf, ncap))) {
 				st = sv_seterr(err, errsz, SV_CKPT_ENOMEM,
-				            "%s: out of memory", path);
+				            "%s: out of memory", name);
 				goto out;
 			}
 			buf = nb, cap = ncap;
@@ -590,14 +597,14 @@ sv_ckpt_read_file(const char *path, struct sv_ckpt *c, char *err,
 			continue;
 		if (r < 0) {
 			e = errno;
-			st = sv_seterr(err, errsz, SV_CKPT_EIO, "%s: %s", path, strerror(e));
+			st = sv_seterr(err, errsz, SV_CKPT_EIO, "%s: %s", name, strerror(e));
 			goto out;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
 	}
-	st = sv_ckpt_read_mem(buf ? buf : (unsigned char *)"", n, path, c, err, errsz);
+	st = sv_ckpt_read_mem(buf ? buf : (unsigned char *)"", n, name, c, err, errsz);
 out:
 	close(fd);
 	free(buf);

@@ -33,7 +33,9 @@ entry_fn(struct sv_ar_stream *s, void *ctx)
 	char *name;
 	int r;
 
-	if (w->flags & SV_SRC_CKPT_ONLY) {
+	/* an entry that cannot be read (a link or FIFO in a directory ...)
+	 * goes to the callback, which reports it, and the walk goes on */
+	if ((w->flags & SV_SRC_CKPT_ONLY) && !s->fail) {
 		const unsigned char *p;
 		size_t got;
 
@@ -74,15 +76,20 @@ sv_src_each(const char *path, unsigned flags,
 	struct sv_src_item it;
 	struct stat sb;
 	const unsigned char *p;
+	char q[1024];
 	size_t got;
 	int st;
 
+	if (sv_ar_name_ctrl(path))
+		return sv_seterr(err, errsz, SV_AR_EUNSAFE,
+		                 "%s: control character in name",
+		                 sv_ar_escape(path, q, sizeof q));
 	if (strcmp(path, "-") != 0) {
 		if (stat(path, &sb) != 0) {
 			int e = errno;
 
-			return sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", path,
-			                 strerror(e));
+			return sv_seterr(err, errsz, SV_AR_EIO, "%s: %s",
+			                 sv_ar_escape(path, q, sizeof q), strerror(e));
 		}
 		if (S_ISDIR(sb.st_mode)) {
 			size_t l = strlen(path);
@@ -114,7 +121,7 @@ sv_src_each(const char *path, unsigned flags,
 			if (st == SV_AR_EFORMAT)
 				return sv_seterr(err, errsz, SV_AR_EFORMAT,
 				                 "%s: neither a checkpoint nor a tar "
-				                 "archive", path);
+				                 "archive", sv_ar_escape(path, q, sizeof q));
 			return walk_status(&w, st);
 		}
 	}
@@ -132,13 +139,19 @@ sv_src_read_ckpt(struct sv_ar_stream *s, const char *name, struct sv_ckpt *c,
                  char *err, size_t errsz)
 {
 	unsigned char *buf;
+	char w[1100];
 	size_t n;
 	int st;
 
 	memset(c, 0, sizeof *c);
 	if ((st = sv_ar_slurp(s, &buf, &n, err, errsz)) != SV_AR_OK)
 		return sv_ar_exit(st);
-	st = sv_ckpt_read_mem(buf, n, name, c, err, errsz);
+	/* an entry is named with its archive or directory */
+	if (s->where)
+		sv_ar_where(s, w, sizeof w);
+	else
+		sv_ar_escape(name, w, sizeof w);
+	st = sv_ckpt_read_mem(buf, n, w, c, err, errsz);
 	free(buf);
 	if (st == SV_CKPT_OK)
 		return SV_EXIT_OK;

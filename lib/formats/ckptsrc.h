@@ -41,7 +41,12 @@ typedef int (*sv_src_fn)(const struct sv_src_item *it, void *ctx);
  * bytes (lim may be NULL: the defaults of svar.h).  Returns SV_AR_OK or
  * an enum sv_ar_status with err set: "path: what" (a path that does not
  * exist is SV_AR_EIO, "path: No such file or directory"; a file that is
- * neither a checkpoint nor a tar archive is SV_AR_EFORMAT).  sv_ar_exit()
+ * neither a checkpoint nor a tar archive is SV_AR_EFORMAT; a path with a
+ * control character is SV_AR_EUNSAFE, see sv_ar_name_ctrl).  An entry of
+ * a directory that cannot be read (a link, a FIFO, a name with a control
+ * character) is handed to fn like any other, with SV_SRC_CKPT_ONLY too:
+ * reading it fails with the message that names it, and the walk goes on.
+ * Paths and names in err are escaped (sv_ar_escape).  sv_ar_exit()
  * turns the status into an exit status (2 bad input, 3 out of memory). */
 int sv_src_each(const char *path, unsigned flags,
                 const struct sv_ar_limits *lim, sv_src_fn fn, void *ctx,
@@ -49,7 +54,8 @@ int sv_src_each(const char *path, unsigned flags,
 
 /* Read the rest of s as one checkpoint into c (free with sv_ckpt_free);
  * its announced size is checked against the limit before anything is
- * allocated.  name is used in messages.  Returns SV_EXIT_OK, or
+ * allocated.  Messages name an entry of an archive or directory as
+ * "path: entry 'name'" (sv_ar_where), anything else by name (escaped).  Returns SV_EXIT_OK, or
  * SV_EXIT_USAGE (bad input) / SV_EXIT_ENV (out of memory) with err set. */
 int sv_src_read_ckpt(struct sv_ar_stream *s, const char *name,
                      struct sv_ckpt *c, char *err, size_t errsz);

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "base/util.h"
+#include "svar.h"
 
 int
 sv_is_hex32(const char *s, size_t n)
@@ -100,7 +101,10 @@ sv_hashlist_read(FILE *fp, const char *lname, struct sv_hashlist *hl,
 		if (len == 0 || line[0] == '#')
 			continue;
 		if (sv_hashlist_parse(line, &name, hex, &why) != SV_HL_OK) {
-			sv_warn("%s:%lu: %s: '%s'", lname, lineno, why, line);
+			char q[1024];
+
+			sv_warn("%s:%lu: %s: '%s'", lname, lineno, why,
+			        sv_ar_escape(line, q, sizeof q));
 			hl->nbadline++;
 			continue;
 		}

@@ -48,6 +48,86 @@ sv_ar_name_ok(const char *name)
 }
 
 int
+sv_ar_name_ctrl(const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* The escape of one byte for messages into e[8]; its length. */
+static size_t
+escape_byte(unsigned char c, char e[8])
+{
+	if (c == '\t')
+		strcpy(e, "\\t");
+	else if (c == '\n')
+		strcpy(e, "\\n");
+	else if (c == '\r')
+		strcpy(e, "\\r");
+	else if (c == '\\')
+		strcpy(e, "\\\\");
+	else if (c < 0x20 || c == 0x7f)
+		snprintf(e, 8, "\\x%02x", c);
+	else
+		e[0] = (char)c, e[1] = '\0';
+	return strlen(e);
+}
+
+const char *
+sv_ar_escape(const char *s, char *out, size_t outsz)
+{
+	const unsigned char *p;
+	size_t o = 0, need = 0;
+	char e[8];
+	int cut;
+
+	if (!outsz)
+		return out;
+	for (p = (const unsigned char *)s; *p; p++)
+		need += escape_byte(*p, e);
+	cut = need + 1 > outsz;
+	for (p = (const unsigned char *)s; *p; p++) {
+		size_t l = escape_byte(*p, e);
+
+		/* cut short: room for this escape, "..." and the NUL */
+		if (cut && o + l + 4 > outsz) {
+			if (o + 4 <= outsz) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(out + o, e, l);
+		o += l;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* err = "path: entry 'name'" and what fmt adds, path and name escaped
+ * (sv_ar_escape); returns st. */
+static int ent_err(char *err, size_t errsz, int st, const char *path,
+                   const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static int
+ent_err(char *err, size_t errsz, int st, const char *path, const char *name,
+        const char *fmt, ...)
+{
+	char p[512], n[512], rest[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rest, sizeof rest, fmt, ap);
+	va_end(ap);
+	return sv_seterr(err, errsz, st, "%s: entry '%s'%s",
+	                 sv_ar_escape(path, p, sizeof p),
+	                 sv_ar_escape(name, n, sizeof n), rest);
+}
+
+int
 sv_ar_exit(int status)
 {
 	if (status == SV_AR_OK)
@@ -77,6 +157,19 @@ crc32_update(uint32_t crc, const unsigned char *p, size_t n)
 	return ~crc;
 }
 
+/* The compressions read: gzip, bzip2, xz and zstd, all in-process.
+ * Not archive_read_support_filter_all, which also hands some formats
+ * (lrzip, lzop, grzip ...) to external programs: untrusted bytes never
+ * start a process. */
+static void
+support_filters(struct archive *a)
+{
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_zstd(a);
+}
+
 static void
 stream_init(struct sv_ar_stream *s, const char *name, const char *where,
             uint64_t size, uint64_t max)
@@ -92,10 +185,14 @@ stream_init(struct sv_ar_stream *s, const char *name, const char *where,
 void
 sv_ar_where(const struct sv_ar_stream *s, char *out, size_t outsz)
 {
+	char p[512], n[512];
+
 	if (s->where)
-		snprintf(out, outsz, "%s: entry '%s'", s->where, s->name);
+		snprintf(out, outsz, "%s: entry '%s'",
+		         sv_ar_escape(s->where, p, sizeof p),
+		         sv_ar_escape(s->name, n, sizeof n));
 	else
-		snprintf(out, outsz, "%s", s->name);
+		snprintf(out, outsz, "%s", sv_ar_escape(s->name, n, sizeof n));
 }
 
 static int
@@ -146,6 +243,8 @@ fill(struct sv_ar_stream *s, unsigned char *buf, size_t n, size_t *got,
      char *err, size_t errsz)
 {
 	*got = 0;
+	if (s->fail)
+		return sv_seterr(err, errsz, s->fail, "%s", s->failmsg);
 	if (s->a) {
 		la_ssize_t r = archive_read_data(s->a, buf, n);
 
@@ -333,7 +432,7 @@ sv_ar_open(const char *path, unsigned flags, uint64_t max,
 	}
 	s->a = a;
 	s->raw = 1;
-	archive_read_support_filter_all(a);
+	support_filters(a);
 	archive_read_support_format_raw(a);
 	if (archive_read_open_fd(a, s->fd, 65536) != ARCHIVE_OK ||
 	    archive_read_next_header(a, &ae) != ARCHIVE_OK) {
@@ -357,6 +456,8 @@ sv_ar_close(struct sv_ar_stream *s)
 	if (s->own_fd && s->fd >= 0)
 		close(s->fd);
 	free(s->peek);
+	free(s->failmsg);
+	s->failmsg = NULL;
 	s->a = NULL;
 	s->fd = -1;
 	s->own_fd = 0;
@@ -407,6 +508,63 @@ dir_name_ok(const char *name)
 	return good;
 }
 
+/* The names met in one archive, to refuse a second entry with a name:
+ * open addressing, FNV-1a, at most half full. */
+struct nameset {
+	char **slot;
+	size_t cap, n;
+};
+
+static size_t
+name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* 0 added, 1 already there, -1 out of memory. */
+static int
+nameset_add(struct nameset *ns, const char *name)
+{
+	size_t i;
+
+	if (2 * (ns->n + 1) > ns->cap) {
+		size_t ncap = ns->cap ? 2 * ns->cap : 64;
+		char **nv = calloc(ncap, sizeof *nv);
+
+		if (!nv)
+			return -1;
+		for (size_t k = 0; k < ns->cap; k++)
+			if (ns->slot[k]) {
+				for (i = name_hash(ns->slot[k]) & (ncap - 1); nv[i];
+				     i = (i + 1) & (ncap - 1))
+					;
+				nv[i] = ns->slot[k];
+			}
+		free(ns->slot);
+		ns->slot = nv, ns->cap = ncap;
+	}
+	for (i = name_hash(name) & (ns->cap - 1); ns->slot[i];
+	     i = (i + 1) & (ns->cap - 1))
+		if (strcmp(ns->slot[i], name) == 0)
+			return 1;
+	if (!(ns->slot[i] = strdup(name)))
+		return -1;
+	ns->n++;
+	return 0;
+}
+
+static void
+nameset_free(struct nameset *ns)
+{
+	for (size_t k = 0; k < ns->cap; k++)
+		free(ns->slot[k]);
+	free(ns->slot);
+}
+
 int
 sv_ar_walk_stream(struct sv_ar_stream *src, const char *path,
                   const struct sv_ar_limits *lim, sv_ar_stream_fn fn,
@@ -416,6 +574,7 @@ sv_ar_walk_stream(struct sv_ar_stream *src, const char *path,
 	struct archive *a;
 	struct archive_entry *ae;
 	struct feed *f;
+	struct nameset seen = { 0 };
 	uint64_t total = 0;
 	size_t count = 0;
 	int st = SV_AR_OK, r;
@@ -427,7 +586,7 @@ sv_ar_walk_stream(struct sv_ar_stream *src, const char *path,
 	}
 	f->s = src;
 	f->st = SV_AR_OK;
-	archive_read_support_filter_all(a);
+	support_filters(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open(a, f, NULL, feed_read, NULL) != ARCHIVE_OK) {
 		if (f->st != SV_AR_OK)
@@ -459,27 +618,37 @@ sv_ar_walk_stream(struct sv_ar_stream *src, const char *path,
 				break;
 			}
 			if (!good) {
-				st = sv_seterr(err, errsz, SV_AR_EUNSAFE,
-				            "%s: entry '%s': unsafe name (absolute or '..')",
-				            path, name);
+				st = ent_err(err, errsz, SV_AR_EUNSAFE, path, name,
+				            ": unsafe name (absolute or '..')");
 				break;
 			}
 			continue;
 		}
 		if (!sv_ar_name_ok(name)) {
-			st = sv_seterr(err, errsz, SV_AR_EUNSAFE,
-			            "%s: entry '%s': unsafe name (absolute or '..')", path, name);
+			st = ent_err(err, errsz, SV_AR_EUNSAFE, path, name,
+			            ": unsafe name (absolute or '..')");
+			break;
+		}
+		if (sv_ar_name_ctrl(name)) {
+			st = ent_err(err, errsz, SV_AR_EUNSAFE, path, name,
+			             ": control character in name");
+			break;
+		}
+		if ((r = nameset_add(&seen, name)) != 0) {
+			st = r > 0 ? ent_err(err, errsz, SV_AR_EDUP, path, name,
+			                     ": given twice")
+			           : sv_seterr(err, errsz, SV_AR_ENOMEM,
+			                       "%s: out of memory", path);
 			break;
 		}
 		if (type == AE_IFLNK || archive_entry_hardlink(ae) ||
 		    archive_entry_symlink(ae)) {
-			st = sv_seterr(err, errsz, SV_AR_ELINK, "%s: entry '%s': is a link",
-			            path, name);
+			st = ent_err(err, errsz, SV_AR_ELINK, path, name, ": is a link");
 			break;
 		}
 		if (type != AE_IFREG) {
-			st = sv_seterr(err, errsz, SV_AR_ETYPE,
-			            "%s: entry '%s': not a regular file", path, name);
+			st = ent_err(err, errsz, SV_AR_ETYPE, path, name,
+			            ": not a regular file");
 			break;
 		}
 		if (++count > l.max_entries) {
@@ -493,16 +662,14 @@ sv_ar_walk_stream(struct sv_ar_stream *src, const char *path,
 			int64_t sz = archive_entry_size(ae);
 
 			if (sz < 0 || (uint64_t)sz > l.max_entry) {
-				st = sv_seterr(err, errsz, SV_AR_ELIMIT,
-				            "%s: entry '%s': %lld bytes, over the limit of %llu",
-				            path, name, (long long)sz,
+				st = ent_err(err, errsz, SV_AR_ELIMIT, path, name,
+				            ": %lld bytes, over the limit of %llu", (long long)sz,
 				            (unsigned long long)l.max_entry);
 				break;
 			}
 			if ((uint64_t)sz > l.max_total - total) {
-				st = sv_seterr(err, errsz, SV_AR_ELIMIT,
-				            "%s: entry '%s': total over the limit of %llu bytes",
-				            path, name, (unsigned long long)l.max_total);
+				st = ent_err(err, errsz, SV_AR_ELIMIT, path, name,
+				            ": total over the limit of %llu bytes", (unsigned long long)l.max_total);
 				break;
 			}
 			e.size = (uint64_t)sz;
@@ -537,6 +704,7 @@ sv_ar_walk_stream(struct sv_ar_stream *src, const char *path,
 	}
 	archive_read_free(a);
 	free(f);
+	nameset_free(&seen);
 	return st;
 }
 
@@ -596,9 +764,8 @@ dir_collect(const char *root, const char *rel, int depth,
 	int st = SV_AR_OK;
 
 	if (depth > SV_AR_MAX_DEPTH)
-		return sv_seterr(err, errsz, SV_AR_ELIMIT,
-		              "%s: entry '%s': more than %d directory levels", root,
-		              rel, SV_AR_MAX_DEPTH);
+		return ent_err(err, errsz, SV_AR_ELIMIT, root, rel,
+		              ": more than %d directory levels", SV_AR_MAX_DEPTH);
 	if (asprintf(&dpath, "%s%s%s", root, *rel ? "/" : "", rel) < 0)
 		return sv_seterr(err, errsz, SV_AR_ENOMEM, "%s: out of memory", root);
 	if (!(d = opendir(dpath))) {
@@ -627,15 +794,11 @@ dir_collect(const char *root, const char *rel, int depth,
 			int e = errno;
 
 			st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", full, strerror(e));
-		} else if (S_ISLNK(sb.st_mode)) {
-			st = sv_seterr(err, errsz, SV_AR_ELINK, "%s: entry '%s': is a link",
-			            root, name);
 		} else if (S_ISDIR(sb.st_mode)) {
 			st = dir_collect(root, name, depth + 1, lim, ns, err, errsz);
-		} else if (!S_ISREG(sb.st_mode)) {
-			st = sv_seterr(err, errsz, SV_AR_ETYPE,
-			            "%s: entry '%s': not a regular file", root, name);
 		} else if (ns->n >= lim->max_entries) {
+			/* links and special files too: dir_open refuses them in
+			 * their turn, and the walk goes on */
 			st = sv_seterr(err, errsz, SV_AR_ELIMIT, "%s: more than %zu entries",
 			            root, lim->max_entries);
 		} else if (names_add(ns, name) != 0) {
@@ -673,21 +836,23 @@ dir_open(const char *root, const char *name, uint64_t max,
 		if (s->fd >= 0)
 			e = errno, close(s->fd);
 		s->fd = -1;
-		return sv_seterr(err, errsz, e == ELOOP ? SV_AR_ELINK : SV_AR_EIO,
-		              "%s: entry '%s': %s", root, name,
-		              e == ELOOP ? "is a link" : strerror(e));
+		if (e == ENXIO) /* a socket */
+			return ent_err(err, errsz, SV_AR_ETYPE, root, name,
+			               ": not a regular file");
+		return ent_err(err, errsz, e == ELOOP ? SV_AR_ELINK : SV_AR_EIO,
+		               root, name, ": %s",
+		               e == ELOOP ? "is a link" : strerror(e));
 	}
 	s->own_fd = 1;
 	if (!S_ISREG(sb.st_mode)) {
 		sv_ar_close(s);
-		return sv_seterr(err, errsz, SV_AR_ETYPE,
-		              "%s: entry '%s': not a regular file", root, name);
+		return ent_err(err, errsz, SV_AR_ETYPE, root, name,
+		              ": not a regular file");
 	}
 	if ((uint64_t)sb.st_size > max) {
 		sv_ar_close(s);
-		return sv_seterr(err, errsz, SV_AR_ELIMIT,
-		              "%s: entry '%s': %lld bytes, over the limit of %llu", root,
-		              name, (long long)sb.st_size, (unsigned long long)max);
+		return ent_err(err, errsz, SV_AR_ELIMIT, root, name,
+		              ": %lld bytes, over the limit of %llu", (long long)sb.st_size, (unsigned long long)max);
 	}
 	s->size = (uint64_t)sb.st_size;
 	return SV_AR_OK;
@@ -706,19 +871,38 @@ dir_walk(const char *path, const struct sv_ar_limits *lim, sv_ar_stream_fn fn,
 	qsort(ns.v, ns.n, sizeof *ns.v, cmp_str);
 	for (size_t i = 0; i < ns.n; i++) {
 		struct sv_ar_stream s;
+		char msg[1200];
 		int cr;
 
-		if ((st = dir_open(path, ns.v[i], lim->max_entry, &s, err, errsz))
-		    != SV_AR_OK)
-			break;
-		if (s.size > lim->max_total - total) {
-			sv_ar_close(&s);
-			st = sv_seterr(err, errsz, SV_AR_ELIMIT,
-			            "%s: entry '%s': total over the limit of %llu bytes",
-			            path, ns.v[i], (unsigned long long)lim->max_total);
+		if (sv_ar_name_ctrl(ns.v[i])) {
+			stream_init(&s, ns.v[i], path, SV_AR_SIZE_UNKNOWN, 0);
+			st = ent_err(msg, sizeof msg, SV_AR_EUNSAFE, path, ns.v[i],
+			             ": control character in name");
+		} else {
+			st = dir_open(path, ns.v[i], lim->max_entry, &s, msg,
+			              sizeof msg);
+		}
+		if (st == SV_AR_ELINK || st == SV_AR_ETYPE || st == SV_AR_EIO ||
+		    st == SV_AR_EUNSAFE) {
+			/* this entry only: the callback reads the failure */
+			if (!(s.failmsg = strdup(msg))) {
+				st = sv_seterr(err, errsz, SV_AR_ENOMEM,
+				               "%s: out of memory", path);
+				break;
+			}
+			s.fail = st;
+			st = SV_AR_OK;
+		} else if (st != SV_AR_OK) {
+			sv_seterr(err, errsz, st, "%s", msg);
 			break;
 		}
-		total += s.size;
+		if (!s.fail && s.size > lim->max_total - total) {
+			sv_ar_close(&s);
+			st = ent_err(err, errsz, SV_AR_ELIMIT, path, ns.v[i],
+			            ": total over the limit of %llu bytes", (unsigned long long)lim->max_total);
+			break;
+		}
+		total += s.fail ? 0 : s.size;
 		cr = fn(&s, ctx);
 		sv_ar_close(&s);
 		if (cr < 0) {
@@ -836,8 +1020,8 @@ sv_ar_read_one(const char *path, const char *name,
 		name += 2;
 	o.name = name;
 	if (!sv_ar_name_ok(name))
-		return sv_seterr(err, errsz, SV_AR_EUNSAFE,
-		              "%s: entry '%s': unsafe name (absolute or '..')", path, name);
+		return ent_err(err, errsz, SV_AR_EUNSAFE, path, name,
+		              ": unsafe name (absolute or '..')");
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		/* a directory: open the file directly, without walking */
 		const char *p = name;
@@ -862,8 +1046,8 @@ sv_ar_read_one(const char *path, const char *name,
 			}
 			free(pre);
 			if (S_ISLNK(ls.st_mode))
-				return sv_seterr(err, errsz, SV_AR_ELINK,
-				              "%s: entry '%s': is a link", path, name);
+				return ent_err(err, errsz, SV_AR_ELINK, path, name,
+				              ": is a link");
 			if (!slash)
 				break;
 			p = slash + 1;
@@ -880,8 +1064,7 @@ sv_ar_read_one(const char *path, const char *name,
 	if (st != SV_AR_OK)
 		return st;
 	if (!o.found)
-		return sv_seterr(err, errsz, SV_AR_ENOENT, "%s: entry '%s': no such entry",
-		              path, name);
+		return ent_err(err, errsz, SV_AR_ENOENT, path, name, ": no such entry");
 	*buf = o.buf;
 	*n = o.n;
 	return SV_AR_OK;
@@ -1009,9 +1192,14 @@ sv_ar_write(const char *out, const struct sv_ar_member *m, size_t n,
 	if (n && !(v = malloc(n * sizeof *v)))
 		return sv_seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
+		if (sv_ar_name_ctrl(m[i].name)) {
+			st = ent_err(err, errsz, SV_AR_EUNSAFE, out, m[i].name,
+			             ": control character in name");
+			goto out;
+		}
 		if (!sv_ar_name_ok(m[i].name)) {
-			st = sv_seterr(err, errsz, SV_AR_EUNSAFE,
-			            "%s: entry '%s': unsafe name", out, m[i].name);
+			st = ent_err(err, errsz, SV_AR_EUNSAFE, out, m[i].name,
+			            ": unsafe name");
 			goto out;
 		}
 		v[i] = &m[i];
@@ -1020,8 +1208,7 @@ sv_ar_write(const char *out, const struct sv_ar_member *m, size_t n,
 		qsort(v, n, sizeof *v, cmp_member);
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(v[i - 1]->name, v[i]->name) == 0) {
-			st = sv_seterr(err, errsz, SV_AR_EDUP, "%s: entry '%s' given twice",
-			            out, v[i]->name);
+			st = ent_err(err, errsz, SV_AR_EDUP, out, v[i]->name, ": given twice");
 			goto out;
 		}
 	if (asprintf(&tmp, "%s.tmp", out) < 0) {

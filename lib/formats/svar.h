@@ -48,6 +48,10 @@ struct sv_ar_stream {
 	size_t npeek, ipeek, peekcap; /* ... held, handed out, allocated */
 	int raw;            /* decompressed single file (SV_AR_DECOMPRESS) */
 	uint32_t crc;       /* CRC-32 of the bytes delivered (raw gzip) */
+	int fail;           /* an entry that cannot be read (a link, special
+	                     * file or bad name in a directory): every read
+	                     * fails with this status and ... */
+	char *failmsg;      /* ... this message ("DIR: entry 'x': what") */
 };
 #define SV_AR_SIZE_UNKNOWN UINT64_MAX
 
@@ -75,11 +79,19 @@ typedef int (*sv_ar_stream_fn)(struct sv_ar_stream *s, void *ctx);
  * component, a link, a special file, an entry whose declared size exceeds
  * lim->max_entry (refused before its data is read), more than max_entries
  * entries or more than max_total bytes stop the walk with an error.
+ * Two entries with one name stop the walk (SV_AR_EDUP), when the second
+ * is met; so does an entry name with a control character (SV_AR_EUNSAFE).
  * Directory: regular files in it and below (at most SV_AR_MAX_DEPTH
  * levels), named relative to path ("sub/x"), in strcmp order of those
  * names; names starting with '.' and names ending in ".tmp" (files being
- * written) are skipped; a symbolic link or special file is an error.
- * lim may be NULL (defaults).  err gets "path: entry 'name': what".
+ * written) are skipped.  A symbolic link, a special file (FIFO, socket,
+ * device), a file that cannot be opened or a name with a control
+ * character is handed to fn in its turn as a stream whose every read
+ * fails (s->fail: SV_AR_ELINK, SV_AR_ETYPE, SV_AR_EIO or SV_AR_EUNSAFE,
+ * message "path: entry 'name': what"), so the caller reports that entry
+ * and the walk goes on with the rest.
+ * lim may be NULL (defaults).  err gets "path: entry 'name': what", the
+ * name escaped as sv_ar_escape does.
  * sv_ar_walk hands each entry as a stream; sv_ar_each reads it whole
  * first (the size limit checked before allocating). */
 int sv_ar_walk(const char *path, const struct sv_ar_limits *lim,
@@ -142,6 +154,18 @@ int sv_ar_read_one(const char *path, const char *name,
  * stripped first (sv_ar_each does).  1 yes, 0 no. */
 int sv_ar_name_ok(const char *name);
 
+/* Names: one rule for every tool.  A name holding a control character
+ * (bytes 0x01..0x1f and 0x7f: tab, newline, CR ...) is refused as bad
+ * input wherever it comes from: a path on the command line, a file in a
+ * directory, an archive entry, a member to pack.  So no hash line or
+ * record ever holds one.  1 if name holds one, 0 if not. */
+int sv_ar_name_ctrl(const char *name);
+
+/* s as messages quote it: tab, newline and CR as "\t", "\n", "\r", a
+ * backslash as "\\", any other control character as "\xHH"; written
+ * into out[outsz] (cut with "..." when too long) and returned. */
+const char *sv_ar_escape(const char *s, char *out, size_t outsz);
+
 /* One file to store: name in the archive, and either the path of a file
  * to copy (path != NULL) or size bytes at buf.  All the caller's. */
 struct sv_ar_member {
@@ -158,7 +182,8 @@ struct sv_ar_member {
  * without a timestamp or file name; the last block not padded.  Output
  * format from out's suffix: ".tar", ".tar.gz" or ".tgz".  Written to
  * out.tmp and renamed, so a failed run leaves no partial archive.
- * Unsafe or duplicate names are refused. */
+ * Unsafe or duplicate names, and names with a control character, are
+ * refused. */
 int sv_ar_write(const char *out, const struct sv_ar_member *m, size_t n,
                 char *err, size_t errsz);
 

@@ -189,13 +189,15 @@ cifar_entry(struct sv_ar_stream *s, void *ctx)
 	struct cifar_tar *t = ctx;
 	int b = cifar_batch_index(s->name);
 	size_t len = 0;
-	char where[4200];
+	char where[4200], qp[2048], qn[2048];
 
 	if (b < 0)
 		return 0;
+	sv_ar_escape(t->path, qp, sizeof qp);
+	sv_ar_escape(s->name, qn, sizeof qn);
 	if (s->size != (uint64_t)CIFAR_BATCH_BYTES) {
 		t->rc = sv_seterr(t->err, t->errsz, SV_EXIT_USAGE, "%s: %s: entry "
-		                  "of %lld bytes, a batch has %zu", t->path, s->name,
+		                  "of %lld bytes, a batch has %zu", qp, qn,
 		                  s->size == SV_AR_SIZE_UNKNOWN ? -1LL :
 		                  (long long)s->size, CIFAR_BATCH_BYTES);
 		return -1;
@@ -214,7 +216,7 @@ cifar_entry(struct sv_ar_stream *s, void *ctx)
 			break;
 		len += got;
 	}
-	snprintf(where, sizeof where, "%s: %s", t->path, s->name);
+	snprintf(where, sizeof where, "%s: %s", qp, qn);
 	t->rc = cifar_take(t->d, b, t->buf, len, where, t->err, t->errsz);
 	t->seen[b] = 1;
 	return t->rc ? -1 : 0;
@@ -226,7 +228,9 @@ load_cifar10(struct sv_dataset *d, const char *path, char *err, size_t errsz)
 	struct stat st;
 	int seen[6] = { 0 }, rc = 0;
 	uint8_t *buf = sv_malloc(CIFAR_BATCH_BYTES);
+	char qp[2048];
 
+	sv_ar_escape(path, qp, sizeof qp); /* for messages */
 	d->nclass = 10;
 	d->mean[0] = 0.4914f, d->mean[1] = 0.4822f, d->mean[2] = 0.4465f;
 	d->std[0] = 0.2023f, d->std[1] = 0.1994f, d->std[2] = 0.2010f;
@@ -238,7 +242,7 @@ load_cifar10(struct sv_dataset *d, const char *path, char *err, size_t errsz)
 	d->test.y = sv_malloc(d->test.n);
 	if (stat(path, &st) != 0) {
 		snprintf(err, errsz, "%s: %s (give the cifar-10-batches-bin "
-		         "folder or cifar-10-binary.tar.gz)", path,
+		         "folder or cifar-10-binary.tar.gz)", qp,
 		         strerror(errno));
 		free(buf);
 		return 3;
@@ -271,12 +275,12 @@ load_cifar10(struct sv_dataset *d, const char *path, char *err, size_t errsz)
 			rc = t.rc;
 		else if (ws != SV_AR_OK)
 			rc = sv_seterr(err, errsz, sv_ar_exit(ws), "%s: not a readable "
-			               "tar archive: %s", path, e);
+			               "tar archive: %s", qp, e);
 	}
 	free(buf);
 	for (int b = 0; b < 6 && rc == 0; b++)
 		if (!seen[b]) {
-			snprintf(err, errsz, "%s: no %s%s", path,
+			snprintf(err, errsz, "%s: no %s%s", qp,
 			         b == 5 ? "test_batch.bin" : "data_batch_",
 			         b == 5 ? "" : (const char *[]){ "1.bin", "2.bin",
 			         "3.bin", "4.bin", "5.bin" }[b]);
@@ -286,33 +290,39 @@ load_cifar10(struct sv_dataset *d, const char *path, char *err, size_t errsz)
 }
 
 /* --- synthetic: class templates plus noise, all from the DATA stream
- * with a fixed key, so the data never depends on the run's seed.
- * Spec grammar: KEY=VALUE[,KEY=VALUE]... with keys n, test, h, w, c,
- * classes, noise (percent of noise in each pixel, 0..100). */
+ * with a fixed key, so the data never depends on the run's seed. */
+enum { K_N, K_TEST, K_H, K_W, K_C, K_CLASSES, K_NOISE, K_COUNT };
+
+/* Parse a synthetic spec into val[] (keys not given keep their defaults).
+ * Grammar: KEY=VALUE[,KEY=VALUE]... (empty items skipped) with keys n,
+ * test, h, w, c, classes, noise (percent of noise in each pixel, 0..100),
+ * each VALUE a decimal within its key's range.  Returns 0, or 2 with err
+ * set.  Nothing is kept from spec. */
 static int
-load_synthetic(struct sv_dataset *d, const char *spec, char *err,
+synthetic_spec(const char *spec, uint64_t val[K_COUNT], char *err,
                size_t errsz)
 {
-	struct {
+	static const struct {
 		const char *key;
-		uint64_t min, max, val;
-	} kv[] = {
+		uint64_t min, max, dflt;
+	} kv[K_COUNT] = {
 		{ "n", 1, 1000000, 2000 }, { "test", 1, 1000000, 500 },
 		{ "h", 1, 256, 28 }, { "w", 1, 256, 28 }, { "c", 1, 3, 1 },
 		{ "classes", 2, 10, 10 }, { "noise", 0, 100, 85 },
 	};
-	enum { K_N, K_TEST, K_H, K_W, K_C, K_CLASSES, K_NOISE, K_COUNT };
 	char *s = sv_strdup(spec ? spec : ""), *tok, *save = NULL;
-	size_t pix;
-	uint8_t *tmpl;
+	char q[2][256];
 
+	for (int k = 0; k < K_COUNT; k++)
+		val[k] = kv[k].dflt;
 	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(tok, '=');
 		int k;
 		const char *e;
 
 		if (!eq) {
-			snprintf(err, errsz, "synthetic: expected KEY=VALUE: '%s'", tok);
+			snprintf(err, errsz, "synthetic: expected KEY=VALUE: '%s'",
+			         sv_ar_escape(tok, q[0], sizeof q[0]));
 			free(s);
 			return 2;
 		}
@@ -322,24 +332,39 @@ load_synthetic(struct sv_dataset *d, const char *spec, char *err,
 				break;
 		if (k == K_COUNT) {
 			snprintf(err, errsz, "synthetic: unknown key '%s' (keys: "
-			         "n test h w c classes noise)", tok);
+			         "n test h w c classes noise)",
+			         sv_ar_escape(tok, q[0], sizeof q[0]));
 			free(s);
 			return 2;
 		}
-		kv[k].val = sv_parse_u64(eq + 1, kv[k].min, kv[k].max, &e);
+		val[k] = sv_parse_u64(eq + 1, kv[k].min, kv[k].max, &e);
 		if (e) {
 			snprintf(err, errsz, "synthetic: %s: %s (%llu..%llu): "
 			         "'%s'", tok, e, (unsigned long long)kv[k].min,
-			         (unsigned long long)kv[k].max, eq + 1);
+			         (unsigned long long)kv[k].max,
+			         sv_ar_escape(eq + 1, q[1], sizeof q[1]));
 			free(s);
 			return 2;
 		}
 	}
 	free(s);
-	d->nclass = (int)kv[K_CLASSES].val;
+	return 0;
+}
+
+static int
+load_synthetic(struct sv_dataset *d, const char *spec, char *err,
+               size_t errsz)
+{
+	uint64_t val[K_COUNT];
+	size_t pix;
+	uint8_t *tmpl;
+
+	if (synthetic_spec(spec, val, err, errsz))
+		return 2;
+	d->nclass = (int)val[K_CLASSES];
 	for (int c = 0; c < 3; c++)
 		d->mean[c] = 0.5f, d->std[c] = 0.25f;
-	pix = kv[K_H].val * kv[K_W].val * kv[K_C].val;
+	pix = val[K_H] * val[K_W] * val[K_C];
 	tmpl = sv_mallocarray((size_t)d->nclass, pix);
 	for (int k = 0; k < d->nclass; k++)
 		for (size_t p = 0; p < pix; p += 4) {
@@ -351,12 +376,12 @@ load_synthetic(struct sv_dataset *d, const char *spec, char *err,
 		}
 	for (int which = 0; which < 2; which++) {
 		struct sv_split *sp = which ? &d->test : &d->train;
-		uint32_t noise = (uint32_t)kv[K_NOISE].val;
+		uint32_t noise = (uint32_t)val[K_NOISE];
 
-		sp->n = (uint32_t)kv[which ? K_TEST : K_N].val;
-		sp->h = (uint32_t)kv[K_H].val;
-		sp->w = (uint32_t)kv[K_W].val;
-		sp->c = (uint32_t)kv[K_C].val;
+		sp->n = (uint32_t)val[which ? K_TEST : K_N];
+		sp->h = (uint32_t)val[K_H];
+		sp->w = (uint32_t)val[K_W];
+		sp->c = (uint32_t)val[K_C];
 		sp->x = sv_mallocarray(sp->n, pix);
 		sp->y = sv_malloc(sp->n);
 		for (uint32_t i = 0; i < sp->n; i++) {

@@ -16,31 +16,38 @@ sv_read_decompressed(const char *path, size_t max_bytes, uint8_t **buf,
 {
 	struct sv_ar_stream s;
 	struct stat st;
-	char e[1200];
+	char e[1200], qp[1024];
+	const char *what;
+	size_t lq;
 	int rc;
 
 	*buf = NULL;
 	*len = 0;
+	sv_ar_escape(path, qp, sizeof qp); /* the path as messages show it */
+	lq = strlen(qp);
 	if (stat(path, &st) != 0)
-		return sv_seterr(err, errsz, SV_EXIT_ENV, "%s: %s", path,
+		return sv_seterr(err, errsz, SV_EXIT_ENV, "%s: %s", qp,
 		                 strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return sv_seterr(err, errsz, SV_EXIT_ENV, "%s: not a regular file",
-		                 path);
+		                 qp);
 	if (st.st_size == 0)
 		return sv_seterr(err, errsz, SV_EXIT_USAGE,
-		                 "%s: offset 0: empty file", path);
+		                 "%s: offset 0: empty file", qp);
 	rc = sv_ar_open(path, SV_AR_DECOMPRESS, max_bytes, &s, e, sizeof e);
 	if (rc != SV_AR_OK)
 		return sv_seterr(err, errsz, rc == SV_AR_EFORMAT ? SV_EXIT_USAGE :
 		                 SV_EXIT_ENV, "%s", e);
 	rc = sv_ar_slurp(&s, buf, len, e, sizeof e);
+	/* svar's message without its "path: " */
+	what = strncmp(e, qp, lq) == 0 && strncmp(e + lq, ": ", 2) == 0 ?
+	       e + lq + 2 : e;
 	if (rc == SV_AR_ELIMIT)
 		sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: offset %zu: more data "
-		          "than the limit of %zu bytes", path, max_bytes, max_bytes);
+		          "than the limit of %zu bytes", qp, max_bytes, max_bytes);
 	else if (rc != SV_AR_OK)
-		sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: offset %llu: %s", path,
-		          (unsigned long long)s.done, e + strlen(path) + 2);
+		sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: offset %llu: %s", qp,
+		          (unsigned long long)s.done, what);
 	sv_ar_close(&s);
 	return rc == SV_AR_OK ? SV_EXIT_OK : rc == SV_AR_ENOMEM ? SV_EXIT_ENV
 	                                                        : SV_EXIT_USAGE;
@@ -59,11 +66,13 @@ sv_idx_read(const char *path, uint32_t ndim, size_t max_bytes,
 {
 	uint8_t *buf;
 	size_t len, hdr = 4 + 4 * (size_t)ndim, count = 1;
+	char qp[1024];
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	sv_ar_escape(path, qp, sizeof qp); /* the path as messages show it */
 	if (ndim < 1 || ndim > 4) {
-		snprintf(err, errsz, "%s: bad dimension count %u", path, ndim);
+		snprintf(err, errsz, "%s: bad dimension count %u", qp, ndim);
 		return SV_EXIT_USAGE;
 	}
 	rc = sv_read_decompressed(path, max_bytes, &buf, &len, err, errsz);
@@ -71,21 +80,21 @@ sv_idx_read(const char *path, uint32_t ndim, size_t max_bytes,
 		return rc;
 	if (len < 4) {
 		snprintf(err, errsz, "%s: offset %zu: truncated IDX header "
-		         "(%zu bytes)", path, len, len);
+		         "(%zu bytes)", qp, len, len);
 		free(buf);
 		return SV_EXIT_USAGE;
 	}
 	if (buf[0] != 0 || buf[1] != 0 || buf[2] != 0x08 || buf[3] != ndim) {
 		snprintf(err, errsz, "%s: offset 0: bad IDX magic "
 		         "%02x %02x %02x %02x (want 00 00 08 %02x: unsigned "
-		         "bytes, %u dimensions)", path, buf[0], buf[1], buf[2],
+		         "bytes, %u dimensions)", qp, buf[0], buf[1], buf[2],
 		         buf[3], ndim, ndim);
 		free(buf);
 		return SV_EXIT_USAGE;
 	}
 	if (len < hdr) {
 		snprintf(err, errsz, "%s: offset %zu: truncated IDX header",
-		         path, len);
+		         qp, len);
 		free(buf);
 		return SV_EXIT_USAGE;
 	}
@@ -94,7 +103,7 @@ sv_idx_read(const char *path, uint32_t ndim, size_t max_bytes,
 
 		if (d == 0 || count > max_bytes / d) {
 			snprintf(err, errsz, "%s: offset %u: dimension %u of "
-			         "%u is %s", path, 4 + 4 * i, i, d,
+			         "%u is %s", qp, 4 + 4 * i, i, d,
 			         d == 0 ? "zero" : "larger than the file limit");
 			free(buf);
 			return SV_EXIT_USAGE;
@@ -104,7 +113,7 @@ sv_idx_read(const char *path, uint32_t ndim, size_t max_bytes,
 	}
 	if (len - hdr != count) {
 		snprintf(err, errsz, "%s: offset %zu: header says %zu data "
-		         "bytes, the file has %zu", path,
+		         "bytes, the file has %zu", qp,
 		         len - hdr < count ? len : hdr + count, count, len - hdr);
 		free(buf);
 		return SV_EXIT_USAGE;

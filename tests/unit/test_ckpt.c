@@ -509,6 +509,14 @@ test_archive_read(void)
 		{ "oversized entry", { "ok.txt", "this-name-is-long-so-the-entry-is-big" },
 		  { K_FILE, K_FILE }, 2, SV_AR_ELIMIT,
 		  "entry 'this-name-is-long-so-the-entry-is-big': 37 bytes, over the limit of 20" },
+		{ "two entries with one name", { "a", "b", "a" }, { K_FILE, K_FILE, K_FILE }, 3,
+		  SV_AR_EDUP, "entry 'a': given twice" },
+		{ "one name, once under ./", { "a", "./a" }, { K_FILE, K_FILE }, 2,
+		  SV_AR_EDUP, "entry 'a': given twice" },
+		{ "a tab in a name", { "a\tb" }, { K_FILE }, 1, SV_AR_EUNSAFE,
+		  "entry 'a\\tb': control character in name" },
+		{ "a newline in a name", { "ok.txt", "a\nb" }, { K_FILE, K_FILE }, 2,
+		  SV_AR_EUNSAFE, "entry 'a\\nb': control character in name" },
 	};
 	struct sv_ar_limits lim = { 20, 0, 0 };
 	char path[600], err[600];
@@ -581,6 +589,25 @@ test_archive_read(void)
 	}
 }
 
+/* Names: the rule and the escapes of messages. */
+static void
+test_name_rule(void)
+{
+	char b[64], small[8];
+
+	ok(!sv_ar_name_ctrl("run/seed-1.ckpt") && !sv_ar_name_ctrl("caf\xc3\xa9"),
+	   "names without control characters pass");
+	ok(sv_ar_name_ctrl("a\tb") && sv_ar_name_ctrl("a\n") && sv_ar_name_ctrl("\x7f") &&
+	   sv_ar_name_ctrl("\x01x"), "tab, newline, DEL, 0x01: control characters");
+	is_str(sv_ar_escape("a\tb\nc\rd\\e\x01" "f\x7f", b, sizeof b),
+	       "a\\tb\\nc\\rd\\\\e\\x01f\\x7f", "escapes");
+	is_str(sv_ar_escape("caf\xc3\xa9", b, sizeof b), "caf\xc3\xa9", "UTF-8 kept");
+	is_str(sv_ar_escape("abcdefghij", small, sizeof small), "abcd...", "cut to fit");
+	is_str(sv_ar_escape("abcdefg", small, sizeof small), "abcdefg", "just fits");
+	is_str(sv_ar_escape("\t\t\t\t", small, sizeof small), "\\t\\t...", "cut between escapes");
+	is_str(sv_ar_escape("x", small, 1), "", "room for the NUL only");
+}
+
 static void
 writefile(const char *dir, const char *name, const char *text)
 {
@@ -591,6 +618,36 @@ writefile(const char *dir, const char *name, const char *text)
 	f = fopen(p, "w");
 	fputs(text, f);
 	fclose(f);
+}
+
+/* A log of a streamed walk: "name:ok" or "name:STATUS" for each entry. */
+struct walked {
+	size_t n;
+	char log[512], msgs[2048];
+};
+
+static int
+walked_fn(struct sv_ar_stream *s, void *ctx)
+{
+	struct walked *w = ctx;
+	unsigned char *buf;
+	size_t n, l = strlen(w->log);
+	char err[600], q[64];
+	int st = sv_ar_slurp(s, &buf, &n, err, sizeof err);
+
+	w->n++;
+	snprintf(w->log + l, sizeof w->log - l, "%s%s:", l ? " " : "",
+	         sv_ar_escape(s->name, q, sizeof q));
+	l = strlen(w->log);
+	if (st == SV_AR_OK) {
+		snprintf(w->log + l, sizeof w->log - l, "ok");
+		free(buf);
+	} else {
+		snprintf(w->log + l, sizeof w->log - l, "%d", st);
+		l = strlen(w->msgs);
+		snprintf(w->msgs + l, sizeof w->msgs - l, "%s\n", err);
+	}
+	return 0;
 }
 
 static void
@@ -632,6 +689,28 @@ test_directory(void)
 		free(buf);
 		is_int(sv_ar_read_one(d, "nope", NULL, &buf, &n, err, sizeof err), SV_AR_ENOENT,
 		       "read one from a directory: missing");
+	}
+	{
+		/* sv_ar_walk hands a link, a FIFO and a name with a tab in
+		 * their turn, as streams whose reads fail; the rest is read */
+		char f[700], t[700];
+		struct walked w = { 0 };
+
+		snprintf(f, sizeof f, "%s/b-fifo", d);
+		snprintf(t, sizeof t, "%s/b\tt", d);
+		ok(mkfifo(f, 0644) == 0, "make a FIFO");
+		writefile(d, "b\tt", "x");
+		is_int(sv_ar_walk(d, NULL, walked_fn, &w, err, sizeof err), SV_AR_OK,
+		       "directory with a link, a FIFO and a tab: the walk goes on: %s", err);
+		is_int((int)w.n, 6, "six entries handed over");
+		is_str(w.log, "a:ok b:ok b\\tt:3 b-fifo:5 link:4 z/c:ok",
+		       "each in its turn, the failures with their status");
+		ok(strstr(w.msgs, "entry 'b-fifo': not a regular file") &&
+		   strstr(w.msgs, "entry 'link': is a link") &&
+		   strstr(w.msgs, "entry 'b\\tt': control character in name"),
+		   "the failures name the entry");
+		unlink(f);
+		unlink(t);
 	}
 	unlink(p);
 	{
@@ -746,6 +825,7 @@ main(void)
 	test_write_refusals();
 	test_names();
 	test_archive_read();
+	test_name_rule();
 	test_directory();
 	test_archive_write();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

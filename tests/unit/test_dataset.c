@@ -126,6 +126,52 @@ main(void)
 			sv_dataset_free(&d);
 		}
 	}
+	/* a damaged tarball is bad input (2), never the environment (3),
+	 * and the message names the file: cut short (in the middle of a
+	 * batch, and in the gzip trailer), and a gzip CRC-32 that does not
+	 * match its data */
+	{
+		char tgz[256], bad[300];
+		struct stat sb;
+		FILE *in, *out;
+		long cut[4];
+
+		snprintf(tgz, sizeof tgz, "%s/cifar-10-binary.tar.gz", dir);
+		ok(stat(tgz, &sb) == 0 && sb.st_size > 100, "the tarball is there");
+		cut[0] = (long)sb.st_size / 2;
+		cut[1] = (long)sb.st_size - 4;
+		cut[2] = 10;  /* in the gzip header */
+		cut[3] = 200; /* in the first tar header */
+		for (int k = 0; k < 5; k++) {
+			unsigned char *all = malloc((size_t)sb.st_size);
+			size_t n;
+
+			snprintf(bad, sizeof bad, "%s/bad%d.tar.gz", dir, k);
+			in = fopen(tgz, "rb");
+			n = fread(all, 1, (size_t)sb.st_size, in);
+			fclose(in);
+			if (k == 4) /* flip one bit of the stored CRC-32 */
+				all[n - 8] ^= 1;
+			else
+				n = (size_t)cut[k];
+			out = fopen(bad, "wb");
+			fwrite(all, 1, n, out);
+			fclose(out);
+			free(all);
+			snprintf(err, sizeof err, "cifar10:%s", bad);
+			rc = sv_dataset_load(err, &d, err, sizeof err);
+			is_int(rc, 2, "cifar10 tarball %s: bad input",
+			       (const char *[]){ "cut in a batch",
+			       "cut in the gzip trailer", "cut in the gzip header",
+			       "cut in the first tar header",
+			       "with a wrong CRC-32" }[k]);
+			ok(strstr(err, bad) != NULL, "names the file: %s", err);
+			if (k == 4)
+				ok(strstr(err, "CRC-32") != NULL, "says CRC-32: %s", err);
+			if (rc == 0)
+				sv_dataset_free(&d);
+		}
+	}
 	/* a bad label in one batch file */
 	{
 		char f[300];
@@ -171,6 +217,15 @@ main(void)
 		       "synthetic n=0 refused");
 		is_int(sv_dataset_load("synthetic:n", &a, err, sizeof err), 2,
 		       "synthetic key without value refused");
+		is_int(sv_dataset_load("synthetic:n=1\t", &a, err, sizeof err), 2,
+		       "synthetic value with a tab refused");
+		ok(strstr(err, "'1\\t'") != NULL, "the tab shown as \\t: %s", err);
+		is_int(sv_dataset_load("synthetic:n=5,x\ty=1", &a, err, sizeof err), 2,
+		       "synthetic key with a tab refused");
+		ok(strstr(err, "'x\\ty'") != NULL, "the tab shown as \\t: %s", err);
+		is_int(sv_dataset_load("cifar10:/nonexistent\tdir", &a, err, sizeof err), 3,
+		       "cifar10: a missing path");
+		ok(strstr(err, "/nonexistent\\tdir: ") != NULL, "the tab shown as \\t: %s", err);
 	}
 	/* the LUT is (v/255 - mean)/std in float */
 	{
@@ -182,6 +237,22 @@ main(void)
 		sv_dataset_lut(&f, lut);
 		ok(lut[0][255] == (1.0f - 0.2860f) / 0.3530f &&
 		   lut[0][0] == (0.0f - 0.2860f) / 0.3530f, "normalisation LUT");
+	}
+	/* IDX: a path with a tab is shown with \t, the offset kept */
+	{
+		char f[300];
+		struct sv_idx x;
+		FILE *fp;
+
+		snprintf(f, sizeof f, "%s/lab\tels", dir);
+		fp = fopen(f, "wb");
+		fputs("\1\2\3\4", fp);
+		fclose(fp);
+		is_int(sv_idx_read(f, 1, 1 << 20, &x, err, sizeof err), 2,
+		       "IDX: bad magic refused");
+		ok(strstr(err, "/lab\\tels: offset 0: bad IDX magic") != NULL,
+		   "the tab shown as \\t: %s", err);
+		unlink(f);
 	}
 	/* IDX: the Debian package's files, when present */
 	if (access("/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz", R_OK) == 0) {
