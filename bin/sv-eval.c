@@ -12,12 +12,14 @@
 #include "formats/record.h"
 #include "formats/svar.h"
 #include "train/dataset.h"
+#include "train/device.h"
+#include "train/gpu.h"
 #include "train/model.h"
 #include "train/train.h"
 
 #define SYNOPSIS "sv-eval [-d DATA[:PATH]] [-j THREADS] [--batch N] CHECKPOINT|ARCHIVE|DIR|-..."
 
-enum { O_DATA = 'd', O_THREADS = 'j', O_BATCH = SV_OPT_LONG };
+enum { O_DATA = 'd', O_THREADS = 'j', O_BATCH = SV_OPT_LONG, O_DEVICE };
 
 /* The one option table: getopt, --help and --list-options (which the
  * completion scripts read) follow it. */
@@ -26,6 +28,8 @@ static const struct sv_optdef optdefs[] = {
 	  "evaluate on this dataset instead of the one the\ncheckpoint names" },
 	{ "threads", required_argument, O_THREADS, "N",
 	  "CPU threads (default: all online CPUs)" },
+	{ "device", required_argument, O_DEVICE, "DEV",
+	  "cpu (default) or gpu (the GPU backend sv-train uses)" },
 	{ "batch", required_argument, O_BATCH, "N",
 	  "evaluation batch size (default 500)" },
 	SV_OPTS_COMMON
@@ -57,6 +61,8 @@ struct eval {
 	char *loaded;            /* "model data-spec" of what is loaded */
 	struct sv_dataset data;
 	struct sv_net net;
+	const char *device;      /* --device */
+	struct sv_device dev;    /* opened for net */
 	int status;
 };
 
@@ -116,6 +122,7 @@ eval_ckpt(struct eval *ev, const struct sv_ckpt *c, const char *name,
 		int rc;
 
 		if (ev->loaded) {
+			sv_device_close(&ev->dev);
 			sv_net_free(&ev->net);
 			sv_dataset_free(&ev->data);
 			free(ev->loaded);
@@ -132,6 +139,9 @@ eval_ckpt(struct eval *ev, const struct sv_ckpt *c, const char *name,
 			ev->status = SV_EXIT_USAGE;
 			return;
 		}
+		if ((rc = sv_device_open(&ev->dev, ev->device, &ev->net, err,
+		                         sizeof err)) != 0)
+			sv_die(rc, "%s: --device %s: %s", where, ev->device, err);
 		ev->loaded = sv_strdup(key);
 	}
 	if (load_weights(&ev->net, c, where, err, sizeof err)) {
@@ -139,7 +149,11 @@ eval_ckpt(struct eval *ev, const struct sv_ckpt *c, const char *name,
 		ev->status = SV_EXIT_USAGE;
 		return;
 	}
-	sv_evaluate(&ev->net, &ev->data, &correct, &total, &loss);
+	if ((ev->dev.ops.push && ev->dev.ops.push(ev->dev.ops.ctx, &ev->net)) ||
+	    sv_evaluate_on(&ev->dev, &ev->net, &ev->data, &correct, &total,
+	                   &loss))
+		sv_die(SV_EXIT_ENV, "%s: --device %s: %s", where, ev->device,
+		       sv_device_error(&ev->dev));
 	sv_tensor_hash(ev->net.param, ev->net.nparam, hex);
 	sv_buf_printf(&line, "%s\t%llu\t%s\t%s\t%u\t%u\t", name,
 	              (unsigned long long)c->seed, c->model, ev->data.name,
@@ -203,6 +217,7 @@ main(int argc, char **argv)
 		switch (ch) {
 		case O_DATA: ev.data_spec = optarg; break;
 		case O_THREADS: ev.threads = (int)sv_opt_u64("--threads", optarg, 1, 256); break;
+		case O_DEVICE: ev.device = optarg; break;
 		case O_BATCH: ev.batch = (int)sv_opt_u64("--batch", optarg, 1, 65536); break;
 		case 'h': usage(); sv_close_stdout(); return SV_EXIT_OK;
 		default:
@@ -213,6 +228,19 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc == 0)
 		sv_opts_error(&g_opts, "no checkpoint named");
+	if (!ev.device)
+		ev.device = "cpu";
+	if (strcmp(ev.device, "cpu") != 0 && strcmp(ev.device, "gpu") != 0)
+		sv_opts_error(&g_opts, "option --device: cpu or gpu: '%s'",
+		              ev.device);
+	if (strcmp(ev.device, "gpu") == 0) {
+		/* say at once, before reading anything, when there is no GPU */
+		char name[256], err[1024];
+		int rc = sv_gpu_open(name, sizeof name, err, sizeof err);
+
+		if (rc != 0)
+			sv_die(rc, "--device gpu: %s", err);
+	}
 	omp_set_dynamic(0);
 	printf("#file\tseed\tmodel\tdata\tcorrect\ttotal\tacc\ttest_loss\thash\n");
 	for (int i = 0; i < argc; i++) {
@@ -227,6 +255,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (ev.loaded) {
+		sv_device_close(&ev.dev);
 		sv_net_free(&ev.net);
 		sv_dataset_free(&ev.data);
 		free(ev.loaded);

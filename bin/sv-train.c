@@ -19,6 +19,7 @@
 #include "formats/record.h"
 #include "train/dataset.h"
 #include "train/gpu.h"
+#include "train/progress.h"
 #include "train/runner.h"
 #include "train/scan.h"
 #include "train/seeds.h"
@@ -138,11 +139,8 @@ struct run {
 	int out_fd;
 	const char *save_dir;
 	const char *data_spec;   /* as given, saved in checkpoints */
-	int progress, tty, trace, every_epoch, trace_buffered;
-	uint64_t count, done;
-	double t_start;
-	double last_shown;
-	uint32_t last_correct, last_total;
+	int progress, trace, every_epoch, trace_buffered;
+	struct sv_progress pg;   /* under mu */
 	int trace_header;
 	pthread_mutex_t mu;      /* progress, counters, --trace on stderr */
 };
@@ -153,55 +151,6 @@ struct out {
 	struct sv_buf trace;     /* its --trace lines, when seeds run at once */
 };
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* Progress on stderr, with r->mu held.  On a terminal one line is redrawn
- * (at most four times a second) with a running seed's epoch and step;
- * elsewhere (--progress into a file or pipe) one line is written per
- * finished seed.  step < 0: between seeds. */
-static void
-show_progress(struct run *r, uint64_t seed, int epoch, int step, int nsteps,
-              int final)
-{
-	double t = now(), el = t - r->t_start;
-	double rate = el > 0 ? (double)r->done / el * 3600 : 0;
-
-	if (!r->tty && (step >= 0 || final))
-		return;
-	if (r->tty && !final && step >= 0 && t - r->last_shown < 0.25)
-		return;
-	r->last_shown = t;
-	fprintf(stderr, "%ssv-train: %llu", r->tty ? "\r" : "",
-	        (unsigned long long)r->done);
-	if (r->count)
-		fprintf(stderr, "/%llu", (unsigned long long)r->count);
-	fprintf(stderr, " seeds, %.1f seeds/h", rate);
-	if (step >= 0)
-		fprintf(stderr, ", seed %llu epoch %d/%d step %d/%d",
-		        (unsigned long long)seed, epoch + 1, r->cfg.o.r.epochs,
-		        step + 1, nsteps);
-	if (r->last_total)
-		fprintf(stderr, ", last acc %.4f",
-		        (double)r->last_correct / r->last_total);
-	if (r->count && r->done > 0 && r->done < r->count) {
-		double eta = el / r->done * (r->count - r->done);
-
-		fprintf(stderr, ", ETA %dh%02dm", (int)(eta / 3600),
-		        (int)(eta / 60) % 60);
-	}
-	if (r->tty)
-		fprintf(stderr, "\033[K");
-	if (final || !r->tty)
-		fputc('\n', stderr);
-	fflush(stderr);
-}
 
 static void
 trace_header(struct run *r)
@@ -237,7 +186,7 @@ on_step(void *ctx, struct sv_job *j, int epoch, int step, int nsteps,
 		        (double)lr, loss);
 	} else if (r->progress) {
 		pthread_mutex_lock(&r->mu);
-		show_progress(r, j->seed, epoch, step, nsteps, 0);
+		sv_progress_show(&r->pg, j->seed, epoch, step, nsteps, 0);
 		pthread_mutex_unlock(&r->mu);
 	}
 }
@@ -258,7 +207,7 @@ put_record(struct run *r, struct sv_job *j, const struct sv_epoch_result *e,
 	sv_buf_puts(b, "\t");
 	sv_put_g(b, e->train_loss, 9);
 	sv_buf_printf(b, "\t%.3f\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s",
-	              now() - j->t_start, j->dev->kind_name, j->threads,
+	              sv_now() - j->t_start, j->dev->kind_name, j->threads,
 	              e->init_hash, e->hash, r->recipe, r->data_hash,
 	              r->init_from, SV_VERSION);
 	if (epoch_col)
@@ -310,8 +259,8 @@ trained(void *ctx, struct sv_job *j, const struct sv_train_result *res)
 	if (!r->every_epoch)
 		put_record(r, j, &res->last, 0);
 	pthread_mutex_lock(&r->mu);
-	r->last_correct = res->last.correct;
-	r->last_total = res->last.total;
+	r->pg.last_correct = res->last.correct;
+	r->pg.last_total = res->last.total;
 	pthread_mutex_unlock(&r->mu);
 	if (r->save_dir)
 		save_ckpt(r, j->net, j->seed);
@@ -344,32 +293,11 @@ done(void *ctx, struct sv_job *j)
 	/* one write of whole lines: a killed scan leaves only whole records */
 	emit(r, o->line.p, o->line.len);
 	pthread_mutex_lock(&r->mu);
-	r->done++;
+	r->pg.done++;
 	if (r->progress && !r->trace)
-		show_progress(r, j->seed, 0, -1, 0, 0);
+		sv_progress_show(&r->pg, j->seed, 0, -1, 0, 0);
 	pthread_mutex_unlock(&r->mu);
 	drop(ctx, j);
-}
-
-static void
-list_all(void)
-{
-	printf("models:\n");
-	for (const struct sv_model_def *m = sv_models; m->name; m++)
-		printf("  %-14s %s\n  %-14s data %s, epochs %d, batch %d, lr %g, "
-		       "momentum %g%s, wd %g, schedule %s\n", m->name, m->help,
-		       "", m->data, m->recipe.epochs, m->recipe.batch,
-		       (double)m->recipe.lr, (double)m->recipe.momentum,
-		       m->recipe.nesterov ? " (nesterov)" : "",
-		       (double)m->recipe.wd, sv_schedule_name(m->recipe.schedule));
-	printf("schedules:\n");
-	for (const struct sv_schedule_def *d = sv_schedules; d->name; d++)
-		printf("  %-14s %s\n", d->name, d->help);
-	printf("datasets:\n");
-	for (const struct sv_dataset_def *d = sv_datasets; d->name; d++)
-		printf("  %-14s %s%s%s\n", d->name, d->help,
-		       d->default_path && *d->default_path ? "; default " : "",
-		       d->default_path && *d->default_path ? d->default_path : "");
 }
 
 int
@@ -465,7 +393,7 @@ main(int argc, char **argv)
 		case O_SAVE: r.save_dir = optarg; break;
 		case O_TRACE: r.trace = 1; break;
 		case O_PROGRESS: force_progress = 1; break;
-		case O_COUNT: r.count = sv_opt_u64("--count", optarg, 1, UINT64_MAX); break;
+		case O_COUNT: r.pg.count = sv_opt_u64("--count", optarg, 1, UINT64_MAX); break;
 		case O_DEVICE: device = optarg; break;
 		case O_INIT_FROM: init_from = optarg; break;
 		case O_REINIT: reinit = optarg; break;
@@ -475,7 +403,7 @@ main(int argc, char **argv)
 		case O_INFLIGHT:
 			r.cfg.inflight = inflight = (int)sv_opt_u64("--in-flight", optarg, 1, 256);
 			break;
-		case O_LIST: list_all(); sv_close_stdout(); return 0;
+		case O_LIST: sv_train_list(stdout); sv_close_stdout(); return 0;
 		case O_LIST_MODELS:
 			for (const struct sv_model_def *m = sv_models; m->name; m++)
 				puts(m->name);
@@ -521,8 +449,9 @@ main(int argc, char **argv)
 	if (ov[V_AUG].set) r.cfg.o.r.augment = (int)ov[V_AUG].v;
 	r.cfg.o.every_epoch = r.every_epoch;
 	sv_vary_name(r.cfg.o.vary, r.vary, sizeof r.vary);
-	r.tty = isatty(2);
-	r.progress = !quiet && (force_progress || r.tty);
+	r.pg.fp = stderr;
+	r.pg.tty = isatty(2);
+	r.progress = !quiet && (force_progress || r.pg.tty);
 
 	{
 		r.data_spec = data ? data : r.model->data;
@@ -551,14 +480,7 @@ main(int argc, char **argv)
 	                r.data.nclass, 1, err, sizeof err) != 0)
 		sv_die(SV_EXIT_USAGE, "%s", err);
 	if (list_layers) {
-		for (size_t i = 0; i < probe.nparam; i++) {
-			printf("%.*s\t%s\t", (int)strcspn(probe.param[i].name, "."),
-			       probe.param[i].name, probe.param[i].name);
-			for (uint32_t d = 0; d < probe.param[i].ndim; d++)
-				printf("%s%llu", d ? "x" : "",
-				       (unsigned long long)probe.param[i].dim[d]);
-			printf("\t%s\n", i < probe.ntrain ? "trained" : "buffer");
-		}
+		sv_net_list_layers(&probe, stdout);
 		sv_close_stdout();
 		return 0;
 	}
@@ -644,22 +566,23 @@ main(int argc, char **argv)
 		r.cfg.model = r.model;
 		r.cfg.data = &r.data;
 		r.cfg.device = device;
-		r.cfg.count = r.count;
+		r.cfg.count = r.pg.count;
+		r.pg.epochs = r.cfg.o.r.epochs;
 		r.cfg.skip = skip;
 		r.cfg.nskip = nskip;
 		/* --trace lines wait for their seed's turn when seeds run at once */
 		r.trace_buffered = strcmp(device, "cpu") == 0 &&
 		                   (r.cfg.inflight > 1 ||
 		                    (r.cfg.inflight == 0 && r.cfg.threads > 1));
-		r.t_start = now();
+		r.pg.t_start = sv_now();
 		sv_seed_source_init(&src, argv, argc);
 		rc = sv_runner_run(&r.cfg, &src, &ops, err, sizeof err);
 		sv_seed_source_free(&src);
 		if (rc != 0)
 			sv_die(rc, "%s", err);
 	}
-	if (r.progress && !r.trace && r.done && r.tty)
-		show_progress(&r, 0, 0, -1, 0, 1);
+	if (r.progress && !r.trace && r.pg.done && r.pg.tty)
+		sv_progress_show(&r.pg, 0, 0, -1, 0, 1);
 	free(skip);
 	sv_transfer_free(&xfer);
 	pthread_mutex_destroy(&r.mu);

@@ -69,7 +69,10 @@ images), and crop/flip/cutout augmentation (aug, with \`--augment\`).
 \`all\` varies every source.  Beside each standard deviation: its 95%
 bootstrap interval, its share of the variance of \`all\`, and the
 test-set noise floor, the binomial sd sqrt(p(1-p)/n) that 10,000 test
-images give an accuracy p whatever the seed.
+images give an accuracy p whatever the seed.  The split and aug scans
+change the recipe as well as the randomness (half the training images;
+augmentation on), so their means and spreads are those of another
+training run, not slices of the \`all\` scan.
 
 SRC
 for s in all init order split aug; do cat "$S/$s.tsv"; done |

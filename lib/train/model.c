@@ -1,7 +1,10 @@
 /* model.c - the models sv-train can train (one table) and their recipes */
 #include "model.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "dataset.h"
 
 #define L(op, arg, bias) { SV_OP_##op, arg, bias, 1.0f }
 
@@ -49,4 +52,26 @@ sv_model_find(const char *name)
 		if (strcmp(m->name, name) == 0)
 			return m;
 	return NULL;
+}
+
+void
+sv_train_list(FILE *fp)
+{
+	fprintf(fp, "models:\n");
+	for (const struct sv_model_def *m = sv_models; m->name; m++)
+		fprintf(fp, "  %-14s %s\n  %-14s data %s, epochs %d, batch %d, "
+		        "lr %g, momentum %g%s, wd %g, schedule %s%s\n", m->name,
+		        m->help, "", m->data, m->recipe.epochs, m->recipe.batch,
+		        (double)m->recipe.lr, (double)m->recipe.momentum,
+		        m->recipe.nesterov ? " (nesterov)" : "",
+		        (double)m->recipe.wd, sv_schedule_name(m->recipe.schedule),
+		        m->recipe.augment ? ", augment" : "");
+	fprintf(fp, "schedules:\n");
+	for (const struct sv_schedule_def *d = sv_schedules; d->name; d++)
+		fprintf(fp, "  %-14s %s\n", d->name, d->help);
+	fprintf(fp, "datasets:\n");
+	for (const struct sv_dataset_def *d = sv_datasets; d->name; d++)
+		fprintf(fp, "  %-14s %s%s%s\n", d->name, d->help,
+		        d->default_path && *d->default_path ? "; default " : "",
+		        d->default_path && *d->default_path ? d->default_path : "");
 }

@@ -3,6 +3,7 @@
 #define SV_MODEL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "schedule.h"
@@ -48,6 +49,9 @@ struct sv_model_def {
 };
 
 extern const struct sv_model_def sv_models[];
+/* sv-train --list: the models with their recipes, the schedules and the
+ * datasets, on fp. */
+void sv_train_list(FILE *fp);
 const struct sv_model_def *sv_model_find(const char *name);
 
 #endif

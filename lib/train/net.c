@@ -208,6 +208,21 @@ sv_net_init(struct sv_net *net, const struct sv_model_def *def, int batch,
 	return 0;
 }
 
+void
+sv_net_list_layers(const struct sv_net *net, FILE *fp)
+{
+	for (size_t i = 0; i < net->nparam; i++) {
+		const struct sv_tensor *t = &net->param[i];
+
+		fprintf(fp, "%.*s\t%s\t", (int)strcspn(t->name, "."), t->name,
+		        t->name);
+		for (uint32_t d = 0; d < t->ndim; d++)
+			fprintf(fp, "%s%llu", d ? "x" : "",
+			        (unsigned long long)t->dim[d]);
+		fprintf(fp, "\t%s\n", i < net->ntrain ? "trained" : "buffer");
+	}
+}
+
 size_t
 sv_net_bytes(const struct sv_net *net)
 {

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "formats/tensor.h"
 #include "model.h"
@@ -36,6 +37,9 @@ int sv_net_init(struct sv_net *net, const struct sv_model_def *def,
                 int batch, int h, int w, int c, int nclass, int nthreads,
                 char *err, size_t errsz);
 void sv_net_free(struct sv_net *net);
+/* One line a tensor on fp: layer, tensor, shape (dims joined by 'x'),
+ * "trained" or "buffer" (sv-train --list-layers). */
+void sv_net_list_layers(const struct sv_net *net, FILE *fp);
 /* Bytes net holds (weights, gradients, momentum, activations). */
 size_t sv_net_bytes(const struct sv_net *net);
 
