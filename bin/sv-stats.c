@@ -21,27 +21,32 @@
 #include "stats/normality.h"
 #include "stats/plot.h"
 #include "stats/report.h"
+#include "stats/spread.h"
 #include "stats/statops.h"
 #include "stats/stats.h"
 
 static const char synopsis[] =
-	"sv-stats [-j] [-f COL] [-g COL] [--ci] [--normality] [--claim X]\n"
-	"                [--plot FILE.svg] [FILE...]\n"
+	"sv-stats [--json] [-f COL] [-g COL [--share-of GROUP]] [--ci]\n"
+	"                [--normality] [--claim X] [--plot FILE.svg] [FILE...]\n"
 	"       sv-stats [-g COL] [--narm] OP COL [OP COL]... [FILE...]";
 
 enum {
 	OPT_NARM = SV_OPT_LONG, OPT_CI, OPT_NORMALITY, OPT_ALL, OPT_REPS,
 	OPT_LEVEL, OPT_RNG_SEED, OPT_CLAIM, OPT_BEST_OF, OPT_TEST_SIZE,
 	OPT_PLOT, OPT_PLOT_EPOCHS, OPT_HISTOGRAM, OPT_NO_HISTOGRAM,
-	OPT_LIST_OPS
+	OPT_LIST_OPS, OPT_JSON, OPT_SHARE_OF
 };
 
 static const struct sv_optdef optdefs[] = {
 	{ "field", required_argument, 'f', "COL",
 	  "the column to describe (name or 1-based number)" },
 	{ "group", required_argument, 'g', "COL", "one summary per value of COL" },
-	{ "json", no_argument, 'j', NULL,
-	  "one JSON object per group (and one for a comparison)" },
+	{ "json", no_argument, OPT_JSON, NULL,
+	  "one JSON object per group (and one for a comparison);\n"
+	  "-j is no longer --json: it is threads in the other tools" },
+	{ "share-of", required_argument, OPT_SHARE_OF, "GROUP",
+	  "with -g: each group's variance as a share of GROUP's\n"
+	  "(the group that varies every source)" },
 	{ "ci", no_argument, OPT_CI, NULL,
 	  "bootstrap CIs (percentile and BCa) of mean, median,\nsd and IQM" },
 	{ "reps", required_argument, OPT_REPS, "N",
@@ -102,119 +107,12 @@ help(void)
 struct opts {
 	const char *field, *group;
 	int json, narm, histogram; /* histogram: -1 auto */
+	const char *share_of;      /* --share-of GROUP */
 	const char *plot, *plot_epochs;
 	struct sv_report_opts r;   /* r.best_of: owned */
 };
 
 /* --- printing */
-
-/* --- the human-readable table: one row per statistic, one column per
- * group */
-
-static void
-put_table(const struct opts *o, const struct sv_report *res, size_t nr,
-          const char *col, int grouped, struct sv_buf *b)
-{
-	struct sv_table t;
-	char **cells = sv_calloc(nr, sizeof *cells);
-	int any_se = 0, any_na = 0;
-
-	sv_table_init(&t, nr + 1);
-	for (size_t i = 0; i < nr; i++) {
-		any_se |= res[i].test_size > 0;
-		any_na |= res[i].g->na > 0;
-	}
-	for (size_t i = 0; i < nr; i++)
-		cells[i] = sv_strdup(grouped ? res[i].g->key : col);
-	sv_table_row(&t, grouped ? col : "", cells);
-	for (const struct sv_summary_field *f = sv_summary_fields; f->name;
-	     f++) {
-		for (size_t i = 0; i < nr; i++)
-			cells[i] = sv_cell_g(sv_summary_get(&res[i].s, f));
-		sv_table_row(&t, f->name, cells);
-		if (f == sv_summary_fields && any_na) {
-			for (size_t i = 0; i < nr; i++)
-				cells[i] = sv_cell_g((double)res[i].g->na);
-			sv_table_row(&t, "NA skipped", cells);
-		}
-		if (strcmp(f->name, "sd") == 0 && any_se) {
-			for (size_t i = 0; i < nr; i++)
-				cells[i] = sv_cell_g(res[i].test_se);
-			sv_table_row(&t, "test se", cells);
-		}
-	}
-	if (o->r.ci) {
-		char label[64];
-
-		for (int k = 0; k < SV_REPORT_NCI; k++) {
-			snprintf(label, sizeof label, "%s %g%% CI", sv_report_ci_name[k],
-			         100 * o->r.level);
-			for (size_t i = 0; i < nr; i++)
-				cells[i] = sv_cell_range(res[i].pct[k].lo,
-				                          res[i].pct[k].hi);
-			sv_table_row(&t, label, cells);
-			snprintf(label, sizeof label, "%s %g%% BCa", sv_report_ci_name[k],
-			         100 * o->r.level);
-			for (size_t i = 0; i < nr; i++)
-				cells[i] = sv_cell_range(res[i].bca[k].lo,
-				                          res[i].bca[k].hi);
-			sv_table_row(&t, label, cells);
-		}
-	}
-	if (o->r.normality) {
-		static const char *lab[6] = { "Shapiro-Wilk W", "  p",
-			                      "Anderson-Darling A2", "  p",
-			                      "D'Agostino K2", "  p" };
-
-		for (int k = 0; k < 6; k++) {
-			for (size_t i = 0; i < nr; i++) {
-				const struct sv_report *r = &res[i];
-				double v[6] = { r->sw_w, r->sw_p, r->ad_a2,
-					        r->ad_p, r->dp_k2, r->dp_p };
-
-				cells[i] = sv_cell_g(v[k]);
-			}
-			sv_table_row(&t, lab[k], cells);
-		}
-	}
-	sv_table_put(&t, b);
-	free(cells);
-	sv_report_notes(&o->r, res, nr, grouped, b);
-}
-
-/* The claim audit, the centrepiece when --claim is given. */
-static void
-put_claim(const struct opts *o, const struct sv_report *r, const char *col,
-          int grouped, struct sv_buf *b)
-{
-	const struct sv_claim *c = &r->claim;
-	char vbuf[256];
-
-	sv_buf_printf(b, "\nClaim audit: %s = %.6g against %zu seeds%s%s\n",
-	              col, o->r.claim, r->n, grouped ? " of " : "",
-	              grouped ? r->g->key : "");
-	sv_buf_printf(b, "  percentile of the claim     %.4g\n", c->percentile);
-	sv_buf_printf(b, "  one seed reaches it         %.4g (p_single)\n",
-	              c->p_single);
-	if (isnan(c->seeds_50))
-		sv_buf_puts(b, "  seeds to reach it           out of reach: "
-		               "no observed seed does\n");
-	else
-		sv_buf_printf(b, "  seeds to reach it           %.0f for a 50%% "
-		              "chance, %.0f for 95%%\n", c->seeds_50, c->seeds_95);
-	sv_buf_puts(b, "  expected best of n seeds (report the best seed):\n");
-	sv_buf_puts(b, "         n  with repl.          sd  without repl.\n");
-	for (size_t i = 0; i < o->r.nbest; i++) {
-		char *a = sv_cell_g(r->best[i]), *s = sv_cell_g(r->best_sd[i]),
-		     *w = sv_cell_g(r->best_wor[i]);
-
-		sv_buf_printf(b, "  %8zu  %10s  %10s  %13s\n", o->r.best_of[i], a,
-		              s, w);
-		free(a), free(s), free(w);
-	}
-	sv_buf_printf(b, "  verdict: %s\n", sv_claim_verdict(c, r->n, o->r.claim,
-	              vbuf, sizeof vbuf));
-}
 
 static void
 put_compare(const struct opts *o, const struct sv_report *a,
@@ -244,29 +142,8 @@ put_compare(const struct opts *o, const struct sv_report *a,
 		sv_compare_json(&c, a->g->key, bb->g->key, small, verdict, b);
 		return;
 	}
-	sv_buf_printf(b, "\nComparison: %s - %s (%zu vs %zu seeds)\n",
-	              a->g->key, bb->g->key, a->n, bb->n);
-	sv_buf_printf(b, "  difference of means   %.6g  (%g%% CI %.6g..%.6g)\n",
-	              c.diff, 100 * o->r.level, c.diff_lo, c.diff_hi);
-	sv_buf_printf(b, "  Welch t               %.4g  (df %.4g, p %.4g)\n",
-	              c.welch_t, c.welch_df, c.welch_p);
-	sv_buf_printf(b, "  Mann-Whitney U        %.6g  (p %.4g)\n", c.mw_u,
-	              c.mw_p);
-	sv_buf_printf(b, "  P(%s > %s)%*s%.4g\n", a->g->key, bb->g->key,
-	              (int)(16 - strlen(a->g->key) - strlen(bb->g->key)) > 1
-	                  ? (int)(16 - strlen(a->g->key) - strlen(bb->g->key))
-	                  : 1, "", c.p_a_gt_b);
-	sv_buf_printf(b, "  Cohen's d             %.4g\n", c.cohen_d);
-	sv_buf_printf(b, "  ASO eps_min           %.4g  (%s%s%s)\n", c.aso_eps,
-	              c.aso_eps < 0.2 ? a->g->key : "below 0.2 would mean ",
-	              c.aso_eps < 0.2 ? " almost stochastically dominates "
-	                              : "almost stochastic dominance",
-	              c.aso_eps < 0.2 ? bb->g->key : "");
-	sv_buf_printf(b, "  seeds for 80%% power   %.6g per group\n",
-	              c.n_power80);
-	sv_buf_printf(b, "  verdict: %s\n", verdict);
-	if (small)
-		sv_buf_puts(b, "  warning: fewer than 5 seeds in a group\n");
+	sv_compare_text(&c, a->g->key, a->n, bb->g->key, bb->n, o->r.level,
+	                verdict, b);
 }
 
 static void
@@ -442,16 +319,60 @@ put_figures(const struct opts *o, const struct sv_report *res,
 	}
 }
 
+/* The group --share-of names, or exit 2 naming the groups there are. */
+static size_t
+share_ref(const struct opts *o, const struct sv_report *res, size_t n)
+{
+	struct sv_buf b = { 0 };
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(res[i].g->key, o->share_of) == 0)
+			return i;
+	for (size_t i = 0; i < n; i++)
+		sv_buf_printf(&b, "%s'%s'", i ? ", " : "", res[i].g->key);
+	sv_die(SV_EXIT_USAGE, "--share-of: no group '%s' (the groups: %s)",
+	       o->share_of, b.p ? b.p : "none");
+}
+
+/* Brown-Forsythe over three or more groups */
 static void
-put_summary(const struct opts *o, const struct sv_report *res, size_t n,
+put_equal_spread(const struct sv_report *res, size_t n, int json,
+                 struct sv_buf *out)
+{
+	const char **names = sv_calloc(n, sizeof *names);
+	const double **x = sv_calloc(n, sizeof *x);
+	size_t *nx = sv_calloc(n, sizeof *nx);
+
+	for (size_t i = 0; i < n; i++) {
+		names[i] = res[i].g->key;
+		x[i] = res[i].x;
+		nx[i] = res[i].n;
+	}
+	sv_equal_spread_put(names, x, nx, n, json, out);
+	free(nx);
+	free(x);
+	free(names);
+}
+
+static void
+put_summary(const struct opts *o, struct sv_report *res, size_t n,
             const char *colname, int grouped, struct sv_buf *out)
 {
+	double sum = NAN, net = NAN;
+	size_t ref = 0;
+
+	if (o->share_of) {
+		ref = share_ref(o, res, n);
+		sv_report_shares(res, n, ref, &sum, &net);
+	}
 	if (o->json) {
 		for (size_t i = 0; i < n; i++)
 			sv_report_json(&o->r, &res[i], colname, grouped,
 			               out);
 	} else {
-		put_table(o, res, n, colname, grouped, out);
+		sv_report_table(&o->r, res, n, colname, grouped, out);
+		if (o->share_of)
+			sv_report_shares_put(res, n, ref, sum, net, out);
 		for (size_t i = 0; i < n && o->histogram; i++) {
 			if (grouped)
 				sv_buf_printf(out, "\n%s\n", res[i].g->key);
@@ -461,10 +382,13 @@ put_summary(const struct opts *o, const struct sv_report *res, size_t n,
 			             o->r.claim, "claim");
 		}
 		for (size_t i = 0; i < n && !isnan(o->r.claim); i++)
-			put_claim(o, &res[i], colname, grouped, out);
+			sv_report_claim_put(&o->r, &res[i], colname, grouped,
+			                    out);
 	}
 	if (n == 2)
 		put_compare(o, &res[0], &res[1], o->json, out);
+	else if (n > 2)
+		put_equal_spread(res, n, o->json, out);
 }
 
 static int
@@ -581,16 +505,41 @@ parse_ops(int argc, char **argv, struct sv_opcall **calls, size_t *ncalls)
 	return nop;
 }
 
+/* -j was --json; in the other tools it is threads: refuse it by name
+ * rather than as an unknown letter.  Values of -f and -g are skipped. */
+static void
+refuse_j(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || a[1] == '-' || a[1] == '\0')
+			continue;
+		for (const char *p = a + 1; *p; p++) {
+			if (*p == 'f' || *p == 'g') {
+				i += p[1] == '\0';
+				break;
+			}
+			if (*p == 'j')
+				sv_opts_error(&g_opts, "-j no longer means --json "
+				              "(in sv-train and sv-eval -j is "
+				              "threads): write --json");
+		}
+	}
+}
+
 static void
 parse_options(int argc, char **argv, struct opts *o)
 {
 	int c;
 
+	refuse_j(argc, argv);
 	while ((c = sv_opts_next(&g_opts, argc, argv)) != -1) {
 		switch (c) {
 		case 'f': o->field = optarg; break;
 		case 'g': o->group = optarg; break;
-		case 'j': o->json = 1; break;
+		case OPT_JSON: o->json = 1; break;
+		case OPT_SHARE_OF: o->share_of = optarg; break;
 		case OPT_NARM: o->narm = 1; break;
 		case OPT_CI: o->r.ci = 1; break;
 		case OPT_NORMALITY: o->r.normality = 1; break;
@@ -673,6 +622,9 @@ main(int argc, char **argv)
 		sv_opts_error(&g_opts, "operations print one TSV line: "
 		              "-f, --json, --ci, --normality, --claim, --plot "
 		              "and --test-size go with the summary");
+	if (o.share_of && (ncalls || (!o.group && argc - nop < 2)))
+		sv_opts_error(&g_opts, "--share-of goes with the summary of "
+		              "groups (-g COL, or several files)");
 	if (!ncalls && o.narm)
 		sv_opts_error(&g_opts, "--narm goes with operations "
 		              "(the summary always skips NA)");
