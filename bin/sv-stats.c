@@ -16,7 +16,6 @@
 #include "formats/table.h"
 #include "stats/claim.h"
 #include "stats/compare.h"
-#include "stats/epochs.h"
 #include "stats/group.h"
 #include "stats/normality.h"
 #include "stats/plot.h"
@@ -34,7 +33,8 @@ enum {
 	OPT_NARM = SV_OPT_LONG, OPT_CI, OPT_NORMALITY, OPT_ALL, OPT_REPS,
 	OPT_LEVEL, OPT_RNG_SEED, OPT_CLAIM, OPT_BEST_OF, OPT_TEST_SIZE,
 	OPT_PLOT, OPT_PLOT_EPOCHS, OPT_HISTOGRAM, OPT_NO_HISTOGRAM,
-	OPT_LIST_OPS, OPT_JSON, OPT_SHARE_OF
+	OPT_LIST_OPS, OPT_JSON, OPT_SHARE_OF, OPT_TITLE, OPT_XLABEL, OPT_YLABEL,
+	OPT_SIZE, OPT_BINS
 };
 
 static const struct sv_optdef optdefs[] = {
@@ -70,6 +70,17 @@ static const struct sv_optdef optdefs[] = {
 	  "histogram with density, mean, +-1 sd (and the claim)" },
 	{ "plot-epochs", required_argument, OPT_PLOT_EPOCHS, "FILE.svg",
 	  "accuracy vs epoch (records with an 'epoch' column)" },
+	{ "title", required_argument, OPT_TITLE, "TEXT",
+	  "figures: a title above the plot" },
+	{ "xlabel", required_argument, OPT_XLABEL, "TEXT",
+	  "figures: the x axis label (default the column; 'epoch')" },
+	{ "ylabel", required_argument, OPT_YLABEL, "TEXT",
+	  "figures: the y axis label (default 'density'; the column)" },
+	{ "size", required_argument, OPT_SIZE, "WxH",
+	  "figures: canvas in px (default 760x440; one column of\n"
+	  "a paper: 360x260)" },
+	{ "bins", required_argument, OPT_BINS, "N",
+	  "figures: histogram bins (default from the seeds)" },
 	{ "histogram", no_argument, OPT_HISTOGRAM, NULL,
 	  "terminal histogram even when stdout is no tty" },
 	{ "no-histogram", no_argument, OPT_NO_HISTOGRAM, NULL,
@@ -109,6 +120,7 @@ struct opts {
 	int json, narm, histogram; /* histogram: -1 auto */
 	const char *share_of;      /* --share-of GROUP */
 	const char *plot, *plot_epochs;
+	struct sv_plot_style style;
 	struct sv_report_opts r;   /* r.best_of: owned */
 };
 
@@ -155,20 +167,6 @@ write_file(const char *path, const struct sv_buf *b)
 		sv_die(SV_EXIT_ENV, "%s: %s", path, strerror(errno));
 	if (fwrite(b->p, 1, b->len, fp) != b->len || fclose(fp) != 0)
 		sv_die(SV_EXIT_ENV, "%s: write error: %s", path, strerror(errno));
-}
-
-/* Accuracy vs epoch over the seeds of g. */
-static void
-plot_epochs(const char *path, const struct sv_group *g, const char *col)
-{
-	struct sv_epoch_table t;
-	struct sv_buf b = { 0 };
-
-	sv_epoch_table(g->x, g->ep, g->n, &t);
-	sv_plot_svg_epochs(&b, t.epoch, t.mean, t.sd, t.min, t.max, t.n, col);
-	write_file(path, &b);
-	sv_buf_free(&b);
-	sv_epoch_table_free(&t);
 }
 
 /* --- input */
@@ -289,34 +287,24 @@ run_ops(const struct opts *o, struct sv_input *in, struct sv_opcall *calls,
 
 /* The figures --plot and --plot-epochs ask for. */
 static void
-put_figures(const struct opts *o, const struct sv_report *res,
-            const struct sv_groups *G, const char *colname, int has_epochs)
+put_figures(const struct opts *o, const struct sv_report *res, size_t n,
+            const char *colname, int has_epochs)
 {
-	if (o->plot) {
-		struct sv_plot_series *ps = sv_calloc(G->n, sizeof *ps);
-		struct sv_buf b = { 0 };
+	struct sv_buf b = { 0 };
 
-		for (size_t i = 0; i < G->n; i++) {
-			ps[i].name = G->n > 1 ? res[i].g->key : NULL;
-			ps[i].sorted = res[i].x;
-			ps[i].n = res[i].n;
-			ps[i].mean = res[i].s.mean;
-			ps[i].sd = isnan(res[i].s.sd) ? 0 : res[i].s.sd;
-		}
-		sv_plot_svg_hist(&b, ps, G->n, colname, o->r.claim);
+	if (o->plot) {
+		sv_report_hist_svg(res, n, colname, o->r.claim, &o->style, &b);
 		write_file(o->plot, &b);
-		sv_buf_free(&b);
-		free(ps);
+		b.len = 0;
 	}
 	if (o->plot_epochs) {
 		if (!has_epochs)
 			sv_die(SV_EXIT_USAGE, "--plot-epochs: the input has no "
 			       "'epoch' column");
-		if (G->n > 1)
-			sv_warn("--plot-epochs: drawing the first group, %s",
-			        G->g[0].key);
-		plot_epochs(o->plot_epochs, &G->g[0], colname);
+		sv_report_epochs_svg(res, n, colname, &o->style, &b);
+		write_file(o->plot_epochs, &b);
 	}
+	sv_buf_free(&b);
 }
 
 /* The group --share-of names, or exit 2 naming the groups there are. */
@@ -332,26 +320,6 @@ share_ref(const struct opts *o, const struct sv_report *res, size_t n)
 		sv_buf_printf(&b, "%s'%s'", i ? ", " : "", res[i].g->key);
 	sv_die(SV_EXIT_USAGE, "--share-of: no group '%s' (the groups: %s)",
 	       o->share_of, b.p ? b.p : "none");
-}
-
-/* Brown-Forsythe over three or more groups */
-static void
-put_equal_spread(const struct sv_report *res, size_t n, int json,
-                 struct sv_buf *out)
-{
-	const char **names = sv_calloc(n, sizeof *names);
-	const double **x = sv_calloc(n, sizeof *x);
-	size_t *nx = sv_calloc(n, sizeof *nx);
-
-	for (size_t i = 0; i < n; i++) {
-		names[i] = res[i].g->key;
-		x[i] = res[i].x;
-		nx[i] = res[i].n;
-	}
-	sv_equal_spread_put(names, x, nx, n, json, out);
-	free(nx);
-	free(x);
-	free(names);
 }
 
 static void
@@ -388,7 +356,7 @@ put_summary(const struct opts *o, struct sv_report *res, size_t n,
 	if (n == 2)
 		put_compare(o, &res[0], &res[1], o->json, out);
 	else if (n > 2)
-		put_equal_spread(res, n, o->json, out);
+		sv_report_equal_spread(res, n, o->json, out);
 }
 
 static int
@@ -466,7 +434,7 @@ run_summary(struct opts *o, struct sv_input *in)
 	if (fwrite(out.p, 1, out.len, stdout) != out.len)
 		sv_die(SV_EXIT_ENV, "write error");
 	sv_buf_free(&out);
-	put_figures(o, res, &G, colname, ecol >= 0);
+	put_figures(o, res, G.n, colname, ecol >= 0);
 	for (size_t i = 0; i < G.n; i++)
 		sv_report_free(&res[i]);
 	free(res);
@@ -503,6 +471,28 @@ parse_ops(int argc, char **argv, struct sv_opcall **calls, size_t *ncalls)
 		nop += 2;
 	}
 	return nop;
+}
+
+/* --size WxH, each 120..4000 px */
+static void
+parse_size(const char *arg, struct sv_plot_style *st)
+{
+	char w[32];
+	const char *x = strchr(arg, 'x'), *e1, *e2 = "";
+	size_t n = x ? (size_t)(x - arg) : 0;
+	uint64_t wv = 0, hv = 0;
+
+	if (x && n < sizeof w) {
+		memcpy(w, arg, n);
+		w[n] = '\0';
+		wv = sv_parse_u64(w, 120, 4000, &e1);
+		hv = sv_parse_u64(x + 1, 120, 4000, &e2);
+	}
+	if (!x || n >= sizeof w || e1 || e2)
+		sv_opts_error(&g_opts, "option --size: not WxH with each "
+		              "120..4000: '%s'", arg);
+	st->width = (int)wv;
+	st->height = (int)hv;
 }
 
 /* -j was --json; in the other tools it is threads: refuse it by name
@@ -576,6 +566,13 @@ parse_options(int argc, char **argv, struct opts *o)
 			                         1, UINT64_C(1000000000000));
 			break;
 		case OPT_PLOT: o->plot = optarg; break;
+		case OPT_TITLE: o->style.title = optarg; break;
+		case OPT_XLABEL: o->style.xlabel = optarg; break;
+		case OPT_YLABEL: o->style.ylabel = optarg; break;
+		case OPT_SIZE: parse_size(optarg, &o->style); break;
+		case OPT_BINS:
+			o->style.bins = (int)sv_opt_u64("--bins", optarg, 1, 500);
+			break;
 		case OPT_PLOT_EPOCHS: o->plot_epochs = optarg; break;
 		case OPT_HISTOGRAM: o->histogram = 1; break;
 		case OPT_NO_HISTOGRAM: o->histogram = 0; break;

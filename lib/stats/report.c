@@ -363,3 +363,63 @@ sv_report_claim_put(const struct sv_report_opts *o, const struct sv_report *r, c
 	              vbuf, sizeof vbuf));
 }
 
+
+void
+sv_report_equal_spread(const struct sv_report *res, size_t nr, int json,
+                       struct sv_buf *b)
+{
+	const char **names = sv_calloc(nr, sizeof *names);
+	const double **x = sv_calloc(nr, sizeof *x);
+	size_t *nx = sv_calloc(nr, sizeof *nx);
+
+	for (size_t i = 0; i < nr; i++) {
+		names[i] = res[i].g->key;
+		x[i] = res[i].x;
+		nx[i] = res[i].n;
+	}
+	sv_equal_spread_put(names, x, nx, nr, json, b);
+	free(nx);
+	free(x);
+	free(names);
+}
+
+void
+sv_report_hist_svg(const struct sv_report *res, size_t nr, const char *col,
+                   double claim, const struct sv_plot_style *st,
+                   struct sv_buf *b)
+{
+	struct sv_plot_series *ps = sv_calloc(nr ? nr : 1, sizeof *ps);
+
+	for (size_t i = 0; i < nr; i++) {
+		ps[i].name = nr > 1 ? res[i].g->key : NULL;
+		ps[i].sorted = res[i].x;
+		ps[i].n = res[i].n;
+		ps[i].mean = res[i].s.mean;
+		ps[i].sd = isnan(res[i].s.sd) ? 0 : res[i].s.sd;
+	}
+	sv_plot_svg_hist(b, ps, nr, col, claim, st);
+	free(ps);
+}
+
+void
+sv_report_epochs_svg(const struct sv_report *res, size_t nr, const char *col,
+                     const struct sv_plot_style *st, struct sv_buf *b)
+{
+	struct sv_epoch_table *t = sv_calloc(nr ? nr : 1, sizeof *t);
+	struct sv_plot_epochs *s = sv_calloc(nr ? nr : 1, sizeof *s);
+
+	for (size_t i = 0; i < nr; i++) {
+		const struct sv_group *g = res[i].g;
+
+		if (g->ep) /* else a group of NA values only: no epochs */
+			sv_epoch_table(g->x, g->ep, g->n, &t[i]);
+		s[i] = (struct sv_plot_epochs){ nr > 1 ? g->key : NULL,
+			t[i].epoch, t[i].mean, t[i].sd, t[i].min, t[i].max,
+			t[i].n, res[i].n };
+	}
+	sv_plot_svg_epochs(b, s, nr, col, st);
+	for (size_t i = 0; i < nr; i++)
+		sv_epoch_table_free(&t[i]);
+	free(t);
+	free(s);
+}

@@ -10,6 +10,7 @@
 #include "bootstrap.h"
 #include "claim.h"
 #include "group.h"
+#include "plot.h"
 #include "stats.h"
 #include "base/util.h"
 
@@ -95,5 +96,20 @@ void sv_report_shares(struct sv_report *res, size_t nr, size_t ref,
  * sum with the test-set noise counted once, and how to read them. */
 void sv_report_shares_put(const struct sv_report *res, size_t nr, size_t ref,
                           double sum, double net, struct sv_buf *b);
+
+/* The Brown-Forsythe test over the groups res[0..nr-1], as
+ * sv_equal_spread_put (spread.h) writes it. */
+void sv_report_equal_spread(const struct sv_report *res, size_t nr, int json,
+                            struct sv_buf *b);
+
+/* The histogram figure of res[0..nr-1] (plot.h sv_plot_svg_hist; groups
+ * named when nr > 1) and the accuracy-vs-epoch figure of their groups,
+ * every epoch (sv_plot_svg_epochs), as SVG documents in b. */
+void sv_report_hist_svg(const struct sv_report *res, size_t nr,
+                        const char *col, double claim,
+                        const struct sv_plot_style *st, struct sv_buf *b);
+void sv_report_epochs_svg(const struct sv_report *res, size_t nr,
+                          const char *col, const struct sv_plot_style *st,
+                          struct sv_buf *b);
 
 #endif
