@@ -34,7 +34,7 @@ enum {
 	OPT_LEVEL, OPT_RNG_SEED, OPT_CLAIM, OPT_BEST_OF, OPT_TEST_SIZE,
 	OPT_PLOT, OPT_PLOT_EPOCHS, OPT_HISTOGRAM, OPT_NO_HISTOGRAM,
 	OPT_LIST_OPS, OPT_JSON, OPT_SHARE_OF, OPT_TITLE, OPT_XLABEL, OPT_YLABEL,
-	OPT_SIZE, OPT_BINS
+	OPT_SIZE, OPT_BINS, OPT_CSV
 };
 
 static const struct sv_optdef optdefs[] = {
@@ -85,6 +85,8 @@ static const struct sv_optdef optdefs[] = {
 	  "terminal histogram even when stdout is no tty" },
 	{ "no-histogram", no_argument, OPT_NO_HISTOGRAM, NULL,
 	  "no terminal histogram" },
+	{ "csv", no_argument, OPT_CSV, NULL,
+	  "read CSV (RFC 4180 quotes), as a FILE named *.csv is" },
 	{ "narm", no_argument, OPT_NARM, NULL,
 	  "operations: skip NA values" },
 	{ "list-ops", no_argument, OPT_LIST_OPS, NULL,
@@ -118,6 +120,7 @@ help(void)
 struct opts {
 	const char *field, *group;
 	int json, narm, histogram; /* histogram: -1 auto */
+	int csv;
 	const char *share_of;      /* --share-of GROUP */
 	const char *plot, *plot_epochs;
 	struct sv_plot_style style;
@@ -182,13 +185,17 @@ next_record(struct sv_input *in)
 	return st == SV_REC_DATA;
 }
 
+/* The column spec names (the default column for NULL), or exit 2 with
+ * the columns there are. */
 static int
 pick(struct sv_reader *r, const char *spec)
 {
 	int c = sv_input_column(r, spec);
+	char cols[512];
 
 	if (c < 0)
-		sv_die(SV_EXIT_USAGE, "%s", r->err);
+		sv_die(SV_EXIT_USAGE, "%s%s", r->err,
+		       sv_input_column_list(r, cols, sizeof cols));
 	return c;
 }
 
@@ -419,6 +426,18 @@ run_summary(struct opts *o, struct sv_input *in)
 		}
 		sv_die(SV_EXIT_USAGE, "%s: no data", in->r.name);
 	}
+	if (!isnan(o->r.claim)) {
+		double lo = INFINITY, hi = -INFINITY;
+		char msg[256];
+
+		for (size_t i = 0; i < G.n; i++)
+			for (size_t j = 0; j < G.g[i].n; j++) {
+				lo = fmin(lo, G.g[i].x[j]);
+				hi = fmax(hi, G.g[i].x[j]);
+			}
+		if (sv_claim_scale(o->r.claim, lo, hi, msg, sizeof msg) < 0)
+			sv_die(SV_EXIT_USAGE, "--claim: %s", msg);
+	}
 	if (!isnan(o->r.claim) && !o->r.best_of) {
 		size_t nmax = 0;
 
@@ -471,6 +490,26 @@ parse_ops(int argc, char **argv, struct sv_opcall **calls, size_t *ncalls)
 		nop += 2;
 	}
 	return nop;
+}
+
+/* A FILE that is not there and looks like a word (no '/' or '.') was
+ * meant as an operation: say so, with the nearest name. */
+static void
+check_files(char *const *files, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *f = files[i], *near;
+
+		if (strcmp(f, "-") == 0 || strpbrk(f, "/.") ||
+		    access(f, F_OK) == 0)
+			continue;
+		near = sv_statop_suggest(f);
+		if (near)
+			sv_opts_error(&g_opts, "unknown operation '%s' (did you "
+			              "mean '%s'?)", f, near);
+		sv_opts_error(&g_opts, "'%s' is neither an operation "
+		              "(sv-stats --list-ops) nor a file", f);
+	}
 }
 
 /* --size WxH, each 120..4000 px */
@@ -529,6 +568,7 @@ parse_options(int argc, char **argv, struct opts *o)
 		case 'f': o->field = optarg; break;
 		case 'g': o->group = optarg; break;
 		case OPT_JSON: o->json = 1; break;
+		case OPT_CSV: o->csv = 1; break;
 		case OPT_SHARE_OF: o->share_of = optarg; break;
 		case OPT_NARM: o->narm = 1; break;
 		case OPT_CI: o->r.ci = 1; break;
@@ -628,7 +668,9 @@ main(int argc, char **argv)
 	if (o.histogram < 0)
 		o.histogram = !o.json && isatty(STDOUT_FILENO);
 
+	check_files(argv + nop, argc - nop);
 	sv_input_init(&in, argv + nop, (size_t)(argc - nop));
+	in.csv = o.csv;
 	rc = ncalls ? run_ops(&o, &in, calls, ncalls) : run_summary(&o, &in);
 	sv_input_free(&in);
 	free(calls);
