@@ -123,7 +123,7 @@ sv_input_column_list(const struct sv_reader *r, char *buf, size_t n)
 
 	if (n)
 		buf[0] = '\0';
-	if (!r->header || n < 32)
+	if (!r->header || n < 24)
 		return buf;
 	k = (size_t)snprintf(buf, n, " (the columns:");
 	for (size_t i = 0; i < r->ncol; i++) {
