@@ -130,38 +130,6 @@ struct opts {
 /* --- printing */
 
 static void
-put_compare(const struct opts *o, const struct sv_report *a,
-            const struct sv_report *bb, int json, struct sv_buf *b)
-{
-	struct sv_compare c;
-	int rc = sv_compare(a->x, a->n, bb->x, bb->n, o->r.reps, o->r.level,
-	                    o->r.rng_seed, &c);
-	int small = a->n < SV_CMP_MIN_SEEDS || bb->n < SV_CMP_MIN_SEEDS;
-	const char *verdict;
-	char vbuf[256];
-
-	if (rc < 0) {
-		if (json) {
-			sv_compare_json(NULL, a->g->key, bb->g->key, 0,
-			                sv_compare_strerror(rc), b);
-		} else {
-			sv_buf_printf(b, "\nComparison %s vs %s: not computed: %s\n",
-			              a->g->key, bb->g->key,
-			              sv_compare_strerror(rc));
-		}
-		return;
-	}
-	verdict = sv_compare_verdict(&c, a->g->key, a->n, bb->g->key, bb->n,
-	                             o->r.level, vbuf, sizeof vbuf);
-	if (json) {
-		sv_compare_json(&c, a->g->key, bb->g->key, small, verdict, b);
-		return;
-	}
-	sv_compare_text(&c, a->g->key, a->n, bb->g->key, bb->n, o->r.level,
-	                verdict, b);
-}
-
-static void
 write_file(const char *path, const struct sv_buf *b)
 {
 	FILE *fp = fopen(path, "w");
@@ -361,7 +329,7 @@ put_summary(const struct opts *o, struct sv_report *res, size_t n,
 			                    out);
 	}
 	if (n == 2)
-		put_compare(o, &res[0], &res[1], o->json, out);
+		sv_report_compare(&o->r, &res[0], &res[1], o->json, out);
 	else if (n > 2)
 		sv_report_equal_spread(res, n, o->json, out);
 }
@@ -371,7 +339,7 @@ run_summary(struct opts *o, struct sv_input *in)
 {
 	struct sv_groups G;
 	int col = -1, gcol = -1, ecol = -1, tcol = -1, resolved = 0;
-	char colbuf[32];
+	char colbuf[32], msg[256];
 	char *colname = NULL;
 	struct sv_report *res;
 	struct sv_buf out = { 0 };
@@ -426,18 +394,9 @@ run_summary(struct opts *o, struct sv_input *in)
 		}
 		sv_die(SV_EXIT_USAGE, "%s: no data", in->r.name);
 	}
-	if (!isnan(o->r.claim)) {
-		double lo = INFINITY, hi = -INFINITY;
-		char msg[256];
-
-		for (size_t i = 0; i < G.n; i++)
-			for (size_t j = 0; j < G.g[i].n; j++) {
-				lo = fmin(lo, G.g[i].x[j]);
-				hi = fmax(hi, G.g[i].x[j]);
-			}
-		if (sv_claim_scale(o->r.claim, lo, hi, msg, sizeof msg) < 0)
-			sv_die(SV_EXIT_USAGE, "--claim: %s", msg);
-	}
+	if (!isnan(o->r.claim) &&
+	    sv_report_claim_scale(&G, o->r.claim, msg, sizeof msg) < 0)
+		sv_die(SV_EXIT_USAGE, "--claim: %s", msg);
 	if (!isnan(o->r.claim) && !o->r.best_of) {
 		size_t nmax = 0;
 
@@ -510,28 +469,6 @@ check_files(char *const *files, int n)
 		sv_opts_error(&g_opts, "'%s' is neither an operation "
 		              "(sv-stats --list-ops) nor a file", f);
 	}
-}
-
-/* --size WxH, each 120..4000 px */
-static void
-parse_size(const char *arg, struct sv_plot_style *st)
-{
-	char w[32];
-	const char *x = strchr(arg, 'x'), *e1, *e2 = "";
-	size_t n = x ? (size_t)(x - arg) : 0;
-	uint64_t wv = 0, hv = 0;
-
-	if (x && n < sizeof w) {
-		memcpy(w, arg, n);
-		w[n] = '\0';
-		wv = sv_parse_u64(w, 120, 4000, &e1);
-		hv = sv_parse_u64(x + 1, 120, 4000, &e2);
-	}
-	if (!x || n >= sizeof w || e1 || e2)
-		sv_opts_error(&g_opts, "option --size: not WxH with each "
-		              "120..4000: '%s'", arg);
-	st->width = (int)wv;
-	st->height = (int)hv;
 }
 
 /* -j was --json; in the other tools it is threads: refuse it by name
@@ -609,7 +546,11 @@ parse_options(int argc, char **argv, struct opts *o)
 		case OPT_TITLE: o->style.title = optarg; break;
 		case OPT_XLABEL: o->style.xlabel = optarg; break;
 		case OPT_YLABEL: o->style.ylabel = optarg; break;
-		case OPT_SIZE: parse_size(optarg, &o->style); break;
+		case OPT_SIZE:
+			if (sv_plot_parse_size(optarg, &o->style) < 0)
+				sv_opts_error(&g_opts, "option --size: not WxH "
+				              "with each 120..4000: '%s'", optarg);
+			break;
 		case OPT_BINS:
 			o->style.bins = (int)sv_opt_u64("--bins", optarg, 1, 500);
 			break;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "stats.h"
+#include "base/util.h"
 
 /* Bin count: Sturges, clamped to 5..20 (1 when every value is equal). */
 static int
@@ -608,4 +609,25 @@ sv_plot_svg_epochs(struct sv_buf *b, const struct sv_plot_epochs *s,
 	         st && st->ylabel ? st->ylabel : ylabel, 1);
 	legend_put(b, &lg);
 	sv_buf_puts(b, "</svg>\n");
+}
+
+int
+sv_plot_parse_size(const char *s, struct sv_plot_style *st)
+{
+	char w[32];
+	const char *x = strchr(s, 'x'), *e1, *e2;
+	size_t n = x ? (size_t)(x - s) : 0;
+	uint64_t wv, hv;
+
+	if (!x || n >= sizeof w)
+		return -1;
+	memcpy(w, s, n);
+	w[n] = '\0';
+	wv = sv_parse_u64(w, 120, 4000, &e1);
+	hv = sv_parse_u64(x + 1, 120, 4000, &e2);
+	if (e1 || e2)
+		return -1;
+	st->width = (int)wv;
+	st->height = (int)hv;
+	return 0;
 }

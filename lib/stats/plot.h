@@ -23,6 +23,10 @@ struct sv_plot_style {
 	int bins;                    /* histogram bins; 0: chosen from n */
 };
 
+/* "WxH", each 120..4000, into st->width and st->height: 0, or -1 (st
+ * untouched) when s is not that. */
+int sv_plot_parse_size(const char *s, struct sv_plot_style *st);
+
 /* One sample of a figure: sorted values, its name, mean and sd. */
 struct sv_plot_series {
 	const char *name;

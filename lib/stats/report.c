@@ -9,6 +9,7 @@
 #include "epochs.h"
 #include "formats/json.h"
 #include "formats/table.h"
+#include "compare.h"
 #include "normality.h"
 #include "spread.h"
 #include "base/util.h"
@@ -422,4 +423,50 @@ sv_report_epochs_svg(const struct sv_report *res, size_t nr, const char *col,
 		sv_epoch_table_free(&t[i]);
 	free(t);
 	free(s);
+}
+
+void
+sv_report_compare(const struct sv_report_opts *o, const struct sv_report *a,
+                  const struct sv_report *bb, int json, struct sv_buf *b)
+{
+	struct sv_compare c;
+	int rc = sv_compare(a->x, a->n, bb->x, bb->n, o->reps, o->level,
+	                    o->rng_seed, &c);
+	int small = a->n < SV_CMP_MIN_SEEDS || bb->n < SV_CMP_MIN_SEEDS;
+	const char *verdict;
+	char vbuf[256];
+
+	if (rc < 0) {
+		if (json) {
+			sv_compare_json(NULL, a->g->key, bb->g->key, 0,
+			                sv_compare_strerror(rc), b);
+		} else {
+			sv_buf_printf(b, "\nComparison %s vs %s: not computed: %s\n",
+			              a->g->key, bb->g->key,
+			              sv_compare_strerror(rc));
+		}
+		return;
+	}
+	verdict = sv_compare_verdict(&c, a->g->key, a->n, bb->g->key, bb->n,
+	                             o->level, vbuf, sizeof vbuf);
+	if (json) {
+		sv_compare_json(&c, a->g->key, bb->g->key, small, verdict, b);
+		return;
+	}
+	sv_compare_text(&c, a->g->key, a->n, bb->g->key, bb->n, o->level,
+	                verdict, b);
+}
+
+int
+sv_report_claim_scale(const struct sv_groups *G, double claim, char *msg,
+                      size_t n)
+{
+	double lo = INFINITY, hi = -INFINITY;
+
+	for (size_t i = 0; i < G->n; i++)
+		for (size_t j = 0; j < G->g[i].n; j++) {
+			lo = fmin(lo, G->g[i].x[j]);
+			hi = fmax(hi, G->g[i].x[j]);
+		}
+	return sv_claim_scale(claim, lo, hi, msg, n);
 }

@@ -97,6 +97,16 @@ void sv_report_shares(struct sv_report *res, size_t nr, size_t ref,
 void sv_report_shares_put(const struct sv_report *res, size_t nr, size_t ref,
                           double sum, double net, struct sv_buf *b);
 
+/* The comparison of a with bb (compare.h) as text, or as one JSON object
+ * when json, appended to b; "not computed" and why when it cannot be. */
+void sv_report_compare(const struct sv_report_opts *o,
+                       const struct sv_report *a, const struct sv_report *bb,
+                       int json, struct sv_buf *b);
+
+/* sv_claim_scale of claim against every value of every group of G. */
+int sv_report_claim_scale(const struct sv_groups *G, double claim, char *msg,
+                          size_t n);
+
 /* The Brown-Forsythe test over the groups res[0..nr-1], as
  * sv_equal_spread_put (spread.h) writes it. */
 void sv_report_equal_spread(const struct sv_report *res, size_t nr, int json,
