@@ -102,11 +102,14 @@ help(void)
 	printf("usage: %s\n\n", synopsis);
 	printf(
 "Describe the distribution of one column over seeds.  Input: records\n"
-"(a '#' header line, TSV rows) or plain numbers, on stdin or in FILEs\n"
-"('-' is stdin).  The column is the default column of sv-records(5):\n"
-"'acc' when present, else the only numeric column but seed and epoch.\n"
+"(a header line, '#' or a first line of names; TSV rows, or CSV with\n"
+"--csv or from a FILE named *.csv; an empty cell is NA) or plain\n"
+"numbers, on stdin or in FILEs ('-' is stdin).  The column is the\n"
+"default column of sv-records(5): 'acc' when present, else the only\n"
+"numeric column but seed and epoch.\n"
 "With several FILEs and no -g, each file is a group.  When exactly two\n"
-"groups are present they are compared.\n\n");
+"groups are present they are compared (equal spread too); three or more\n"
+"get the Brown-Forsythe test of equal variances over all of them.\n\n");
 	sv_opts_help(&g_opts, stdout);
 	printf(
 "\nWith an 'epoch' column, the summary takes each group's last epoch.\n\n"
