@@ -16,32 +16,37 @@
 #include "formats/table.h"
 #include "stats/claim.h"
 #include "stats/compare.h"
-#include "stats/epochs.h"
 #include "stats/group.h"
 #include "stats/normality.h"
 #include "stats/plot.h"
 #include "stats/report.h"
+#include "stats/spread.h"
 #include "stats/statops.h"
 #include "stats/stats.h"
 
 static const char synopsis[] =
-	"sv-stats [-j] [-f COL] [-g COL] [--ci] [--normality] [--claim X]\n"
-	"                [--plot FILE.svg] [FILE...]\n"
+	"sv-stats [--json] [-f COL] [-g COL [--share-of GROUP]] [--ci]\n"
+	"                [--normality] [--claim X] [--plot FILE.svg] [FILE...]\n"
 	"       sv-stats [-g COL] [--narm] OP COL [OP COL]... [FILE...]";
 
 enum {
 	OPT_NARM = SV_OPT_LONG, OPT_CI, OPT_NORMALITY, OPT_ALL, OPT_REPS,
 	OPT_LEVEL, OPT_RNG_SEED, OPT_CLAIM, OPT_BEST_OF, OPT_TEST_SIZE,
 	OPT_PLOT, OPT_PLOT_EPOCHS, OPT_HISTOGRAM, OPT_NO_HISTOGRAM,
-	OPT_LIST_OPS
+	OPT_LIST_OPS, OPT_JSON, OPT_SHARE_OF, OPT_TITLE, OPT_XLABEL, OPT_YLABEL,
+	OPT_SIZE, OPT_BINS, OPT_CSV
 };
 
 static const struct sv_optdef optdefs[] = {
 	{ "field", required_argument, 'f', "COL",
 	  "the column to describe (name or 1-based number)" },
 	{ "group", required_argument, 'g', "COL", "one summary per value of COL" },
-	{ "json", no_argument, 'j', NULL,
-	  "one JSON object per group (and one for a comparison)" },
+	{ "json", no_argument, OPT_JSON, NULL,
+	  "one JSON object per group (and one for a comparison);\n"
+	  "-j is no longer --json: it is threads in the other tools" },
+	{ "share-of", required_argument, OPT_SHARE_OF, "GROUP",
+	  "with -g: each group's variance as a share of GROUP's\n"
+	  "(the group that varies every source)" },
 	{ "ci", no_argument, OPT_CI, NULL,
 	  "bootstrap CIs (percentile and BCa) of mean, median,\nsd and IQM" },
 	{ "reps", required_argument, OPT_REPS, "N",
@@ -65,10 +70,23 @@ static const struct sv_optdef optdefs[] = {
 	  "histogram with density, mean, +-1 sd (and the claim)" },
 	{ "plot-epochs", required_argument, OPT_PLOT_EPOCHS, "FILE.svg",
 	  "accuracy vs epoch (records with an 'epoch' column)" },
+	{ "title", required_argument, OPT_TITLE, "TEXT",
+	  "figures: a title above the plot" },
+	{ "xlabel", required_argument, OPT_XLABEL, "TEXT",
+	  "figures: the x axis label (default the column; 'epoch')" },
+	{ "ylabel", required_argument, OPT_YLABEL, "TEXT",
+	  "figures: the y axis label (default 'density'; the column)" },
+	{ "size", required_argument, OPT_SIZE, "WxH",
+	  "figures: canvas in px (default 760x440; one column of\n"
+	  "a paper: 360x260)" },
+	{ "bins", required_argument, OPT_BINS, "N",
+	  "figures: histogram bins (default from the seeds)" },
 	{ "histogram", no_argument, OPT_HISTOGRAM, NULL,
 	  "terminal histogram even when stdout is no tty" },
 	{ "no-histogram", no_argument, OPT_NO_HISTOGRAM, NULL,
 	  "no terminal histogram" },
+	{ "csv", no_argument, OPT_CSV, NULL,
+	  "read CSV (RFC 4180 quotes), as a FILE named *.csv is" },
 	{ "narm", no_argument, OPT_NARM, NULL,
 	  "operations: skip NA values" },
 	{ "list-ops", no_argument, OPT_LIST_OPS, NULL,
@@ -84,11 +102,14 @@ help(void)
 	printf("usage: %s\n\n", synopsis);
 	printf(
 "Describe the distribution of one column over seeds.  Input: records\n"
-"(a '#' header line, TSV rows) or plain numbers, on stdin or in FILEs\n"
-"('-' is stdin).  The column is the default column of sv-records(5):\n"
-"'acc' when present, else the only numeric column but seed and epoch.\n"
+"(a header line, '#' or a first line of names; TSV rows, or CSV with\n"
+"--csv or from a FILE named *.csv; an empty cell is NA) or plain\n"
+"numbers, on stdin or in FILEs ('-' is stdin).  The column is the\n"
+"default column of sv-records(5): 'acc' when present, else the only\n"
+"numeric column but seed and epoch.\n"
 "With several FILEs and no -g, each file is a group.  When exactly two\n"
-"groups are present they are compared.\n\n");
+"groups are present they are compared (equal spread too); three or more\n"
+"get the Brown-Forsythe test of equal variances over all of them.\n\n");
 	sv_opts_help(&g_opts, stdout);
 	printf(
 "\nWith an 'epoch' column, the summary takes each group's last epoch.\n\n"
@@ -102,172 +123,14 @@ help(void)
 struct opts {
 	const char *field, *group;
 	int json, narm, histogram; /* histogram: -1 auto */
+	int csv;
+	const char *share_of;      /* --share-of GROUP */
 	const char *plot, *plot_epochs;
+	struct sv_plot_style style;
 	struct sv_report_opts r;   /* r.best_of: owned */
 };
 
 /* --- printing */
-
-/* --- the human-readable table: one row per statistic, one column per
- * group */
-
-static void
-put_table(const struct opts *o, const struct sv_report *res, size_t nr,
-          const char *col, int grouped, struct sv_buf *b)
-{
-	struct sv_table t;
-	char **cells = sv_calloc(nr, sizeof *cells);
-	int any_se = 0, any_na = 0;
-
-	sv_table_init(&t, nr + 1);
-	for (size_t i = 0; i < nr; i++) {
-		any_se |= res[i].test_size > 0;
-		any_na |= res[i].g->na > 0;
-	}
-	for (size_t i = 0; i < nr; i++)
-		cells[i] = sv_strdup(grouped ? res[i].g->key : col);
-	sv_table_row(&t, grouped ? col : "", cells);
-	for (const struct sv_summary_field *f = sv_summary_fields; f->name;
-	     f++) {
-		for (size_t i = 0; i < nr; i++)
-			cells[i] = sv_cell_g(sv_summary_get(&res[i].s, f));
-		sv_table_row(&t, f->name, cells);
-		if (f == sv_summary_fields && any_na) {
-			for (size_t i = 0; i < nr; i++)
-				cells[i] = sv_cell_g((double)res[i].g->na);
-			sv_table_row(&t, "NA skipped", cells);
-		}
-		if (strcmp(f->name, "sd") == 0 && any_se) {
-			for (size_t i = 0; i < nr; i++)
-				cells[i] = sv_cell_g(res[i].test_se);
-			sv_table_row(&t, "test se", cells);
-		}
-	}
-	if (o->r.ci) {
-		char label[64];
-
-		for (int k = 0; k < SV_REPORT_NCI; k++) {
-			snprintf(label, sizeof label, "%s %g%% CI", sv_report_ci_name[k],
-			         100 * o->r.level);
-			for (size_t i = 0; i < nr; i++)
-				cells[i] = sv_cell_range(res[i].pct[k].lo,
-				                          res[i].pct[k].hi);
-			sv_table_row(&t, label, cells);
-			snprintf(label, sizeof label, "%s %g%% BCa", sv_report_ci_name[k],
-			         100 * o->r.level);
-			for (size_t i = 0; i < nr; i++)
-				cells[i] = sv_cell_range(res[i].bca[k].lo,
-				                          res[i].bca[k].hi);
-			sv_table_row(&t, label, cells);
-		}
-	}
-	if (o->r.normality) {
-		static const char *lab[6] = { "Shapiro-Wilk W", "  p",
-			                      "Anderson-Darling A2", "  p",
-			                      "D'Agostino K2", "  p" };
-
-		for (int k = 0; k < 6; k++) {
-			for (size_t i = 0; i < nr; i++) {
-				const struct sv_report *r = &res[i];
-				double v[6] = { r->sw_w, r->sw_p, r->ad_a2,
-					        r->ad_p, r->dp_k2, r->dp_p };
-
-				cells[i] = sv_cell_g(v[k]);
-			}
-			sv_table_row(&t, lab[k], cells);
-		}
-	}
-	sv_table_put(&t, b);
-	free(cells);
-	sv_report_notes(&o->r, res, nr, grouped, b);
-}
-
-/* The claim audit, the centrepiece when --claim is given. */
-static void
-put_claim(const struct opts *o, const struct sv_report *r, const char *col,
-          int grouped, struct sv_buf *b)
-{
-	const struct sv_claim *c = &r->claim;
-	char vbuf[256];
-
-	sv_buf_printf(b, "\nClaim audit: %s = %.6g against %zu seeds%s%s\n",
-	              col, o->r.claim, r->n, grouped ? " of " : "",
-	              grouped ? r->g->key : "");
-	sv_buf_printf(b, "  percentile of the claim     %.4g\n", c->percentile);
-	sv_buf_printf(b, "  one seed reaches it         %.4g (p_single)\n",
-	              c->p_single);
-	if (isnan(c->seeds_50))
-		sv_buf_puts(b, "  seeds to reach it           out of reach: "
-		               "no observed seed does\n");
-	else
-		sv_buf_printf(b, "  seeds to reach it           %.0f for a 50%% "
-		              "chance, %.0f for 95%%\n", c->seeds_50, c->seeds_95);
-	sv_buf_puts(b, "  expected best of n seeds (report the best seed):\n");
-	sv_buf_puts(b, "         n  with repl.          sd  without repl.\n");
-	for (size_t i = 0; i < o->r.nbest; i++) {
-		char *a = sv_cell_g(r->best[i]), *s = sv_cell_g(r->best_sd[i]),
-		     *w = sv_cell_g(r->best_wor[i]);
-
-		sv_buf_printf(b, "  %8zu  %10s  %10s  %13s\n", o->r.best_of[i], a,
-		              s, w);
-		free(a), free(s), free(w);
-	}
-	sv_buf_printf(b, "  verdict: %s\n", sv_claim_verdict(c, r->n, o->r.claim,
-	              vbuf, sizeof vbuf));
-}
-
-static void
-put_compare(const struct opts *o, const struct sv_report *a,
-            const struct sv_report *bb, int json, struct sv_buf *b)
-{
-	struct sv_compare c;
-	int rc = sv_compare(a->x, a->n, bb->x, bb->n, o->r.reps, o->r.level,
-	                    o->r.rng_seed, &c);
-	int small = a->n < SV_CMP_MIN_SEEDS || bb->n < SV_CMP_MIN_SEEDS;
-	const char *verdict;
-	char vbuf[256];
-
-	if (rc < 0) {
-		if (json) {
-			sv_compare_json(NULL, a->g->key, bb->g->key, 0,
-			                sv_compare_strerror(rc), b);
-		} else {
-			sv_buf_printf(b, "\nComparison %s vs %s: not computed: %s\n",
-			              a->g->key, bb->g->key,
-			              sv_compare_strerror(rc));
-		}
-		return;
-	}
-	verdict = sv_compare_verdict(&c, a->g->key, a->n, bb->g->key, bb->n,
-	                             o->r.level, vbuf, sizeof vbuf);
-	if (json) {
-		sv_compare_json(&c, a->g->key, bb->g->key, small, verdict, b);
-		return;
-	}
-	sv_buf_printf(b, "\nComparison: %s - %s (%zu vs %zu seeds)\n",
-	              a->g->key, bb->g->key, a->n, bb->n);
-	sv_buf_printf(b, "  difference of means   %.6g  (%g%% CI %.6g..%.6g)\n",
-	              c.diff, 100 * o->r.level, c.diff_lo, c.diff_hi);
-	sv_buf_printf(b, "  Welch t               %.4g  (df %.4g, p %.4g)\n",
-	              c.welch_t, c.welch_df, c.welch_p);
-	sv_buf_printf(b, "  Mann-Whitney U        %.6g  (p %.4g)\n", c.mw_u,
-	              c.mw_p);
-	sv_buf_printf(b, "  P(%s > %s)%*s%.4g\n", a->g->key, bb->g->key,
-	              (int)(16 - strlen(a->g->key) - strlen(bb->g->key)) > 1
-	                  ? (int)(16 - strlen(a->g->key) - strlen(bb->g->key))
-	                  : 1, "", c.p_a_gt_b);
-	sv_buf_printf(b, "  Cohen's d             %.4g\n", c.cohen_d);
-	sv_buf_printf(b, "  ASO eps_min           %.4g  (%s%s%s)\n", c.aso_eps,
-	              c.aso_eps < 0.2 ? a->g->key : "below 0.2 would mean ",
-	              c.aso_eps < 0.2 ? " almost stochastically dominates "
-	                              : "almost stochastic dominance",
-	              c.aso_eps < 0.2 ? bb->g->key : "");
-	sv_buf_printf(b, "  seeds for 80%% power   %.6g per group\n",
-	              c.n_power80);
-	sv_buf_printf(b, "  verdict: %s\n", verdict);
-	if (small)
-		sv_buf_puts(b, "  warning: fewer than 5 seeds in a group\n");
-}
 
 static void
 write_file(const char *path, const struct sv_buf *b)
@@ -278,20 +141,6 @@ write_file(const char *path, const struct sv_buf *b)
 		sv_die(SV_EXIT_ENV, "%s: %s", path, strerror(errno));
 	if (fwrite(b->p, 1, b->len, fp) != b->len || fclose(fp) != 0)
 		sv_die(SV_EXIT_ENV, "%s: write error: %s", path, strerror(errno));
-}
-
-/* Accuracy vs epoch over the seeds of g. */
-static void
-plot_epochs(const char *path, const struct sv_group *g, const char *col)
-{
-	struct sv_epoch_table t;
-	struct sv_buf b = { 0 };
-
-	sv_epoch_table(g->x, g->ep, g->n, &t);
-	sv_plot_svg_epochs(&b, t.epoch, t.mean, t.sd, t.min, t.max, t.n, col);
-	write_file(path, &b);
-	sv_buf_free(&b);
-	sv_epoch_table_free(&t);
 }
 
 /* --- input */
@@ -307,13 +156,17 @@ next_record(struct sv_input *in)
 	return st == SV_REC_DATA;
 }
 
+/* The column spec names (the default column for NULL), or exit 2 with
+ * the columns there are. */
 static int
 pick(struct sv_reader *r, const char *spec)
 {
 	int c = sv_input_column(r, spec);
+	char cols[512];
 
 	if (c < 0)
-		sv_die(SV_EXIT_USAGE, "%s", r->err);
+		sv_die(SV_EXIT_USAGE, "%s%s", r->err,
+		       sv_input_column_list(r, cols, sizeof cols));
 	return c;
 }
 
@@ -412,46 +265,60 @@ run_ops(const struct opts *o, struct sv_input *in, struct sv_opcall *calls,
 
 /* The figures --plot and --plot-epochs ask for. */
 static void
-put_figures(const struct opts *o, const struct sv_report *res,
-            const struct sv_groups *G, const char *colname, int has_epochs)
+put_figures(const struct opts *o, const struct sv_report *res, size_t n,
+            const char *colname, int has_epochs)
 {
-	if (o->plot) {
-		struct sv_plot_series *ps = sv_calloc(G->n, sizeof *ps);
-		struct sv_buf b = { 0 };
+	struct sv_buf b = { 0 };
 
-		for (size_t i = 0; i < G->n; i++) {
-			ps[i].name = G->n > 1 ? res[i].g->key : NULL;
-			ps[i].sorted = res[i].x;
-			ps[i].n = res[i].n;
-			ps[i].mean = res[i].s.mean;
-			ps[i].sd = isnan(res[i].s.sd) ? 0 : res[i].s.sd;
-		}
-		sv_plot_svg_hist(&b, ps, G->n, colname, o->r.claim);
+	if (o->plot) {
+		sv_report_hist_svg(res, n, colname, o->r.claim, &o->style, &b);
 		write_file(o->plot, &b);
-		sv_buf_free(&b);
-		free(ps);
+		b.len = 0;
 	}
 	if (o->plot_epochs) {
 		if (!has_epochs)
 			sv_die(SV_EXIT_USAGE, "--plot-epochs: the input has no "
 			       "'epoch' column");
-		if (G->n > 1)
-			sv_warn("--plot-epochs: drawing the first group, %s",
-			        G->g[0].key);
-		plot_epochs(o->plot_epochs, &G->g[0], colname);
+		sv_report_epochs_svg(res, n, colname, &o->style, &b);
+		write_file(o->plot_epochs, &b);
 	}
+	sv_buf_free(&b);
+}
+
+/* The group --share-of names, or exit 2 naming the groups there are. */
+static size_t
+share_ref(const struct opts *o, const struct sv_report *res, size_t n)
+{
+	struct sv_buf b = { 0 };
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(res[i].g->key, o->share_of) == 0)
+			return i;
+	for (size_t i = 0; i < n; i++)
+		sv_buf_printf(&b, "%s'%s'", i ? ", " : "", res[i].g->key);
+	sv_die(SV_EXIT_USAGE, "--share-of: no group '%s' (the groups: %s)",
+	       o->share_of, b.p ? b.p : "none");
 }
 
 static void
-put_summary(const struct opts *o, const struct sv_report *res, size_t n,
+put_summary(const struct opts *o, struct sv_report *res, size_t n,
             const char *colname, int grouped, struct sv_buf *out)
 {
+	double sum = NAN, net = NAN;
+	size_t ref = 0;
+
+	if (o->share_of) {
+		ref = share_ref(o, res, n);
+		sv_report_shares(res, n, ref, &sum, &net);
+	}
 	if (o->json) {
 		for (size_t i = 0; i < n; i++)
 			sv_report_json(&o->r, &res[i], colname, grouped,
 			               out);
 	} else {
-		put_table(o, res, n, colname, grouped, out);
+		sv_report_table(&o->r, res, n, colname, grouped, out);
+		if (o->share_of)
+			sv_report_shares_put(res, n, ref, sum, net, out);
 		for (size_t i = 0; i < n && o->histogram; i++) {
 			if (grouped)
 				sv_buf_printf(out, "\n%s\n", res[i].g->key);
@@ -461,10 +328,13 @@ put_summary(const struct opts *o, const struct sv_report *res, size_t n,
 			             o->r.claim, "claim");
 		}
 		for (size_t i = 0; i < n && !isnan(o->r.claim); i++)
-			put_claim(o, &res[i], colname, grouped, out);
+			sv_report_claim_put(&o->r, &res[i], colname, grouped,
+			                    out);
 	}
 	if (n == 2)
-		put_compare(o, &res[0], &res[1], o->json, out);
+		sv_report_compare(&o->r, &res[0], &res[1], o->json, out);
+	else if (n > 2)
+		sv_report_equal_spread(res, n, o->json, out);
 }
 
 static int
@@ -472,7 +342,7 @@ run_summary(struct opts *o, struct sv_input *in)
 {
 	struct sv_groups G;
 	int col = -1, gcol = -1, ecol = -1, tcol = -1, resolved = 0;
-	char colbuf[32];
+	char colbuf[32], msg[256];
 	char *colname = NULL;
 	struct sv_report *res;
 	struct sv_buf out = { 0 };
@@ -527,6 +397,9 @@ run_summary(struct opts *o, struct sv_input *in)
 		}
 		sv_die(SV_EXIT_USAGE, "%s: no data", in->r.name);
 	}
+	if (!isnan(o->r.claim) &&
+	    sv_report_claim_scale(&G, o->r.claim, msg, sizeof msg) < 0)
+		sv_die(SV_EXIT_USAGE, "--claim: %s", msg);
 	if (!isnan(o->r.claim) && !o->r.best_of) {
 		size_t nmax = 0;
 
@@ -542,7 +415,7 @@ run_summary(struct opts *o, struct sv_input *in)
 	if (fwrite(out.p, 1, out.len, stdout) != out.len)
 		sv_die(SV_EXIT_ENV, "write error");
 	sv_buf_free(&out);
-	put_figures(o, res, &G, colname, ecol >= 0);
+	put_figures(o, res, G.n, colname, ecol >= 0);
 	for (size_t i = 0; i < G.n; i++)
 		sv_report_free(&res[i]);
 	free(res);
@@ -581,16 +454,62 @@ parse_ops(int argc, char **argv, struct sv_opcall **calls, size_t *ncalls)
 	return nop;
 }
 
+/* A FILE that is not there and looks like a word (no '/' or '.') was
+ * meant as an operation: say so, with the nearest name. */
+static void
+check_files(char *const *files, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *f = files[i], *near;
+
+		if (strcmp(f, "-") == 0 || strpbrk(f, "/.") ||
+		    access(f, F_OK) == 0)
+			continue;
+		near = sv_statop_suggest(f);
+		if (near)
+			sv_opts_error(&g_opts, "unknown operation '%s' (did you "
+			              "mean '%s'?)", f, near);
+		sv_opts_error(&g_opts, "'%s' is neither an operation "
+		              "(sv-stats --list-ops) nor a file", f);
+	}
+}
+
+/* -j was --json; in the other tools it is threads: refuse it by name
+ * rather than as an unknown letter.  Values of -f and -g are skipped. */
+static void
+refuse_j(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || a[1] == '-' || a[1] == '\0')
+			continue;
+		for (const char *p = a + 1; *p; p++) {
+			if (*p == 'f' || *p == 'g') {
+				i += p[1] == '\0';
+				break;
+			}
+			if (*p == 'j')
+				sv_opts_error(&g_opts, "-j no longer means --json "
+				              "(in sv-train and sv-eval -j is "
+				              "threads): write --json");
+		}
+	}
+}
+
 static void
 parse_options(int argc, char **argv, struct opts *o)
 {
 	int c;
 
+	refuse_j(argc, argv);
 	while ((c = sv_opts_next(&g_opts, argc, argv)) != -1) {
 		switch (c) {
 		case 'f': o->field = optarg; break;
 		case 'g': o->group = optarg; break;
-		case 'j': o->json = 1; break;
+		case OPT_JSON: o->json = 1; break;
+		case OPT_CSV: o->csv = 1; break;
+		case OPT_SHARE_OF: o->share_of = optarg; break;
 		case OPT_NARM: o->narm = 1; break;
 		case OPT_CI: o->r.ci = 1; break;
 		case OPT_NORMALITY: o->r.normality = 1; break;
@@ -627,6 +546,17 @@ parse_options(int argc, char **argv, struct opts *o)
 			                         1, UINT64_C(1000000000000));
 			break;
 		case OPT_PLOT: o->plot = optarg; break;
+		case OPT_TITLE: o->style.title = optarg; break;
+		case OPT_XLABEL: o->style.xlabel = optarg; break;
+		case OPT_YLABEL: o->style.ylabel = optarg; break;
+		case OPT_SIZE:
+			if (sv_plot_parse_size(optarg, &o->style) < 0)
+				sv_opts_error(&g_opts, "option --size: not WxH "
+				              "with each 120..4000: '%s'", optarg);
+			break;
+		case OPT_BINS:
+			o->style.bins = (int)sv_opt_u64("--bins", optarg, 1, 500);
+			break;
 		case OPT_PLOT_EPOCHS: o->plot_epochs = optarg; break;
 		case OPT_HISTOGRAM: o->histogram = 1; break;
 		case OPT_NO_HISTOGRAM: o->histogram = 0; break;
@@ -673,13 +603,18 @@ main(int argc, char **argv)
 		sv_opts_error(&g_opts, "operations print one TSV line: "
 		              "-f, --json, --ci, --normality, --claim, --plot "
 		              "and --test-size go with the summary");
+	if (o.share_of && (ncalls || (!o.group && argc - nop < 2)))
+		sv_opts_error(&g_opts, "--share-of goes with the summary of "
+		              "groups (-g COL, or several files)");
 	if (!ncalls && o.narm)
 		sv_opts_error(&g_opts, "--narm goes with operations "
 		              "(the summary always skips NA)");
 	if (o.histogram < 0)
 		o.histogram = !o.json && isatty(STDOUT_FILENO);
 
+	check_files(argv + nop, argc - nop);
 	sv_input_init(&in, argv + nop, (size_t)(argc - nop));
+	in.csv = o.csv;
 	rc = ncalls ? run_ops(&o, &in, calls, ncalls) : run_summary(&o, &in);
 	sv_input_free(&in);
 	free(calls);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio_ext.h>
 #include <string.h>
+#include <strings.h>
 
 #include "columns.h"
 
@@ -48,6 +49,9 @@ open_next(struct sv_input *in)
 	/* one thread reads: no stream locking per read */
 	__fsetlocking(in->fp, FSETLOCKING_BYCALLER);
 	sv_reader_next_input(&in->r, in->fp, name);
+	in->r.names_header = 1;
+	in->r.csv = in->csv || (strlen(name) > 4 &&
+	                        strcasecmp(name + strlen(name) - 4, ".csv") == 0);
 	return 1;
 }
 
@@ -109,4 +113,28 @@ int
 sv_input_column(struct sv_reader *r, const char *spec)
 {
 	return spec ? sv_reader_pick(r, spec) : sv_default_column(r);
+}
+
+const char *
+sv_input_column_list(const struct sv_reader *r, char *buf, size_t n)
+{
+	size_t k = 0;
+	char t[84];
+
+	if (n)
+		buf[0] = '\0';
+	if (!r->header || n < 24)
+		return buf;
+	k = (size_t)snprintf(buf, n, " (the columns:");
+	for (size_t i = 0; i < r->ncol; i++) {
+		size_t need = strlen(sv_msg_text(r->col[i], 40, t, sizeof t)) + 4;
+
+		if (k + need + 6 > n) {
+			k += (size_t)snprintf(buf + k, n - k, " ...");
+			break;
+		}
+		k += (size_t)snprintf(buf + k, n - k, "%s '%s'", i ? "," : "", t);
+	}
+	snprintf(buf + k, n - k, ")");
+	return buf;
 }

@@ -12,13 +12,17 @@
 #define SV_STDIN_NAME "stdin"
 
 /* The FILEs one after the other through one sv_reader (so they share one
- * header, sv_reader_next_input); no FILE means standard input.  Owns the
+ * header, sv_reader_next_input); no FILE means standard input.  A first
+ * line of names is a header, and a FILE named *.csv is read as CSV
+ * (sv_reader_next).  Owns the
  * files it opens; files[] is borrowed and must outlive it. */
 struct sv_input {
 	struct sv_reader r;    /* r.name: the current FILE, or "stdin" */
 	char *const *files;
 	size_t nfiles, next;   /* next: index of the FILE to open next */
 	FILE *fp;              /* the open FILE, or NULL between FILEs */
+	int csv;               /* every input is CSV; else a FILE named
+	                          *.csv (any case) is */
 };
 
 void sv_input_init(struct sv_input *in, char *const *files, size_t nfiles);
@@ -41,5 +45,10 @@ int sv_default_column(struct sv_reader *r);
 /* The column spec names ("acc" or "3", sv_reader_pick), or the default
  * column when spec is NULL.  -1 with r->err set when there is none. */
 int sv_input_column(struct sv_reader *r, const char *spec);
+
+/* " (the columns: 'a', 'b')" (at most n bytes, " ..." before the ')'
+ * when cut) into buf, or "" without a header.  Returns buf. */
+const char *sv_input_column_list(const struct sv_reader *r, char *buf,
+                                 size_t n);
 
 #endif

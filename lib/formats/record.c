@@ -191,11 +191,13 @@ sv_reader_init(struct sv_reader *r, FILE *fp, const char *name)
 	memset(r, 0, sizeof *r);
 	r->fp = fp;
 	r->name = name;
+	r->at_start = 1;
 }
 
 void
 sv_reader_next_input(struct sv_reader *r, FILE *fp, const char *name)
 {
+	r->at_start = 1;
 	r->fp = fp;
 	r->name = name;
 	r->lineno = 0;
@@ -262,6 +264,65 @@ split(char *s, char ***out, size_t *cap)
 	}
 }
 
+/* Split s in place as one CSV record (sv_reader_next's grammar) into
+ * *out; returns the count, -1 for a quote not closed on the line, -2 for
+ * text after a closing quote. */
+static long
+split_csv(char *s, char ***out, size_t *cap)
+{
+	size_t n = 0;
+	char *w = s, *p = s;
+
+	for (;;) {
+		if (n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*out = sv_realloc(*out, *cap * sizeof **out);
+		}
+		(*out)[n++] = w;
+		if (*p == '"') {
+			for (p++;; ) {
+				if (*p == '\0')
+					return -1;
+				if (*p == '"' && p[1] != '"')
+					break;
+				if (*p == '"')
+					p++; /* "" is one quote */
+				*w++ = *p++;
+			}
+			p++;
+			if (*p != ',' && *p != '\0')
+				return -2;
+		} else {
+			while (*p != ',' && *p != '\0')
+				*w++ = *p++;
+		}
+		if (*p == '\0') {
+			*w = '\0';
+			return (long)n;
+		}
+		*w++ = '\0'; /* w <= p: nothing unread is overwritten */
+		p++;
+	}
+}
+
+/* The fields of a plain header line: every one a name (not a number,
+ * not NA), one at least not empty. */
+static int
+all_names(char *const *f, size_t n)
+{
+	int named = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double v;
+
+		if (f[i][0] && (strcmp(f[i], "NA") == 0 ||
+		                sv_fast_double(f[i], &v) == 0))
+			return 0;
+		named |= f[i][0] != '\0';
+	}
+	return named;
+}
+
 /* The smallest i with names[i] equal to an earlier name, or n when the
  * names are distinct: sorted indices, O(n log n). */
 static size_t
@@ -321,6 +382,47 @@ take_header(struct sv_reader *r, const char *text)
 		return SV_REC_BAD;
 	}
 	return SV_REC_DATA;
+}
+
+static enum sv_rec_status take_header(struct sv_reader *r, const char *text);
+
+/* The fields of the current line as header text ("#" and tab-joined,
+ * empty names numbered) in *b; returns the text after the '#'. */
+static const char *
+plain_header_text(const struct sv_reader *r, struct sv_buf *b)
+{
+	sv_buf_puts(b, "#");
+	for (size_t i = 0; i < r->nfield; i++) {
+		if (i)
+			sv_buf_puts(b, "\t");
+		if (r->field[i][0])
+			sv_buf_puts(b, r->field[i]);
+		else
+			sv_buf_printf(b, "%zu", i + 1);
+	}
+	return b->p + 1;
+}
+
+/* A first line of an input that is all names: the header (first
+ * input), skipped (the same again), or SV_REC_BAD (another one).
+ * Returns 1 when the line was taken, 0 when it is data. */
+static int
+plain_header(struct sv_reader *r, enum sv_rec_status *st)
+{
+	struct sv_buf b = { 0 };
+	const char *text;
+
+	if (!r->names_header || !r->at_start ||
+	    !all_names(r->field, r->nfield))
+		return 0;
+	/* a new header before any data, or the plain one again */
+	if (r->header ? !r->plain_header : r->saw_data)
+		return 0;
+	text = plain_header_text(r, &b);
+	*st = take_header(r, text);
+	r->plain_header = 1;
+	sv_buf_free(&b);
+	return 1;
 }
 
 /* The next line from the block buffer into r->line/r->len, its newline
@@ -426,11 +528,42 @@ sv_reader_next(struct sv_reader *r)
 				return st;
 			continue;
 		}
-		if (r->tabs == 0 && r->fieldcap) {
+		if (r->csv) {
+			long nf = split_csv(s, &r->field, &r->fieldcap);
+
+			if (nf < 0) {
+				bad(r, nf == -1 ? "CSV: a quote is not closed on "
+				               "its line"
+				             : "CSV: text after a closing quote",
+				    NULL);
+				return SV_REC_BAD;
+			}
+			r->nfield = (size_t)nf;
+		} else if (r->tabs == 0 && r->fieldcap) {
 			r->field[0] = s;
 			r->nfield = 1;
 		} else {
 			r->nfield = split(s, &r->field, &r->fieldcap);
+		}
+		if (r->at_start) {
+			enum sv_rec_status st;
+
+			if (plain_header(r, &st)) {
+				r->at_start = 0;
+				if (st == SV_REC_BAD)
+					return st;
+				continue;
+			}
+			r->at_start = 0;
+		}
+		if (r->header && r->nfield != r->ncol && r->csv) {
+			char what[96];
+
+			snprintf(what, sizeof what,
+			         "%zu fields where the header has %zu",
+			         r->nfield, r->ncol);
+			bad(r, what, NULL);
+			return SV_REC_BAD;
 		}
 		if (r->header && r->nfield != r->ncol) {
 			char what[96];
@@ -493,7 +626,7 @@ sv_reader_pick(struct sv_reader *r, const char *spec)
 int
 sv_is_na(const char *s)
 {
-	return strcmp(s, "NA") == 0;
+	return s[0] == '\0' || strcmp(s, "NA") == 0;
 }
 
 const char *

@@ -34,6 +34,11 @@ struct sv_reader {
 	char **col;            /* header column names, ncol of them */
 	size_t ncol;
 	int saw_data;          /* a data line was seen (in any input) */
+	int csv;               /* this input is CSV (set by the caller) */
+	int at_start;          /* no line of this input taken yet */
+	int names_header;      /* a first line of names is a header (set by
+	                          the caller; sv_input does) */
+	int plain_header;      /* the header was a first line without '#' */
 	char err[1024];
 };
 
@@ -50,6 +55,14 @@ void sv_reader_free(struct sv_reader *r);
  *   '#' then ' ' or EOL   comment, skipped
  *   '#' NAME ('\t' NAME)* header; NAME is non-empty and holds no tab
  *   FIELD ('\t' FIELD)*   data; with a header, exactly ncol fields
+ * With r->csv the fields are separated by commas instead, RFC 4180
+ * style: a field in double quotes may hold commas, and "" inside it is
+ * one quote (a quoted field ends on its line: no newlines inside).
+ * A plain header, with r->names_header: the first line of the first input (no '#' header
+ * before it) whose fields are all names -- none is a number or NA, one
+ * at least is not empty -- is the header; an empty name there becomes
+ * the column's 1-based number.  The same line at the start of a later
+ * input is skipped.
  * The first header fixes the columns; a later identical one is skipped,
  * a later different one, or a header after data lines of plain input, is
  * SV_REC_BAD. */
@@ -67,7 +80,7 @@ int sv_reader_pick(struct sv_reader *r, const char *spec);
  * bytes \xNN, into buf[n].  Returns buf. */
 const char *sv_msg_text(const char *s, size_t max, char *buf, size_t n);
 
-/* "NA" (the missing-value marker) */
+/* "NA" or the empty string (missing values) */
 int sv_is_na(const char *s);
 
 /* Parse the whole string s as a number, giving exactly the value that

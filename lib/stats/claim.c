@@ -180,3 +180,24 @@ sv_best_of_default(size_t upto, size_t *n)
 				b[(*n)++] = m[i] * p;
 	return b;
 }
+
+int
+sv_claim_scale(double x, double lo, double hi, char *buf, size_t n)
+{
+	double w = hi - lo;
+
+	if (lo >= 0 && hi <= 1 && x > 1 && x <= 100) {
+		snprintf(buf, n, "the scores are fractions (%.6g to %.6g) and "
+		         "the claim %.6g is not: a percent? write --claim %.6g",
+		         lo, hi, x, x / 100);
+		return -1;
+	}
+	if (lo >= 0 && hi > 1 && hi <= 100 && x > 0 && x <= 1 &&
+	    100 * x >= lo - w && 100 * x <= hi + w) {
+		snprintf(buf, n, "the scores are percent (%.6g to %.6g) and "
+		         "the claim %.6g is not: a fraction? write --claim %.6g",
+		         lo, hi, x, x * 100);
+		return -1;
+	}
+	return 0;
+}

@@ -36,6 +36,15 @@ double sv_expected_best(const double *sorted, size_t N, size_t n,
 const char *sv_claim_verdict(const struct sv_claim *c, size_t n, double x,
                              char *buf, size_t bufsz);
 
+/* Whether claim x is on the scale of scores lo..hi (their min and max):
+ * scores in 0..1 (fractions) and x in (1, 100], or scores above 1 and at
+ * most 100 (percent, min >= 0) and x in (0, 1] with 100 x within the
+ * scores' range widened by its width on each side, is a claim in the
+ * other unit.  Returns 0 when x fits; else -1 with a message and the
+ * claim in the scores' unit in buf ("the scores are fractions (0.862 to
+ * 0.893) and the claim 88.9 is not: a percent? write --claim 0.889"). */
+int sv_claim_scale(double x, double lo, double hi, char *buf, size_t n);
+
 /* Parse a comma-separated list of seed counts for the expected best of n.
  * Grammar: N (',' N)*, each N an integer 1..10^9.  *out is allocated
  * here and owned by the caller.  Returns 0, or -1 with *bad pointing at

@@ -28,6 +28,7 @@
 
 #include "bootstrap.h"
 #include "formats/json.h"
+#include "spread.h"
 #include "stats.h"
 #include "base/util.h"
 
@@ -244,6 +245,8 @@ sv_compare(const double *a, size_t na, const double *b, size_t nb,
 	out->welch_t = out->welch_df = out->welch_p = NAN;
 	out->mw_u = out->mw_p = out->p_a_gt_b = NAN;
 	out->cohen_d = out->aso_eps = out->n_power80 = NAN;
+	out->bf_w = out->bf_df1 = out->bf_df2 = out->bf_p = NAN;
+	out->sd_ratio = out->sd_ratio_lo = out->sd_ratio_hi = NAN;
 	if (na < 2 || nb < 2)
 		return SV_CMP_ESMALL;
 	if (reps < 2 || reps > UINT32_MAX)
@@ -320,6 +323,17 @@ sv_compare(const double *a, size_t na, const double *b, size_t nb,
 	out->aso_eps = aso_eps(sa, na, sb, nb, reps, level, rng_seed);
 	free(sb);
 	free(sa);
+
+	/* equal spread */
+	{
+		const double *x[2] = { a, b };
+		size_t n[2] = { na, nb };
+
+		sv_brown_forsythe(x, n, 2, &out->bf_w, &out->bf_df1,
+		                  &out->bf_df2, &out->bf_p);
+	}
+	sv_sd_ratio(a, na, b, nb, reps, level, rng_seed, &out->sd_ratio,
+	            &out->sd_ratio_lo, &out->sd_ratio_hi);
 	return 0;
 }
 
@@ -372,6 +386,12 @@ sv_compare_json(const struct sv_compare *c, const char *a, const char *b,
 	sv_json_kv(out, "cohen_d", c->cohen_d);
 	sv_json_kv(out, "aso_eps", c->aso_eps);
 	sv_json_kv(out, "n_power80", c->n_power80);
+	sv_json_kv(out, "bf_w", c->bf_w);
+	sv_json_kv(out, "bf_df1", c->bf_df1);
+	sv_json_kv(out, "bf_df2", c->bf_df2);
+	sv_json_kv(out, "bf_p", c->bf_p);
+	sv_json_kv(out, "sd_ratio", c->sd_ratio);
+	sv_json_pair(out, "sd_ratio_ci", c->sd_ratio_lo, c->sd_ratio_hi);
 	sv_json_key(out, "too_few_seeds");
 	sv_buf_puts(out, too_few ? "true" : "false");
 	sv_json_key(out, "verdict");
@@ -395,4 +415,41 @@ sv_compare_strerror(int code)
 		return "value is not finite";
 	}
 	return "unknown comparison error";
+}
+
+void
+sv_compare_text(const struct sv_compare *c, const char *a, size_t na,
+                const char *b, size_t nb, double level, const char *verdict,
+                struct sv_buf *out)
+{
+	int pad = 16 - (int)strlen(a) - (int)strlen(b);
+
+	sv_buf_printf(out, "\nComparison: %s - %s (%zu vs %zu seeds)\n", a, b,
+	              na, nb);
+	sv_buf_printf(out, "  difference of means   %.6g  (%g%% CI %.6g..%.6g)\n",
+	              c->diff, 100 * level, c->diff_lo, c->diff_hi);
+	sv_buf_printf(out, "  Welch t               %.4g  (df %.4g, p %.4g)\n",
+	              c->welch_t, c->welch_df, c->welch_p);
+	sv_buf_printf(out, "  Mann-Whitney U        %.6g  (p %.4g)\n", c->mw_u,
+	              c->mw_p);
+	sv_buf_printf(out, "  P(%s > %s)%*s%.4g\n", a, b, pad > 1 ? pad : 1, "",
+	              c->p_a_gt_b);
+	sv_buf_printf(out, "  Cohen's d             %.4g\n", c->cohen_d);
+	sv_buf_printf(out, "  ASO eps_min           %.4g  (%s%s%s)\n",
+	              c->aso_eps,
+	              c->aso_eps < 0.2 ? a : "below 0.2 would mean ",
+	              c->aso_eps < 0.2 ? " almost stochastically dominates "
+	                               : "almost stochastic dominance",
+	              c->aso_eps < 0.2 ? b : "");
+	sv_buf_printf(out, "  seeds for 80%% power   %.6g per group\n",
+	              c->n_power80);
+	sv_buf_printf(out, "  equal spread          Brown-Forsythe W %.4g, "
+	              "p %.4g; sd ratio %.4g", c->bf_w, c->bf_p, c->sd_ratio);
+	if (!isnan(c->sd_ratio_lo))
+		sv_buf_printf(out, " (%g%% CI %.4g..%.4g)", 100 * level,
+		              c->sd_ratio_lo, c->sd_ratio_hi);
+	sv_buf_puts(out, "\n");
+	sv_buf_printf(out, "  verdict: %s\n", verdict);
+	if (na < SV_CMP_MIN_SEEDS || nb < SV_CMP_MIN_SEEDS)
+		sv_buf_puts(out, "  warning: fewer than 5 seeds in a group\n");
 }

@@ -19,6 +19,10 @@ struct sv_compare {
 	double n_power80;        /* seeds per group for power 0.8, alpha 0.05
 	                            two-sided, at effect cohen_d: the normal
 	                            approximation sv_power80_n() */
+	double bf_w, bf_df1, bf_df2, bf_p; /* Brown-Forsythe test of equal
+	                                      variances (spread.h) */
+	double sd_ratio, sd_ratio_lo, sd_ratio_hi; /* sd(a)/sd(b), bootstrap
+	                                      percentile CI (sv_sd_ratio) */
 };
 
 /* Compare a[0..na-1] with b[0..nb-1] (any order, not modified); reps
@@ -68,11 +72,20 @@ const char *sv_compare_verdict(const struct sv_compare *c, const char *a,
                                double level, char *buf, size_t bufsz);
 
 /* The comparison of a and b as one JSON object and a newline: "compare"
- * [a, b], every field of c, "too_few_seeds" and "verdict" (text); with c
+ * [a, b], every field of c (bf_w, bf_df1, bf_df2, bf_p, sd_ratio and
+ * sd_ratio_ci as [lo, hi] among them), "too_few_seeds" and "verdict" (text); with c
  * NULL, "error" (text) instead of the fields. */
 void sv_compare_json(const struct sv_compare *c, const char *a,
                      const char *b, int too_few, const char *text,
                      struct sv_buf *out);
+
+/* The comparison as text for people, appended to out: "Comparison: a -
+ * b (na vs nb seeds)", one line per statistic (the equal-spread line:
+ * Brown-Forsythe W and p, the sd ratio and its CI), the verdict, and a
+ * warning under SV_CMP_MIN_SEEDS seeds. */
+void sv_compare_text(const struct sv_compare *c, const char *a, size_t na,
+                     const char *b, size_t nb, double level,
+                     const char *verdict, struct sv_buf *out);
 
 /* Message for a negative code from sv_compare. */
 const char *sv_compare_strerror(int code);

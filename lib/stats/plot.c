@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "stats.h"
+#include "base/util.h"
 
 /* Bin count: Sturges, clamped to 5..20 (1 when every value is equal). */
 static int
@@ -107,12 +108,8 @@ sv_plot_term(struct sv_buf *b, const double *sorted, size_t n, int width,
 
 /* --- SVG */
 
-#define W 760.0
-#define H 440.0
-#define ML 70.0
-#define MR 20.0
-#define MT 30.0
-#define MB 60.0
+#define FONT 13.0   /* px, every text but the title */
+#define ROW 18.0    /* px, a legend row */
 
 static const char *colour[] = { "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd",
 	                        "#8c564b", "#e377c2", "#7f7f7f", "#17becf" };
@@ -134,6 +131,18 @@ xml_text(struct sv_buf *b, const char *s)
 	}
 }
 
+/* About how wide s is in px at font size fs: UTF-8 characters times an
+ * average sans-serif advance, on the generous side. */
+static double
+text_width(const char *s, double fs)
+{
+	size_t n = 0;
+
+	for (; s && *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return (double)n * fs * 0.6;
+}
+
 /* A "nice" tick step giving about n ticks over span. */
 static double
 nice_step(double span, int n)
@@ -143,44 +152,164 @@ nice_step(double span, int n)
 	return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
 }
 
+/* The data ranges and where they go on the canvas. */
 struct frame {
-	double x0, x1, y0, y1; /* data ranges */
+	double x0, x1, y0, y1;       /* data ranges */
+	double w, h, ml, mr, mt, mb; /* canvas and margins, px */
 };
 
 static double
 px(const struct frame *f, double x)
 {
-	return ML + (x - f->x0) / (f->x1 - f->x0) * (W - ML - MR);
+	return f->ml + (x - f->x0) / (f->x1 - f->x0) * (f->w - f->ml - f->mr);
 }
 
 static double
 py(const struct frame *f, double y)
 {
-	return H - MB - (y - f->y0) / (f->y1 - f->y0) * (H - MT - MB);
+	return f->h - f->mb - (y - f->y0) / (f->y1 - f->y0) *
+	                          (f->h - f->mt - f->mb);
+}
+
+/* One legend entry: a line (dash NULL: solid) or, with band > 0, a
+ * filled swatch of that opacity. */
+struct entry {
+	const char *col, *dash;
+	double band;
+	char *text; /* owned */
+};
+
+struct legend {
+	struct entry *e;
+	size_t n;
+	int rows;   /* after layout */
+	double *x, *y;
+};
+
+static void
+legend_add(struct legend *lg, const char *col, const char *dash, double band,
+           const char *text)
+{
+	lg->e = sv_realloc(lg->e, (lg->n + 1) * sizeof *lg->e);
+	lg->e[lg->n].col = col;
+	lg->e[lg->n].dash = dash;
+	lg->e[lg->n].band = band;
+	lg->e[lg->n].text = sv_strdup(text);
+	lg->n++;
+}
+
+/* Lay the entries out left to right in rows across the plot's width,
+ * from (x0, y0); returns the rows taken. */
+static int
+legend_layout(struct legend *lg, double x0, double x1, double y0)
+{
+	double x = x0;
+	int row = 0;
+
+	lg->x = sv_calloc(lg->n ? lg->n : 1, sizeof *lg->x);
+	lg->y = sv_calloc(lg->n ? lg->n : 1, sizeof *lg->y);
+	for (size_t i = 0; i < lg->n; i++) {
+		double w = 30 + text_width(lg->e[i].text, FONT) + 18;
+
+		if (x > x0 && x + w > x1) {
+			x = x0;
+			row++;
+		}
+		lg->x[i] = x;
+		lg->y[i] = y0 + ROW * row;
+		x += w;
+	}
+	lg->rows = lg->n ? row + 1 : 0;
+	return lg->rows;
+}
+
+/* Draw the legend above the axes (it hides no data) and free it. */
+static void
+legend_put(struct sv_buf *b, struct legend *lg)
+{
+	for (size_t i = 0; i < lg->n; i++) {
+		const struct entry *e = &lg->e[i];
+		double x = lg->x[i], y = lg->y[i] + 13;
+
+		if (e->band > 0)
+			sv_buf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"24\" "
+			              "height=\"10\" fill=\"%s\" fill-opacity=\"%.2f\"/>",
+			              x, y - 9, e->col, e->band);
+		else
+			sv_buf_printf(b, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
+			              "y2=\"%.2f\" stroke=\"%s\" stroke-width=\"2\"%s%s%s/>",
+			              x, y - 4, x + 24, y - 4, e->col,
+			              e->dash ? " stroke-dasharray=\"" : "",
+			              e->dash ? e->dash : "", e->dash ? "\"" : "");
+		sv_buf_printf(b, "<text x=\"%.2f\" y=\"%.2f\">", x + 30, y);
+		xml_text(b, e->text);
+		sv_buf_puts(b, "</text>\n");
+		free(lg->e[i].text);
+	}
+	free(lg->e);
+	free(lg->x);
+	free(lg->y);
+	memset(lg, 0, sizeof *lg);
+}
+
+/* The canvas of st (default 760 x 440) with room on top for the title
+ * and the legend's rows, laid out here. */
+static void
+frame_canvas(struct frame *f, const struct sv_plot_style *st,
+             struct legend *lg)
+{
+	double top = 8;
+
+	f->w = st && st->width > 0 ? st->width : 760;
+	f->h = st && st->height > 0 ? st->height : 440;
+	/* a narrow figure (one column of a paper) keeps more of its width
+	 * for the data */
+	f->ml = f->w < 500 ? 58 : 70;
+	f->mr = f->w < 500 ? 12 : 20;
+	f->mb = f->h < 320 ? 48 : 56;
+	if (st && st->title)
+		top += 24;
+	legend_layout(lg, f->ml, f->w - f->mr, top);
+	f->mt = top + ROW * lg->rows + 10;
 }
 
 static void
-svg_open(struct sv_buf *b)
+svg_open(struct sv_buf *b, const struct frame *f,
+         const struct sv_plot_style *st)
 {
 	sv_buf_printf(b,
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
 	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
-	    "font-family=\"sans-serif\" font-size=\"13\">\n"
+	    "font-family=\"sans-serif\" font-size=\"%.0f\">\n"
 	    "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-	    W, H, W, H);
+	    f->w, f->h, f->w, f->h, FONT);
+	if (st && st->title) {
+		sv_buf_printf(b, "<text x=\"%.2f\" y=\"24\" text-anchor=\"middle\" "
+		              "font-size=\"15\" font-weight=\"bold\">",
+		              (f->ml + f->w - f->mr) / 2);
+		xml_text(b, st->title);
+		sv_buf_puts(b, "</text>\n");
+	}
+	/* data is drawn inside the axes only */
+	sv_buf_printf(b, "<clipPath id=\"plot-area\"><rect x=\"%.2f\" y=\"%.2f\" "
+	              "width=\"%.2f\" height=\"%.2f\"/></clipPath>\n"
+	              "<g clip-path=\"url(#plot-area)\">\n", f->ml, f->mt,
+	              f->w - f->ml - f->mr, f->h - f->mt - f->mb);
 }
 
 static void
 svg_axes(struct sv_buf *b, const struct frame *f, const char *xlabel,
          const char *ylabel, int xint)
 {
-	double st, t;
+	double st, t, pw = f->w - f->ml - f->mr, ph = f->h - f->mt - f->mb;
+	int nx = (int)(pw / 90), ny = (int)(ph / 55);
 
+	sv_buf_puts(b, "</g>\n"); /* the clipped data */
 	sv_buf_printf(b, "<g stroke=\"black\" fill=\"none\">"
 	              "<path d=\"M%.2f %.2f V%.2f H%.2f\"/></g>\n",
-	              ML, MT, H - MB, W - MR);
-	st = nice_step(f->x1 - f->x0, 6);
+	              f->ml, f->mt, f->h - f->mb, f->w - f->mr);
+	st = nice_step(f->x1 - f->x0, nx < 2 ? 2 : nx > 8 ? 8 : nx);
 	if (xint && st < 1)
 		st = 1;
 	sv_buf_puts(b, "<g text-anchor=\"middle\">\n");
@@ -188,69 +317,59 @@ svg_axes(struct sv_buf *b, const struct frame *f, const char *xlabel,
 		double x = px(f, t);
 
 		sv_buf_printf(b, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
-		              "y2=\"%.2f\" stroke=\"black\"/>", x, H - MB, x,
-		              H - MB + 5);
+		              "y2=\"%.2f\" stroke=\"black\"/>", x, f->h - f->mb, x,
+		              f->h - f->mb + 5);
 		sv_buf_printf(b, "<text x=\"%.2f\" y=\"%.2f\">%.6g</text>\n",
-		              x, H - MB + 20, fabs(t) < st * 1e-9 ? 0 : t);
+		              x, f->h - f->mb + 20, fabs(t) < st * 1e-9 ? 0 : t);
 	}
 	sv_buf_puts(b, "</g>\n<g text-anchor=\"end\">\n");
-	st = nice_step(f->y1 - f->y0, 5);
+	st = nice_step(f->y1 - f->y0, ny < 2 ? 2 : ny > 6 ? 6 : ny);
 	for (t = ceil(f->y0 / st) * st; t <= f->y1 + st * 1e-9; t += st) {
 		double y = py(f, t);
 
 		sv_buf_printf(b, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
-		              "y2=\"%.2f\" stroke=\"black\"/>", ML - 5, y, ML, y);
+		              "y2=\"%.2f\" stroke=\"black\"/>", f->ml - 5, y, f->ml,
+		              y);
 		sv_buf_printf(b, "<text x=\"%.2f\" y=\"%.2f\">%.6g</text>\n",
-		              ML - 8, y + 4, fabs(t) < st * 1e-9 ? 0 : t);
+		              f->ml - 8, y + 4, fabs(t) < st * 1e-9 ? 0 : t);
 	}
 	sv_buf_puts(b, "</g>\n");
 	sv_buf_printf(b, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"middle\">",
-	              (ML + W - MR) / 2, H - 15);
+	              (f->ml + f->w - f->mr) / 2, f->h - 9);
 	xml_text(b, xlabel);
-	sv_buf_printf(b, "</text>\n<text transform=\"translate(18 %.2f) "
-	              "rotate(-90)\" text-anchor=\"middle\">", (MT + H - MB) / 2);
+	sv_buf_printf(b, "</text>\n<text transform=\"translate(16 %.2f) "
+	              "rotate(-90)\" text-anchor=\"middle\">",
+	              (f->mt + f->h - f->mb) / 2);
 	xml_text(b, ylabel);
 	sv_buf_puts(b, "</text>\n");
 }
 
-static void
-legend_entry(struct sv_buf *b, int row, const char *col, const char *dash,
-             const char *text)
+/* Values of sorted[0..n-1] in bin j of k bins of width step from lo (the
+ * last bin holds hi). */
+static size_t
+bin_count(const double *sorted, size_t n, double lo, double hi, double step,
+          int j, int k)
 {
-	double y = MT + 12 + 18 * row, x = W - MR - 230;
+	double l = lo + step * j, r = l + step;
+	size_t c = 0;
 
-	sv_buf_printf(b, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" "
-	              "stroke=\"%s\" stroke-width=\"2\"%s%s%s/>", x, y - 4,
-	              x + 24, y - 4, col, dash ? " stroke-dasharray=\"" : "",
-	              dash ? dash : "", dash ? "\"" : "");
-	sv_buf_printf(b, "<text x=\"%.2f\" y=\"%.2f\">", x + 30, y);
-	xml_text(b, text);
-	sv_buf_puts(b, "</text>\n");
-}
-
-/* A white box under the legend rows so that lines do not cross the text. */
-static void
-legend_close(struct sv_buf *b, struct sv_buf *lg, int rows)
-{
-	if (rows > 0) {
-		sv_buf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
-		              "height=\"%.2f\" fill=\"white\" fill-opacity=\"0.85\"/>\n",
-		              W - MR - 236, MT - 4, 236.0, 18.0 * rows + 8);
-		sv_buf_add(b, lg->p, lg->len);
-	}
-	sv_buf_free(lg);
+	for (size_t q = 0; q < n; q++)
+		if (sorted[q] >= l &&
+		    (sorted[q] < r || (j == k - 1 && sorted[q] <= hi)))
+			c++;
+	return c;
 }
 
 void
 sv_plot_svg_hist(struct sv_buf *b, const struct sv_plot_series *s, size_t ns,
-                 const char *xlabel, double claim)
+                 const char *xlabel, double claim,
+                 const struct sv_plot_style *st)
 {
 	double lo = INFINITY, hi = -INFINITY, step, ymax = 0, pad;
 	size_t nmax = 0;
 	int k;
 	struct frame f;
-	int row = 0;
-	struct sv_buf lg = { 0 }; /* legend entries, drawn last */
+	struct legend lg = { 0 };
 
 	for (size_t i = 0; i < ns; i++) {
 		if (s[i].n == 0)
@@ -273,7 +392,7 @@ sv_plot_svg_hist(struct sv_buf *b, const struct sv_plot_series *s, size_t ns,
 		lo -= pad;
 		hi += pad;
 	}
-	k = auto_bins(nmax) * 2;
+	k = st && st->bins > 0 ? st->bins : auto_bins(nmax) * 2;
 	step = (hi - lo) / k;
 	f.x0 = lo - step;
 	f.x1 = hi + step;
@@ -281,17 +400,10 @@ sv_plot_svg_hist(struct sv_buf *b, const struct sv_plot_series *s, size_t ns,
 	for (size_t i = 0; i < ns; i++) {
 		double h = sv_kde_bandwidth(s[i].sorted, s[i].n);
 
-		for (int j = 0; j < k && s[i].n; j++) {
-			double l = lo + step * j, r = l + step;
-			size_t c = 0;
-
-			for (size_t q = 0; q < s[i].n; q++)
-				if (s[i].sorted[q] >= l &&
-				    (s[i].sorted[q] < r || (j == k - 1 &&
-				                            s[i].sorted[q] <= hi)))
-					c++;
-			ymax = fmax(ymax, (double)c / ((double)s[i].n * step));
-		}
+		for (int j = 0; j < k && s[i].n; j++)
+			ymax = fmax(ymax, (double)bin_count(s[i].sorted, s[i].n,
+			                                    lo, hi, step, j, k) /
+			                      ((double)s[i].n * step));
 		for (int j = 0; j <= 200 && h > 0; j++) {
 			double x = f.x0 + (f.x1 - f.x0) * j / 200;
 
@@ -299,8 +411,30 @@ sv_plot_svg_hist(struct sv_buf *b, const struct sv_plot_series *s, size_t ns,
 		}
 	}
 	f.y0 = 0;
-	f.y1 = ymax > 0 ? ymax * 1.1 : 1;
-	svg_open(b);
+	f.y1 = ymax > 0 ? ymax * 1.05 : 1;
+	/* the legend first: it sets the top margin */
+	for (size_t i = 0; i < ns; i++) {
+		struct sv_buf t = { 0 };
+
+		if (s[i].n == 0)
+			continue;
+		sv_buf_printf(&t, "%s%smean %.4g, sd %.2g (n %zu)",
+		              s[i].name ? s[i].name : "",
+		              s[i].name ? ": " : "", s[i].mean, s[i].sd, s[i].n);
+		legend_add(&lg, colour[i % NCOLOUR], NULL, 0, t.p);
+		sv_buf_free(&t);
+	}
+	if (ns == 1)
+		legend_add(&lg, colour[0], "6 4", 0, "mean \u00b1 1 sd");
+	if (!isnan(claim)) {
+		struct sv_buf t = { 0 };
+
+		sv_buf_printf(&t, "claim %.6g", claim);
+		legend_add(&lg, "#d62728", NULL, 0, t.p);
+		sv_buf_free(&t);
+	}
+	frame_canvas(&f, st, &lg);
+	svg_open(b, &f, st);
 	for (size_t i = 0; i < ns; i++) {
 		const char *c = colour[i % NCOLOUR];
 		double h = sv_kde_bandwidth(s[i].sorted, s[i].n);
@@ -310,29 +444,46 @@ sv_plot_svg_hist(struct sv_buf *b, const struct sv_plot_series *s, size_t ns,
 		if (ns == 1 && s[i].sd > 0)
 			sv_buf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
 			              "height=\"%.2f\" fill=\"%s\" fill-opacity=\"0.12\"/>\n",
-			              px(&f, s[i].mean - s[i].sd), MT,
+			              px(&f, s[i].mean - s[i].sd), f.mt,
 			              px(&f, s[i].mean + s[i].sd) -
 			                  px(&f, s[i].mean - s[i].sd),
-			              H - MT - MB, c);
-		sv_buf_printf(b, "<g fill=\"%s\" fill-opacity=\"%s\" stroke=\"white\">\n",
-		              c, ns == 1 ? "0.55" : "0.35");
-		for (int j = 0; j < k; j++) {
-			double l = lo + step * j, r = l + step, d;
-			size_t cnt = 0;
+			              f.h - f.mt - f.mb, c);
+		if (ns == 1) {
+			/* one sample: filled bars */
+			sv_buf_printf(b, "<g fill=\"%s\" fill-opacity=\"0.55\" "
+			              "stroke=\"white\">\n", c);
+			for (int j = 0; j < k; j++) {
+				double l = lo + step * j, d;
+				size_t cnt = bin_count(s[i].sorted, s[i].n, lo, hi,
+				                       step, j, k);
 
-			for (size_t q = 0; q < s[i].n; q++)
-				if (s[i].sorted[q] >= l &&
-				    (s[i].sorted[q] < r || (j == k - 1 &&
-				                            s[i].sorted[q] <= hi)))
-					cnt++;
-			if (!cnt)
-				continue;
-			d = (double)cnt / ((double)s[i].n * step);
-			sv_buf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
-			              "height=\"%.2f\"/>\n", px(&f, l), py(&f, d),
-			              px(&f, r) - px(&f, l), py(&f, 0) - py(&f, d));
+				if (!cnt)
+					continue;
+				d = (double)cnt / ((double)s[i].n * step);
+				sv_buf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" "
+				              "width=\"%.2f\" height=\"%.2f\"/>\n",
+				              px(&f, l), py(&f, d),
+				              px(&f, l + step) - px(&f, l),
+				              py(&f, 0) - py(&f, d));
+			}
+			sv_buf_puts(b, "</g>\n");
+		} else {
+			/* several: each histogram as a light step outline, so
+			 * that none hides another */
+			sv_buf_printf(b, "<path fill=\"%s\" fill-opacity=\"0.1\" "
+			              "stroke=\"%s\" stroke-opacity=\"0.7\" "
+			              "stroke-width=\"1.2\" d=\"M%.2f %.2f", c, c,
+			              px(&f, lo), py(&f, 0));
+			for (int j = 0; j < k; j++) {
+				double d = (double)bin_count(s[i].sorted, s[i].n,
+				                             lo, hi, step, j, k) /
+				           ((double)s[i].n * step);
+
+				sv_buf_printf(b, " V%.2f H%.2f", py(&f, d),
+				              px(&f, lo + step * (j + 1)));
+			}
+			sv_buf_printf(b, " V%.2f Z\"/>\n", py(&f, 0));
 		}
-		sv_buf_puts(b, "</g>\n");
 		if (h > 0) {
 			sv_buf_printf(b, "<path fill=\"none\" stroke=\"%s\" "
 			              "stroke-width=\"2\" d=\"", c);
@@ -347,104 +498,136 @@ sv_plot_svg_hist(struct sv_buf *b, const struct sv_plot_series *s, size_t ns,
 		}
 		sv_buf_printf(b, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
 		              "y2=\"%.2f\" stroke=\"%s\" stroke-width=\"2\"/>\n",
-		              px(&f, s[i].mean), MT, px(&f, s[i].mean), H - MB, c);
-		if (s[i].sd > 0)
+		              px(&f, s[i].mean), f.mt, px(&f, s[i].mean),
+		              f.h - f.mb, c);
+		if (ns == 1 && s[i].sd > 0)
 			for (int sg = -1; sg <= 1; sg += 2)
 				sv_buf_printf(b, "<line x1=\"%.2f\" y1=\"%.2f\" "
 				              "x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" "
 				              "stroke-dasharray=\"6 4\"/>\n",
-				              px(&f, s[i].mean + sg * s[i].sd), MT,
-				              px(&f, s[i].mean + sg * s[i].sd), H - MB, c);
-		{
-			struct sv_buf t = { 0 };
-
-			sv_buf_printf(&t, "%s%smean %.4g, sd %.2g (n %zu)",
-			              s[i].name ? s[i].name : "",
-			              s[i].name ? ": " : "", s[i].mean, s[i].sd,
-			              s[i].n);
-			legend_entry(&lg, row++, c, NULL, t.p);
-			sv_buf_free(&t);
-		}
+				              px(&f, s[i].mean + sg * s[i].sd), f.mt,
+				              px(&f, s[i].mean + sg * s[i].sd),
+				              f.h - f.mb, c);
 	}
-	if (ns == 1)
-		legend_entry(&lg, row++, colour[0], "6 4", "mean \u00b1 1 sd");
-	if (!isnan(claim)) {
-		struct sv_buf t = { 0 };
-
+	if (!isnan(claim))
 		sv_buf_printf(b, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
 		              "y2=\"%.2f\" stroke=\"#d62728\" stroke-width=\"2.5\"/>\n",
-		              px(&f, claim), MT, px(&f, claim), H - MB);
-		sv_buf_printf(&t, "claim %.6g", claim);
-		legend_entry(&lg, row++, "#d62728", NULL, t.p);
-		sv_buf_free(&t);
-	}
-	legend_close(b, &lg, row);
-	svg_axes(b, &f, xlabel, "density", 0);
+		              px(&f, claim), f.mt, px(&f, claim), f.h - f.mb);
+	svg_axes(b, &f, st && st->xlabel ? st->xlabel : xlabel,
+	         st && st->ylabel ? st->ylabel : "density", 0);
+	legend_put(b, &lg);
 	sv_buf_puts(b, "</svg>\n");
 }
 
 void
-sv_plot_svg_epochs(struct sv_buf *b, const double *e, const double *mean,
-                   const double *sd, const double *min, const double *max,
-                   size_t k, const char *ylabel)
+sv_plot_svg_epochs(struct sv_buf *b, const struct sv_plot_epochs *s,
+                   size_t ns, const char *ylabel,
+                   const struct sv_plot_style *st)
 {
 	struct frame f;
-	double lo = INFINITY, hi = -INFINITY;
-	const char *c = colour[0];
+	struct legend lg = { 0 };
+	double lo = INFINITY, hi = -INFINITY, e0 = INFINITY, e1 = -INFINITY;
+	const char *grey = "#555555";
 
-	for (size_t i = 0; i < k; i++) {
-		lo = fmin(lo, min[i]);
-		hi = fmax(hi, max[i]);
-	}
+	for (size_t g = 0; g < ns; g++)
+		for (size_t i = 0; i < s[g].k; i++) {
+			lo = fmin(lo, s[g].min[i]);
+			hi = fmax(hi, s[g].max[i]);
+			e0 = fmin(e0, s[g].e[i]);
+			e1 = fmax(e1, s[g].e[i]);
+		}
 	if (!(lo <= hi))
 		lo = 0, hi = 1;
 	if (!(hi > lo))
 		lo -= 0.5, hi += 0.5;
-	f.x0 = k ? e[0] : 0;
-	f.x1 = k ? e[k - 1] : 1;
+	if (!(e0 <= e1))
+		e0 = 0, e1 = 1;
+	f.x0 = e0;
+	f.x1 = e1;
 	if (!(f.x1 > f.x0))
 		f.x0 -= 0.5, f.x1 += 0.5;
 	f.y0 = lo - (hi - lo) * 0.05;
 	f.y1 = hi + (hi - lo) * 0.05;
-	svg_open(b);
-	/* bands as closed paths: upper edge forwards, lower edge back */
-	for (int band = 0; band < 2 && k; band++) {
-		sv_buf_printf(b, "<path fill=\"%s\" fill-opacity=\"%s\" "
-		              "stroke=\"none\" d=\"", c, band ? "0.35" : "0.15");
-		for (size_t i = 0; i < k; i++) {
-			double y = band ? mean[i] + (isnan(sd[i]) ? 0 : sd[i])
-			                : max[i];
+	for (size_t g = 0; g < ns; g++) {
+		struct sv_buf t = { 0 };
 
-			sv_buf_printf(b, "%s%.2f %.2f", i ? " L" : "M",
-			              px(&f, e[i]), py(&f, y));
-		}
-		for (size_t i = k; i-- > 0;) {
-			double y = band ? mean[i] - (isnan(sd[i]) ? 0 : sd[i])
-			                : min[i];
-
-			sv_buf_printf(b, " L%.2f %.2f", px(&f, e[i]), py(&f, y));
-		}
-		sv_buf_puts(b, " Z\"/>\n");
+		if (s[g].name)
+			sv_buf_printf(&t, "%s: mean over %zu seeds", s[g].name,
+			              s[g].seeds);
+		else
+			sv_buf_printf(&t, "mean over %zu seeds", s[g].seeds);
+		legend_add(&lg, colour[g % NCOLOUR], NULL, 0, t.p);
+		sv_buf_free(&t);
 	}
-	if (k) {
+	legend_add(&lg, ns == 1 ? colour[0] : grey, NULL, ns == 1 ? 0.5 : 0.35,
+	           "\u00b1 1 sd");
+	legend_add(&lg, ns == 1 ? colour[0] : grey, NULL, 0.15, "min to max");
+	frame_canvas(&f, st, &lg);
+	svg_open(b, &f, st);
+	/* bands as closed paths: upper edge forwards, lower edge back;
+	 * every group's min-max band first, then the sd bands, then the
+	 * means, so that no band covers a line */
+	for (int band = 0; band < 2; band++)
+		for (size_t g = 0; g < ns; g++) {
+			const struct sv_plot_epochs *q = &s[g];
+
+			if (!q->k)
+				continue;
+			sv_buf_printf(b, "<path fill=\"%s\" fill-opacity=\"%s\" "
+			              "stroke=\"none\" d=\"", colour[g % NCOLOUR],
+			              band ? ns == 1 ? "0.35" : "0.2"
+			                   : ns == 1 ? "0.15" : "0.08");
+			for (size_t i = 0; i < q->k; i++) {
+				double y = band ? q->mean[i] + (isnan(q->sd[i]) ? 0
+				                                   : q->sd[i])
+				                : q->max[i];
+
+				sv_buf_printf(b, "%s%.2f %.2f", i ? " L" : "M",
+				              px(&f, q->e[i]), py(&f, y));
+			}
+			for (size_t i = q->k; i-- > 0;) {
+				double y = band ? q->mean[i] - (isnan(q->sd[i]) ? 0
+				                                   : q->sd[i])
+				                : q->min[i];
+
+				sv_buf_printf(b, " L%.2f %.2f", px(&f, q->e[i]),
+				              py(&f, y));
+			}
+			sv_buf_puts(b, " Z\"/>\n");
+		}
+	for (size_t g = 0; g < ns; g++) {
+		if (!s[g].k)
+			continue;
 		sv_buf_printf(b, "<path fill=\"none\" stroke=\"%s\" "
-		              "stroke-width=\"2\" d=\"", c);
-		for (size_t i = 0; i < k; i++)
+		              "stroke-width=\"2\" d=\"", colour[g % NCOLOUR]);
+		for (size_t i = 0; i < s[g].k; i++)
 			sv_buf_printf(b, "%s%.2f %.2f", i ? " L" : "M",
-			              px(&f, e[i]), py(&f, mean[i]));
+			              px(&f, s[g].e[i]), py(&f, s[g].mean[i]));
 		sv_buf_puts(b, "\"/>\n");
 	}
-	legend_entry(b, 0, c, NULL, "mean over seeds");
-	sv_buf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"24\" height=\"10\" "
-	              "fill=\"%s\" fill-opacity=\"0.5\"/>", W - MR - 230,
-	              MT + 12 + 18 - 9, c);
-	sv_buf_printf(b, "<text x=\"%.2f\" y=\"%.2f\">\u00b1 1 sd</text>\n",
-	              W - MR - 200, MT + 12 + 18);
-	sv_buf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"24\" height=\"10\" "
-	              "fill=\"%s\" fill-opacity=\"0.15\"/>", W - MR - 230,
-	              MT + 12 + 36 - 9, c);
-	sv_buf_printf(b, "<text x=\"%.2f\" y=\"%.2f\">min to max</text>\n",
-	              W - MR - 200, MT + 12 + 36);
-	svg_axes(b, &f, "epoch", ylabel, 1);
+	svg_axes(b, &f, st && st->xlabel ? st->xlabel : "epoch",
+	         st && st->ylabel ? st->ylabel : ylabel, 1);
+	legend_put(b, &lg);
 	sv_buf_puts(b, "</svg>\n");
+}
+
+int
+sv_plot_parse_size(const char *s, struct sv_plot_style *st)
+{
+	char w[32];
+	const char *x = strchr(s, 'x'), *e1, *e2;
+	size_t n = x ? (size_t)(x - s) : 0;
+	uint64_t wv, hv;
+
+	if (!x || n >= sizeof w)
+		return -1;
+	memcpy(w, s, n);
+	w[n] = '\0';
+	wv = sv_parse_u64(w, 120, 4000, &e1);
+	hv = sv_parse_u64(x + 1, 120, 4000, &e2);
+	if (e1 || e2)
+		return -1;
+	st->width = (int)wv;
+	st->height = (int)hv;
+	return 0;
 }

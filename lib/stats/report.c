@@ -8,7 +8,10 @@
 
 #include "epochs.h"
 #include "formats/json.h"
+#include "formats/table.h"
+#include "compare.h"
 #include "normality.h"
+#include "spread.h"
 #include "base/util.h"
 
 const char *const sv_report_ci_name[SV_REPORT_NCI] = {
@@ -118,6 +121,13 @@ sv_report_json(const struct sv_report_opts *o, const struct sv_report *r,
 		sv_json_kv(b, "test_size", r->test_size);
 		sv_json_kv(b, "test_se", r->test_se);
 	}
+	if (r->share_of) {
+		sv_json_key(b, "share_of");
+		sv_json_str(b, r->share_of);
+		sv_json_kv(b, "var_share", r->var_share);
+		if (r->test_size > 0)
+			sv_json_kv(b, "noise_share", r->noise_share);
+	}
 	if (o->ci) {
 		char k[32];
 
@@ -192,4 +202,271 @@ sv_report_notes(const struct sv_report_opts *o, const struct sv_report *res,
 			sv_buf_printf(b, "note: bootstrap%s%s: %s\n",
 			              grouped ? " for " : "",
 			              grouped ? res[i].g->key : "", res[i].ci_err);
+}
+
+void
+sv_report_shares(struct sv_report *res, size_t nr, size_t ref, double *sum,
+                 double *net)
+{
+	double *var = sv_mallocarray(nr, sizeof *var);
+	double *noise = sv_mallocarray(nr, sizeof *noise);
+	double *share = sv_mallocarray(nr, sizeof *share);
+
+	for (size_t i = 0; i < nr; i++) {
+		var[i] = res[i].s.sd * res[i].s.sd;
+		noise[i] = res[i].test_se * res[i].test_se;
+	}
+	sv_variance_shares(var, noise, nr, ref, share, sum, net);
+	for (size_t i = 0; i < nr; i++) {
+		res[i].share_of = res[ref].g->key;
+		res[i].var_share = share[i];
+		res[i].noise_share = noise[i] / var[ref];
+	}
+	free(share);
+	free(noise);
+	free(var);
+}
+
+void
+sv_report_shares_put(const struct sv_report *res, size_t nr, size_t ref,
+                     double sum, double net, struct sv_buf *b)
+{
+	const char *k = res[ref].g->key;
+
+	sv_buf_printf(b, "\nVariance shares: each group's variance over %s's "
+	              "(sample variances)\n", k);
+	sv_buf_printf(b, "  the %zu other groups' shares add up to %.3g",
+	              nr - 1, sum);
+	if (!isnan(net))
+		sv_buf_printf(b, "; %.3g with the test-set noise counted once",
+		              net);
+	sv_buf_puts(b, "\n");
+	if (!isnan(res[ref].noise_share))
+		sv_buf_printf(b, "  the noise floor test_se^2 is %.3g of %s's "
+		              "variance, and it is in every group's\n",
+		              res[ref].noise_share, k);
+	sv_buf_puts(b, "  sources varied one at a time, independent and "
+	               "additive: the sum is about 1;\n  well above or "
+	               "below 1 is what an interaction looks like\n");
+}
+
+void
+sv_report_table(const struct sv_report_opts *o, const struct sv_report *res, size_t nr,
+          const char *col, int grouped, struct sv_buf *b)
+{
+	struct sv_table t;
+	char **cells = sv_calloc(nr, sizeof *cells);
+	int any_se = 0, any_na = 0;
+
+	sv_table_init(&t, nr + 1);
+	for (size_t i = 0; i < nr; i++) {
+		any_se |= res[i].test_size > 0;
+		any_na |= res[i].g->na > 0;
+	}
+	for (size_t i = 0; i < nr; i++)
+		cells[i] = sv_strdup(grouped ? res[i].g->key : col);
+	sv_table_row(&t, grouped ? col : "", cells);
+	for (const struct sv_summary_field *f = sv_summary_fields; f->name;
+	     f++) {
+		for (size_t i = 0; i < nr; i++)
+			cells[i] = sv_cell_g(sv_summary_get(&res[i].s, f));
+		sv_table_row(&t, f->name, cells);
+		if (f == sv_summary_fields && any_na) {
+			for (size_t i = 0; i < nr; i++)
+				cells[i] = sv_cell_g((double)res[i].g->na);
+			sv_table_row(&t, "NA skipped", cells);
+		}
+		if (strcmp(f->name, "sd") == 0 && any_se) {
+			for (size_t i = 0; i < nr; i++)
+				cells[i] = sv_cell_g(res[i].test_se);
+			sv_table_row(&t, "test se", cells);
+		}
+		if (strcmp(f->name, "sd") == 0 && res[0].share_of) {
+			char label[160];
+
+			snprintf(label, sizeof label, "var share of %.120s",
+			         res[0].share_of);
+			for (size_t i = 0; i < nr; i++)
+				cells[i] = sv_cell_g(res[i].var_share);
+			sv_table_row(&t, label, cells);
+		}
+	}
+	if (o->ci) {
+		char label[64];
+
+		for (int k = 0; k < SV_REPORT_NCI; k++) {
+			snprintf(label, sizeof label, "%s %g%% CI", sv_report_ci_name[k],
+			         100 * o->level);
+			for (size_t i = 0; i < nr; i++)
+				cells[i] = sv_cell_range(res[i].pct[k].lo,
+				                          res[i].pct[k].hi);
+			sv_table_row(&t, label, cells);
+			snprintf(label, sizeof label, "%s %g%% BCa", sv_report_ci_name[k],
+			         100 * o->level);
+			for (size_t i = 0; i < nr; i++)
+				cells[i] = sv_cell_range(res[i].bca[k].lo,
+				                          res[i].bca[k].hi);
+			sv_table_row(&t, label, cells);
+		}
+	}
+	if (o->normality) {
+		static const char *lab[6] = { "Shapiro-Wilk W", "  p",
+			                      "Anderson-Darling A2", "  p",
+			                      "D'Agostino K2", "  p" };
+
+		for (int k = 0; k < 6; k++) {
+			for (size_t i = 0; i < nr; i++) {
+				const struct sv_report *r = &res[i];
+				double v[6] = { r->sw_w, r->sw_p, r->ad_a2,
+					        r->ad_p, r->dp_k2, r->dp_p };
+
+				cells[i] = sv_cell_g(v[k]);
+			}
+			sv_table_row(&t, lab[k], cells);
+		}
+	}
+	sv_table_put(&t, b);
+	free(cells);
+	sv_report_notes(o, res, nr, grouped, b);
+}
+
+/* The claim audit, the centrepiece when --claim is given. */
+void
+sv_report_claim_put(const struct sv_report_opts *o, const struct sv_report *r, const char *col,
+          int grouped, struct sv_buf *b)
+{
+	const struct sv_claim *c = &r->claim;
+	char vbuf[256];
+
+	sv_buf_printf(b, "\nClaim audit: %s = %.6g against %zu seeds%s%s\n",
+	              col, o->claim, r->n, grouped ? " of " : "",
+	              grouped ? r->g->key : "");
+	sv_buf_printf(b, "  percentile of the claim     %.4g\n", c->percentile);
+	sv_buf_printf(b, "  one seed reaches it         %.4g (p_single)\n",
+	              c->p_single);
+	if (isnan(c->seeds_50))
+		sv_buf_puts(b, "  seeds to reach it           out of reach: "
+		               "no observed seed does\n");
+	else
+		sv_buf_printf(b, "  seeds to reach it           %.0f for a 50%% "
+		              "chance, %.0f for 95%%\n", c->seeds_50, c->seeds_95);
+	sv_buf_puts(b, "  expected best of n seeds (report the best seed):\n");
+	sv_buf_puts(b, "         n  with repl.          sd  without repl.\n");
+	for (size_t i = 0; i < o->nbest; i++) {
+		char *a = sv_cell_g(r->best[i]), *s = sv_cell_g(r->best_sd[i]),
+		     *w = sv_cell_g(r->best_wor[i]);
+
+		sv_buf_printf(b, "  %8zu  %10s  %10s  %13s\n", o->best_of[i], a,
+		              s, w);
+		free(a), free(s), free(w);
+	}
+	sv_buf_printf(b, "  verdict: %s\n", sv_claim_verdict(c, r->n, o->claim,
+	              vbuf, sizeof vbuf));
+}
+
+
+void
+sv_report_equal_spread(const struct sv_report *res, size_t nr, int json,
+                       struct sv_buf *b)
+{
+	const char **names = sv_calloc(nr, sizeof *names);
+	const double **x = sv_calloc(nr, sizeof *x);
+	size_t *nx = sv_calloc(nr, sizeof *nx);
+
+	for (size_t i = 0; i < nr; i++) {
+		names[i] = res[i].g->key;
+		x[i] = res[i].x;
+		nx[i] = res[i].n;
+	}
+	sv_equal_spread_put(names, x, nx, nr, json, b);
+	free(nx);
+	free(x);
+	free(names);
+}
+
+void
+sv_report_hist_svg(const struct sv_report *res, size_t nr, const char *col,
+                   double claim, const struct sv_plot_style *st,
+                   struct sv_buf *b)
+{
+	struct sv_plot_series *ps = sv_calloc(nr ? nr : 1, sizeof *ps);
+
+	for (size_t i = 0; i < nr; i++) {
+		ps[i].name = nr > 1 ? res[i].g->key : NULL;
+		ps[i].sorted = res[i].x;
+		ps[i].n = res[i].n;
+		ps[i].mean = res[i].s.mean;
+		ps[i].sd = isnan(res[i].s.sd) ? 0 : res[i].s.sd;
+	}
+	sv_plot_svg_hist(b, ps, nr, col, claim, st);
+	free(ps);
+}
+
+void
+sv_report_epochs_svg(const struct sv_report *res, size_t nr, const char *col,
+                     const struct sv_plot_style *st, struct sv_buf *b)
+{
+	struct sv_epoch_table *t = sv_calloc(nr ? nr : 1, sizeof *t);
+	struct sv_plot_epochs *s = sv_calloc(nr ? nr : 1, sizeof *s);
+
+	for (size_t i = 0; i < nr; i++) {
+		const struct sv_group *g = res[i].g;
+
+		if (g->ep) /* else a group of NA values only: no epochs */
+			sv_epoch_table(g->x, g->ep, g->n, &t[i]);
+		s[i] = (struct sv_plot_epochs){ nr > 1 ? g->key : NULL,
+			t[i].epoch, t[i].mean, t[i].sd, t[i].min, t[i].max,
+			t[i].n, res[i].n };
+	}
+	sv_plot_svg_epochs(b, s, nr, col, st);
+	for (size_t i = 0; i < nr; i++)
+		sv_epoch_table_free(&t[i]);
+	free(t);
+	free(s);
+}
+
+void
+sv_report_compare(const struct sv_report_opts *o, const struct sv_report *a,
+                  const struct sv_report *bb, int json, struct sv_buf *b)
+{
+	struct sv_compare c;
+	int rc = sv_compare(a->x, a->n, bb->x, bb->n, o->reps, o->level,
+	                    o->rng_seed, &c);
+	int small = a->n < SV_CMP_MIN_SEEDS || bb->n < SV_CMP_MIN_SEEDS;
+	const char *verdict;
+	char vbuf[256];
+
+	if (rc < 0) {
+		if (json) {
+			sv_compare_json(NULL, a->g->key, bb->g->key, 0,
+			                sv_compare_strerror(rc), b);
+		} else {
+			sv_buf_printf(b, "\nComparison %s vs %s: not computed: %s\n",
+			              a->g->key, bb->g->key,
+			              sv_compare_strerror(rc));
+		}
+		return;
+	}
+	verdict = sv_compare_verdict(&c, a->g->key, a->n, bb->g->key, bb->n,
+	                             o->level, vbuf, sizeof vbuf);
+	if (json) {
+		sv_compare_json(&c, a->g->key, bb->g->key, small, verdict, b);
+		return;
+	}
+	sv_compare_text(&c, a->g->key, a->n, bb->g->key, bb->n, o->level,
+	                verdict, b);
+}
+
+int
+sv_report_claim_scale(const struct sv_groups *G, double claim, char *msg,
+                      size_t n)
+{
+	double lo = INFINITY, hi = -INFINITY;
+
+	for (size_t i = 0; i < G->n; i++)
+		for (size_t j = 0; j < G->g[i].n; j++) {
+			lo = fmin(lo, G->g[i].x[j]);
+			hi = fmax(hi, G->g[i].x[j]);
+		}
+	return sv_claim_scale(claim, lo, hi, msg, n);
 }

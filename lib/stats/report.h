@@ -10,6 +10,7 @@
 #include "bootstrap.h"
 #include "claim.h"
 #include "group.h"
+#include "plot.h"
 #include "stats.h"
 #include "base/util.h"
 
@@ -46,6 +47,10 @@ struct sv_report {
 	/* claim */
 	struct sv_claim claim;
 	double *best, *best_sd, *best_wor; /* nbest each */
+	/* --share-of: the group whose variance the shares divide */
+	const char *share_of;      /* NULL: no shares */
+	double var_share;          /* var / var of share_of */
+	double noise_share;        /* test_se^2 / var of share_of, or NAN */
 };
 
 /* Compute r for g (kept, not copied: it must outlive r).  With epochs
@@ -68,5 +73,53 @@ void sv_report_json(const struct sv_report_opts *o, const struct sv_report *r,
 void sv_report_notes(const struct sv_report_opts *o,
                      const struct sv_report *res, size_t nr, int grouped,
                      struct sv_buf *b);
+
+/* The table for people, appended to b: one row per statistic (and the
+ * test se, var share, CI and normality rows asked for), one column per
+ * group (col when not grouped), then the notes (sv_report_notes). */
+void sv_report_table(const struct sv_report_opts *o,
+                     const struct sv_report *res, size_t nr, const char *col,
+                     int grouped, struct sv_buf *b);
+
+/* The claim audit of r (computed with o->claim) as text, appended to b. */
+void sv_report_claim_put(const struct sv_report_opts *o,
+                         const struct sv_report *r, const char *col,
+                         int grouped, struct sv_buf *b);
+
+/* The variance shares of res[0..nr-1] against res[ref] (spread.h
+ * sv_variance_shares): sets share_of, var_share and noise_share of each;
+ * *sum and *net as sv_variance_shares gives them. */
+void sv_report_shares(struct sv_report *res, size_t nr, size_t ref,
+                      double *sum, double *net);
+
+/* The text after the table for --share-of: the sum of the shares, the
+ * sum with the test-set noise counted once, and how to read them. */
+void sv_report_shares_put(const struct sv_report *res, size_t nr, size_t ref,
+                          double sum, double net, struct sv_buf *b);
+
+/* The comparison of a with bb (compare.h) as text, or as one JSON object
+ * when json, appended to b; "not computed" and why when it cannot be. */
+void sv_report_compare(const struct sv_report_opts *o,
+                       const struct sv_report *a, const struct sv_report *bb,
+                       int json, struct sv_buf *b);
+
+/* sv_claim_scale of claim against every value of every group of G. */
+int sv_report_claim_scale(const struct sv_groups *G, double claim, char *msg,
+                          size_t n);
+
+/* The Brown-Forsythe test over the groups res[0..nr-1], as
+ * sv_equal_spread_put (spread.h) writes it. */
+void sv_report_equal_spread(const struct sv_report *res, size_t nr, int json,
+                            struct sv_buf *b);
+
+/* The histogram figure of res[0..nr-1] (plot.h sv_plot_svg_hist; groups
+ * named when nr > 1) and the accuracy-vs-epoch figure of their groups,
+ * every epoch (sv_plot_svg_epochs), as SVG documents in b. */
+void sv_report_hist_svg(const struct sv_report *res, size_t nr,
+                        const char *col, double claim,
+                        const struct sv_plot_style *st, struct sv_buf *b);
+void sv_report_epochs_svg(const struct sv_report *res, size_t nr,
+                          const char *col, const struct sv_plot_style *st,
+                          struct sv_buf *b);
 
 #endif

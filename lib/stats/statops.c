@@ -477,3 +477,52 @@ sv_statop_list(FILE *fp)
 	for (const struct sv_statop *o = sv_statops; o->name; o++)
 		fprintf(fp, "%s\n", o->name);
 }
+
+/* Edit distance of a[0..na-1] and b (insertions, deletions,
+ * substitutions and swaps of neighbours: "medain" is 1 from "median"),
+ * capped at 9 */
+static int
+edit_distance(const char *a, size_t na, const char *b)
+{
+	size_t nb = strlen(b);
+	int d[32][32];
+
+	if (na > 30 || nb > 30)
+		return 9;
+	for (size_t i = 0; i <= na; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= nb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= na; i++)
+		for (size_t j = 1; j <= nb; j++) {
+			int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[na][nb] > 9 ? 9 : d[na][nb];
+}
+
+const char *
+sv_statop_suggest(const char *word)
+{
+	size_t n = strcspn(word, ":");
+	int best = n <= 3 ? 2 : 3;
+	const char *name = NULL;
+
+	for (const struct sv_statop *op = sv_statops; op->name; op++) {
+		int d = edit_distance(word, n, op->name);
+
+		if (d < best) {
+			best = d;
+			name = op->name;
+		}
+	}
+	return name;
+}

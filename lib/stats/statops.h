@@ -56,6 +56,11 @@ enum sv_opparse_status {
 /* Look up an operation by its exact name; NULL when there is none. */
 const struct sv_statop *sv_statop_find(const char *name);
 
+/* The operation name nearest to word (its part before ':'): edit
+ * distance at most 2 (at most 1 for words of 3 letters or fewer), the
+ * first in table order among the nearest; NULL when none is that near. */
+const char *sv_statop_suggest(const char *word);
+
 /* Parse one operation spec.
  * Grammar: NAME [':' PARAM]; NAME is a row of sv_statops; PARAM is an
  * integer 1..100 for perc, a decimal 0..0.5 for trimmean, and is refused

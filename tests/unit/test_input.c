@@ -177,10 +177,43 @@ test_table(void)
 	sv_buf_free(&b);
 }
 
+/* a FILE named *.csv is CSV; the list of columns for messages */
+static void
+test_csv_input(void)
+{
+	char a[64], b[80], *files[1], cols[64];
+	struct sv_input in;
+
+	tmpfile_with(a, "seed,acc\n1,0.5\n");
+	snprintf(b, sizeof b, "%s.CSV", a);
+	if (rename(a, b) != 0)
+		abort();
+	files[0] = b;
+	sv_input_init(&in, files, 1);
+	is_int(sv_input_next(&in), SV_REC_DATA, "a .CSV file");
+	ok(in.r.csv && in.r.nfield == 2, "read as CSV, two fields");
+	is_int(sv_input_column(&in.r, NULL), 1, "the default column is acc");
+	is_str(sv_input_column_list(&in.r, cols, sizeof cols),
+	       " (the columns: 'seed', 'acc')", "the columns");
+	is_str(sv_input_column_list(&in.r, cols, 30),
+	       " (the columns: 'seed' ...)", "cut to the room there is");
+	sv_input_free(&in);
+	unlink(b);
+	tmpfile_with(a, "seed,acc\n1,0.5\n");
+	files[0] = a;
+	sv_input_init(&in, files, 1);
+	in.csv = 1;
+	is_int(sv_input_next(&in), SV_REC_DATA, "csv forced");
+	ok(in.r.csv && in.r.nfield == 2, "any name read as CSV");
+	sv_input_free(&in);
+	unlink(a);
+}
+
 int
 main(void)
 {
 	sv_setlocale();
+	test_csv_input();
 	test_files();
 	test_default_column();
 	test_columns();

@@ -319,10 +319,130 @@ test_numbers(void)
 	sv_buf_free(&b);
 }
 
+/* Read text (csv, names_header as given); the fields of every data line
+ * joined by '|', lines by ';', into out (or "BAD: err"). */
+static void
+read_csv_all(const char *text, int csv, int names, char *out, size_t n)
+{
+	FILE *fp = fmemopen((void *)text, strlen(text), "r");
+	struct sv_reader r;
+	enum sv_rec_status st;
+	size_t k = 0;
+
+	sv_reader_init(&r, fp, "t");
+	r.csv = csv;
+	r.names_header = names;
+	out[0] = '\0';
+	while ((st = sv_reader_next(&r)) == SV_REC_DATA) {
+		for (size_t i = 0; i < r.nfield; i++)
+			k += (size_t)snprintf(out + k, n - k, "%s%s",
+			                      i ? "|" : "", r.field[i]);
+		k += (size_t)snprintf(out + k, n - k, ";");
+	}
+	if (st == SV_REC_BAD) {
+		size_t e = strlen(r.err);
+
+		if (e + 6 > n)
+			e = n - 6;
+		memcpy(out, "BAD: ", 5);
+		memcpy(out + 5, r.err, e);
+		out[5 + e] = '\0';
+	} else if (r.header)
+		snprintf(out + k, n - k, " header %s", r.header);
+	sv_reader_free(&r);
+	fclose(fp);
+}
+
+static void
+test_csv_and_plain_header(void)
+{
+	char out[512];
+	struct sv_reader r;
+	double v;
+
+	read_csv_all("a,b\n1,2\n", 1, 1, out, sizeof out);
+	is_str(out, "1|2; header a\tb", "CSV with a plain header");
+	read_csv_all("\"x, \"\"y\"\"\",b\n\"1,5\",\"\"\n", 1, 1, out, sizeof out);
+	is_str(out, "1,5|; header x, \"y\"\tb",
+	       "quoted commas, doubled quotes, an empty quoted field");
+	read_csv_all(",seed,acc\n0,1,0.5\n", 1, 1, out, sizeof out);
+	is_str(out, "0|1|0.5; header 1\tseed\tacc",
+	       "an empty name (pandas' index) is the column's number");
+	read_csv_all("a,b\n1,\"2\n", 1, 1, out, sizeof out);
+	is_str(out, "BAD: t:2: CSV: a quote is not closed on its line",
+	       "an open quote");
+	read_csv_all("a,b\n1,\"2\"3\n", 1, 1, out, sizeof out);
+	is_str(out, "BAD: t:2: CSV: text after a closing quote",
+	       "text after a quote");
+	read_csv_all("a,b\n1,2,3\n", 1, 1, out, sizeof out);
+	is_str(out, "BAD: t:2: 3 fields where the header has 2",
+	       "a ragged CSV line");
+	read_csv_all("seed\tacc\n0\t0.5\n", 0, 1, out, sizeof out);
+	is_str(out, "0|0.5; header seed\tacc", "a plain TSV header");
+	read_csv_all("seed\tacc\n0\t0.5\n", 0, 0, out, sizeof out);
+	is_str(out, "seed|acc;0|0.5;", "only where the caller asks for it");
+	read_csv_all("A\t0.5\nB\t0.7\n", 0, 1, out, sizeof out);
+	is_str(out, "A|0.5;B|0.7;", "a first line with a number is data");
+	read_csv_all("acc\nNA\n", 0, 1, out, sizeof out);
+	is_str(out, "NA; header acc", "NA under a plain header is data");
+	read_csv_all("NA\n1\n", 0, 1, out, sizeof out);
+	is_str(out, "NA;1;", "a first line of NA is data");
+	read_csv_all("# note\nacc\n1\n", 0, 1, out, sizeof out);
+	is_str(out, "1; header acc", "after a comment");
+	read_csv_all("1\nacc\n", 0, 1, out, sizeof out);
+	ok(strncmp(out, "1;acc;", 6) == 0, "names after data are data");
+
+	/* empty cells are NA */
+	{
+		static const char text[] = "a\tb\n\t2\n";
+		FILE *fp = fmemopen((void *)text, strlen(text), "r");
+
+		sv_reader_init(&r, fp, "t");
+		r.names_header = 1;
+		is_int(sv_reader_next(&r), SV_REC_DATA, "a line with an empty cell");
+		is_int(sv_reader_double(&r, 0, &v), 1, "the empty cell is NA");
+		is_int(sv_reader_double(&r, 1, &v), 0, "the other a number");
+		sv_reader_free(&r);
+		fclose(fp);
+	}
+	ok(sv_is_na("") && sv_is_na("NA") && !sv_is_na("na") && !sv_is_na(" "),
+	   "NA: empty or 'NA'");
+}
+
+static void
+test_plain_header_inputs(void)
+{
+	static const char a[] = "seed,acc\n1,0.5\n", b[] = "seed,acc\n2,0.6\n",
+	                  c[] = "seed,acx\n3,0.7\n";
+	FILE *fa = fmemopen((void *)a, strlen(a), "r");
+	FILE *fb = fmemopen((void *)b, strlen(b), "r");
+	FILE *fc = fmemopen((void *)c, strlen(c), "r");
+	struct sv_reader r;
+
+	sv_reader_init(&r, fa, "a");
+	r.csv = r.names_header = 1;
+	is_int(sv_reader_next(&r), SV_REC_DATA, "first input");
+	is_int(sv_reader_next(&r), SV_REC_EOF, "its end");
+	sv_reader_next_input(&r, fb, "b");
+	is_int(sv_reader_next(&r), SV_REC_DATA, "the same plain header is skipped");
+	is_str(r.field[0], "2", "and the data follows");
+	is_int(sv_reader_next(&r), SV_REC_EOF, "end of b");
+	sv_reader_next_input(&r, fc, "c");
+	is_int(sv_reader_next(&r), SV_REC_BAD, "another plain header");
+	is_str(r.err, "c:1: header differs from the first one: '#seed\\tacx'",
+	       "says which");
+	sv_reader_free(&r);
+	fclose(fa);
+	fclose(fb);
+	fclose(fc);
+}
+
 int
 main(void)
 {
 	sv_setlocale();
+	test_csv_and_plain_header();
+	test_plain_header_inputs();
 	test_reader();
 	test_fields();
 	test_field_acceptance();

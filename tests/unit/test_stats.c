@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "stats/claim.h"
 #include "stats/plot.h"
 #include "stats/statops.h"
 #include "stats/stats.h"
@@ -492,9 +493,35 @@ test_plot_term(void)
 	free(x);
 }
 
+/* the nearest operation name; a claim in the other unit */
+static void
+test_suggest_and_scale(void)
+{
+	char m[256];
+
+	is_str(sv_statop_suggest("meen"), "mean", "meen: mean");
+	is_str(sv_statop_suggest("medain"), "median", "a swap: median");
+	is_str(sv_statop_suggest("sstddev"), "sstdev", "sstddev: sstdev");
+	is_str(sv_statop_suggest("perc:90x"), "perc", "the part before ':'");
+	ok(sv_statop_suggest("frobnicate") == NULL, "nothing near");
+	ok(sv_statop_suggest("xy") == NULL, "short words need to be close");
+	is_int(sv_claim_scale(88.9, 0.86, 0.89, m, sizeof m), -1,
+	       "a percent claim on fractions");
+	is_str(m, "the scores are fractions (0.86 to 0.89) and the claim 88.9 "
+	       "is not: a percent? write --claim 0.889", "with the fraction");
+	is_int(sv_claim_scale(0.889, 86, 89, m, sizeof m), -1,
+	       "a fraction claim on percent");
+	is_int(sv_claim_scale(0.889, 0.86, 0.89, m, sizeof m), 0, "same unit");
+	is_int(sv_claim_scale(0.5, 10, 20, m, sizeof m), 0,
+	       "a small score on percent far from 50 is left alone");
+	is_int(sv_claim_scale(1.5, -3, 0.5, m, sizeof m), 0,
+	       "scores below 0 are no fractions");
+}
+
 int
 main(void)
 {
+	test_suggest_and_scale();
 	test_summary();
 	test_kde();
 	test_ops_vs_datamash();
