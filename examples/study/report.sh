@@ -76,20 +76,28 @@ training run, not slices of the \`all\` scan.
 
 SRC
 for s in all init order split aug; do cat "$S/$s.tsv"; done |
-	stats -g vary --ci --no-histogram -j > "$S/.sources.json"
+	stats -g vary --ci --share-of all --no-histogram --json > "$S/.sources.json"
 echo "| source | seeds | mean | sd | sd 95% CI | share of all's variance | noise floor |"
 echo "|---|---|---|---|---|---|---|"
 tr -d ' \n' < "$S/.sources.json" | sed 's/}{/}\n{/g' | awk '
 function num(k,   m) { if (match(obj, "\"" k "\":[-0-9.eE+]+")) { m = substr(obj, RSTART, RLENGTH); sub(/.*:/, "", m); return m + 0 } return "" }
 function str(k,   m) { if (match(obj, "\"" k "\":\"[^\"]*\"")) { m = substr(obj, RSTART, RLENGTH); sub(/^[^:]*:"/, "", m); sub(/"$/, "", m); return m } return "" }
 { obj = $0; g = str("group"); if (g == "") next
-  order[++n] = g; cnt[g] = num("n"); mean[g] = num("mean"); sd[g] = num("sd"); se[g] = num("test_se")
+  order[++n] = g; cnt[g] = num("n"); mean[g] = num("mean"); sd[g] = num("sd"); se[g] = num("test_se"); sh[g] = num("var_share")
   lo[g] = hi[g] = ""
   if (match(obj, "\"sd_ci\":\\[[-0-9.eE+]+,[-0-9.eE+]+\\]")) { m = substr(obj, RSTART, RLENGTH); sub(/.*\[/, "", m); sub(/\]/, "", m); split(m, b, ","); lo[g] = b[1]; hi[g] = b[2] } }
 END { for (i = 1; i <= n; i++) { g = order[i]
 	printf "| %s | %d | %.4f | %.4f | %s | %.2f | %.4f |\n", g, cnt[g], mean[g], sd[g],
-	    (lo[g] != "" ? sprintf("%.4f..%.4f", lo[g], hi[g]) : "-"), sd[g]^2 / sd["all"]^2, se[g] } }'
+	    (lo[g] != "" ? sprintf("%.4f..%.4f", lo[g], hi[g]) : "-"), sh[g], se[g] } }'
 rm -f "$S/.sources.json"
+echo
+echo '```'
+for s in all init order split aug; do cat "$S/$s.tsv"; done |
+	stats -g vary --share-of all --no-histogram --plot figures/sources.svg |
+	sed -n '/^Variance shares/,$p'
+echo '```'
+echo
+echo '![one distribution per source](figures/sources.svg)'
 
 cat <<TR
 
