@@ -36,7 +36,8 @@ enum {
 	O_NO_NESTEROV, O_WD, O_SCHEDULE, O_VARY, O_BASE_SEED, O_TRAIN_SIZE,
 	O_RESUME, O_EVERY_EPOCH, O_SAVE, O_TRACE, O_PROGRESS, O_COUNT, O_DEVICE,
 	O_LIST, O_LIST_MODELS, O_LIST_DATASETS, O_INFLIGHT, O_INIT_FROM,
-	O_REINIT, O_FREEZE, O_CLASSES, O_LIST_LAYERS, O_AUGMENT, O_NO_AUGMENT
+	O_REINIT, O_FREEZE, O_CLASSES, O_LIST_LAYERS, O_AUGMENT, O_NO_AUGMENT,
+	O_PLAIN_HEADER
 };
 
 /* The one option table: getopt, --help and --list-options (which the
@@ -84,6 +85,7 @@ static const struct sv_optdef optdefs[] = {
 	  "with -o: skip seeds FILE already holds, append the rest" },
 	{ "every-epoch", no_argument, O_EVERY_EPOCH, NULL,
 	  "one record per epoch (adds an 'epoch' column)" },
+	SV_OPTDEF_PLAIN_HEADER(O_PLAIN_HEADER),
 	{ "save", required_argument, O_SAVE, "DIR",
 	  "write DIR/SEED.svckpt for each seed (sv-ckpt(5))" },
 	{ "trace", no_argument, O_TRACE, NULL,
@@ -320,7 +322,7 @@ main(int argc, char **argv)
 	uint64_t *skip = NULL;
 	size_t nskip = 0;
 	char err[1024], header[512];
-	int empty = 1, rc;
+	int empty = 1, rc, plain_header = 0;
 
 	sv_setlocale();
 	sv_set_progname(argv[0]);
@@ -335,6 +337,7 @@ main(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'j': r.cfg.threads = (int)sv_opt_u64("--threads", optarg, 1, 256); break;
 		case 'q': quiet = 1; break;
+		case O_PLAIN_HEADER: plain_header = 1; break;
 		case O_TRAIN_SIZE:
 			r.cfg.o.train_size = (uint32_t)sv_opt_u64("--train-size", optarg, 1, UINT32_MAX);
 			break;
@@ -554,7 +557,8 @@ main(int argc, char **argv)
 		sv_die(SV_EXIT_ENV, "%s: %s", r.save_dir, strerror(errno));
 	if (empty || !out) {
 		char h[600];
-		int n = snprintf(h, sizeof h, "#%s\n", header);
+		int n = snprintf(h, sizeof h, "%s%s\n", plain_header ? "" : "#",
+		                 header);
 
 		emit(&r, h, (size_t)n);
 	}

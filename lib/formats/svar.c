@@ -56,58 +56,8 @@ sv_ar_name_ctrl(const char *name)
 	return 0;
 }
 
-/* The escape of one byte for messages into e[8]; its length. */
-static size_t
-escape_byte(unsigned char c, char e[8])
-{
-	if (c == '\t')
-		strcpy(e, "\\t");
-	else if (c == '\n')
-		strcpy(e, "\\n");
-	else if (c == '\r')
-		strcpy(e, "\\r");
-	else if (c == '\\')
-		strcpy(e, "\\\\");
-	else if (c < 0x20 || c == 0x7f)
-		snprintf(e, 8, "\\x%02x", c);
-	else
-		e[0] = (char)c, e[1] = '\0';
-	return strlen(e);
-}
-
-const char *
-sv_ar_escape(const char *s, char *out, size_t outsz)
-{
-	const unsigned char *p;
-	size_t o = 0, need = 0;
-	char e[8];
-	int cut;
-
-	if (!outsz)
-		return out;
-	for (p = (const unsigned char *)s; *p; p++)
-		need += escape_byte(*p, e);
-	cut = need + 1 > outsz;
-	for (p = (const unsigned char *)s; *p; p++) {
-		size_t l = escape_byte(*p, e);
-
-		/* cut short: room for this escape, "..." and the NUL */
-		if (cut && o + l + 4 > outsz) {
-			if (o + 4 <= outsz) {
-				memcpy(out + o, "...", 3);
-				o += 3;
-			}
-			break;
-		}
-		memcpy(out + o, e, l);
-		o += l;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 /* err = "path: entry 'name'" and what fmt adds, path and name escaped
- * (sv_ar_escape); returns st. */
+ * (sv_escape); returns st. */
 static int ent_err(char *err, size_t errsz, int st, const char *path,
                    const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
@@ -123,8 +73,8 @@ ent_err(char *err, size_t errsz, int st, const char *path, const char *name,
 	vsnprintf(rest, sizeof rest, fmt, ap);
 	va_end(ap);
 	return sv_seterr(err, errsz, st, "%s: entry '%s'%s",
-	                 sv_ar_escape(path, p, sizeof p),
-	                 sv_ar_escape(name, n, sizeof n), rest);
+	                 sv_escape(path, p, sizeof p),
+	                 sv_escape(name, n, sizeof n), rest);
 }
 
 int
@@ -189,10 +139,10 @@ sv_ar_where(const struct sv_ar_stream *s, char *out, size_t outsz)
 
 	if (s->where)
 		snprintf(out, outsz, "%s: entry '%s'",
-		         sv_ar_escape(s->where, p, sizeof p),
-		         sv_ar_escape(s->name, n, sizeof n));
+		         sv_escape(s->where, p, sizeof p),
+		         sv_escape(s->name, n, sizeof n));
 	else
-		snprintf(out, outsz, "%s", sv_ar_escape(s->name, n, sizeof n));
+		snprintf(out, outsz, "%s", sv_escape(s->name, n, sizeof n));
 }
 
 static int
