@@ -379,6 +379,8 @@ read_all(const struct opts *p, struct sv_input *in, struct store *s,
 			pick(r, p->gspec, "-g");
 		check_header(r);
 	}
+	if (!resolved)
+		sv_die(SV_EXIT_USAGE, "%s: no data", r->name);
 }
 
 /* The header (unless count) and the selected records; returns how many
