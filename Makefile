@@ -206,9 +206,9 @@ fuzz:
 	    lib/formats/svar.c lib/formats/ckptsrc.c lib/formats/ckpt.c lib/formats/tensor.c \
 	    lib/formats/xxh3_avx2.c lib/base/util.c $$($(PKG_CONFIG) --libs libarchive libxxhash)
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_cifar tests/fuzz/fuzz_cifar.c $(FUZZ_DS) \
-	    $$($(PKG_CONFIG) --libs libarchive)
+	    $$($(PKG_CONFIG) --libs libarchive libxxhash)
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_synth tests/fuzz/fuzz_synth.c $(FUZZ_DS) \
-	    $$($(PKG_CONFIG) --libs libarchive)
+	    $$($(PKG_CONFIG) --libs libarchive libxxhash)
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_hashlist tests/fuzz/fuzz_hashlist.c \
 	    lib/formats/hashlist.c lib/formats/svar.c lib/base/util.c \
 	    $$($(PKG_CONFIG) --libs libarchive)
