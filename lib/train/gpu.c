@@ -105,8 +105,8 @@ op_name(enum sv_op op)
  * the caller's.  The layer order is sv_net_init's (a ReLU before a pool
  * runs after it), the tensor numbering too; both are checked against
  * net->param.  Returns 0 or 2 with err set. */
-static int
-describe(const struct sv_net *net, struct sv_cuda_layer *ls, uint64_t *count,
+int
+sv_gpu_describe(const struct sv_net *net, struct sv_cuda_layer *ls, uint64_t *count,
          struct sv_cuda_net_desc *desc, char *err, size_t errsz)
 {
 	const struct sv_model_def *def = net->def;
@@ -184,7 +184,7 @@ sv_gpu_supported(const struct sv_net *net, char *err, size_t errsz)
 	struct sv_cuda_layer *ls = sv_calloc((size_t)net->def->nlayers, sizeof *ls);
 	uint64_t *count = sv_calloc(net->nparam + 1, sizeof *count);
 	struct sv_cuda_net_desc desc;
-	int rc = describe(net, ls, count, &desc, err, errsz);
+	int rc = sv_gpu_describe(net, ls, count, &desc, err, errsz);
 
 	free(ls);
 	free(count);
@@ -287,7 +287,7 @@ sv_gpu_device(struct sv_device *dev, struct sv_net *net, char *err,
 		return rc;
 	ls = sv_calloc((size_t)net->def->nlayers, sizeof *ls);
 	count = sv_calloc(net->nparam + 1, sizeof *count);
-	if ((rc = describe(net, ls, count, &desc, err, errsz)) != 0)
+	if ((rc = sv_gpu_describe(net, ls, count, &desc, err, errsz)) != 0)
 		goto out;
 	if (backend.api->probe(dev->name, sizeof dev->name) != 0) {
 		rc = sv_seterr(err, errsz, SV_EXIT_ENV, "%s",

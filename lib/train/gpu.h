@@ -27,6 +27,14 @@ int sv_gpu_open(char *devname, size_t n, char *err, size_t errsz);
  * NULL (for the GPU-vs-CPU tests). */
 const struct sv_cuda_api *sv_gpu_api(void);
 
+/* Describe net for the backend: ls[def->nlayers] and count[nparam] are
+ * the caller's.  The layer order is sv_net_init's (a ReLU before a pool
+ * runs after it), the tensor numbering too.  Returns 0, or 2 with err
+ * naming the first layer the backend has no kernel for. */
+int sv_gpu_describe(const struct sv_net *net, struct sv_cuda_layer *ls,
+                    uint64_t *count, struct sv_cuda_net_desc *desc, char *err,
+                    size_t errsz);
+
 /* Whether the backend has kernels for every layer of net: 0, or 2
  * (SV_EXIT_USAGE) with err naming the first layer it cannot run.  Needs
  * no GPU. */
