@@ -214,6 +214,22 @@ sv_blinear_din(const struct sv_blinear *a, long i)
 	a->din[i] = acc;
 }
 
+/* Element j of one tensor's SGD step (sv_net_sgd; the tensor of all S
+ * slots is one array): g = fmaf(wd, p, grad); m = first ? g :
+ * fmaf(momentum, m, g); d = nesterov ? fmaf(momentum, m, g) : m;
+ * p = fmaf(-lr, d, p). */
+SV_HD void
+sv_bsgd(float *p, const float *g, float *m, long j, float lr, float momentum,
+        float wd, int nesterov, int first)
+{
+	float gj = fmaf(wd, p[j], g[j]);
+	float mj = first ? gj : fmaf(momentum, m[j], gj);
+	float d = nesterov ? fmaf(momentum, mj, gj) : mj;
+
+	m[j] = mj;
+	p[j] = fmaf(-lr, d, p[j]);
+}
+
 /* The batch of every slot from the data: slot s takes images
  * order[s*ostride + at .. + N-1] of x (bytes, per = H*W*C a image),
  * normalised through lut (C rows of 256), into out (S*N, per), and their
