@@ -424,7 +424,8 @@ svk_linear_bwd(const float *dout, const float *in, const float *w, float *dw,
 cudaError_t
 svk_bgather(const struct sv_bgather *a, cudaStream_t s)
 {
-	long npx = (long)a->S * a->N * a->per, total = npx + (long)a->S * a->N;
+	long npx = (long)a->S * a->N * a->per;
+	long total = npx + (a->y ? (long)a->S * a->N : 0);
 
 	if (total > 0)
 		bgather_k<<<nblocks(total, THREADS), THREADS, 0, s>>>(*a, npx,
