@@ -105,6 +105,7 @@ sv_cohort_train(const struct sv_cohort_exec *ex, struct sv_net *net,
 	const struct sv_split *tr = &d->train;
 	const struct sv_recipe *r = &o[0].r;
 	int S = ex->S, B = r->batch, K = net->nclass, rc = 0;
+	int nthreads = net->nthreads > 0 ? net->nthreads : 1;
 	uint32_t n = tr->n;
 	struct slot *sl;
 	uint32_t *order;
@@ -146,13 +147,14 @@ sv_cohort_train(const struct sv_cohort_exec *ex, struct sv_net *net,
 		}
 	}
 	order = sv_mallocarray((size_t)S * (n ? n : 1), sizeof *order);
-	labels = sv_malloc((size_t)B);
+	labels = sv_malloc((size_t)S * B);
 	dz = sv_mallocarray((size_t)S * B * K, sizeof *dz);
 	for (int e = 0; e < r->epochs && rc == 0; e++) {
 		int nsteps = r->drop_last ? (int)(n / (uint32_t)B)
 		                          : (int)((n + (uint32_t)B - 1) / (uint32_t)B);
 		float lr = r->lr * sv_lr_factor(r->schedule, e, r->epochs);
 
+#pragma omp parallel for schedule(static) num_threads(nthreads)
 		for (int s = 0; s < S; s++) {
 			uint32_t *os = order + (size_t)s * n;
 
@@ -175,13 +177,16 @@ sv_cohort_train(const struct sv_cohort_exec *ex, struct sv_net *net,
 				rc = pass_failed(ex, rc, "forward", err, errsz);
 				break;
 			}
+			/* each slot's loss in its own order: slots in parallel */
+#pragma omp parallel for schedule(static) num_threads(nthreads)
 			for (int s = 0; s < S; s++) {
 				const uint32_t *os = order + (size_t)s * n + at;
+				uint8_t *ls = labels + (size_t)s * B;
 
 				for (int i = 0; i < bn; i++)
-					labels[i] = tr->y[os[i]];
+					ls[i] = tr->y[os[i]];
 				sl[s].total = 0;
-				sv_softmax_xent_part(z + (size_t)s * bn * K, labels,
+				sv_softmax_xent_part(z + (size_t)s * bn * K, ls,
 				                     dz + (size_t)s * bn * K, bn, K,
 				                     r->ls_weight, r->ls_eps, bn,
 				                     &sl[s].total);
