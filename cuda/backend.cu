@@ -268,16 +268,13 @@ layer_in(const struct sv_cuda_net *g, int i)
 	return i == 0 ? g->x : g->l[i - 1].out;
 }
 
-/* sv_net_forward: x (n,H,W,C) -> logits (n,nclass) */
+/* The layers forward over S slots of n images each (S = 1: one network),
+ * from g->x; queued on g->s. */
 static int
-forward(struct sv_cuda_net *g, const float *x, int n, int train,
-        float *logits)
+layers_forward(struct sv_cuda_net *g, int S, int n)
 {
-	(void)train; /* no layer here differs between training and eval */
-	if (n < 1 || n > g->batch)
-		return fail(2, "forward: %d images, the batch holds %d", n, g->batch);
-	CK(cudaMemcpyAsync(g->x, x, sizeof(float) * n * g->insz,
-	                   cudaMemcpyHostToDevice, g->s), "copy batch in");
+	long N = (long)S * n;
+
 	for (int i = 0; i < g->nl; i++) {
 		struct gpu_layer *l = &g->l[i];
 		const struct sv_cuda_layer *d = &l->d;
@@ -285,24 +282,103 @@ forward(struct sv_cuda_net *g, const float *x, int n, int train,
 		cudaError_t e = cudaSuccess;
 
 		switch (d->op) {
-		case SV_CUDA_CONV:
-			e = svk_conv3x3_fwd(in, g->p[d->w], d->b >= 0 ? g->p[d->b] : NULL,
-			                    l->out, n, d->ih, d->iw, d->ic, d->oc, g->s);
+		case SV_CUDA_CONV: {
+			struct sv_bconv a = { in, g->p[d->w],
+			                      d->b >= 0 ? g->p[d->b] : NULL, NULL,
+			                      l->out, NULL, NULL, NULL, S, n, d->ih,
+			                      d->iw, d->ic, d->oc };
+
+			e = svk_bconv_fwd(&a, g->s);
 			break;
+		}
 		case SV_CUDA_RELU:
-			e = svk_relu_fwd(in, l->out, (long)n * l->osz, g->s);
+			e = svk_relu_fwd(in, l->out, N * l->osz, g->s);
 			break;
 		case SV_CUDA_POOL:
-			e = svk_maxpool2_fwd(in, l->out, l->arg, n, d->ih, d->iw, d->ic,
-			                     g->s);
+			e = svk_maxpool2_fwd(in, l->out, l->arg, (int)N, d->ih, d->iw,
+			                     d->ic, g->s);
 			break;
-		case SV_CUDA_LINEAR:
-			e = svk_linear_fwd(in, g->p[d->w], d->b >= 0 ? g->p[d->b] : NULL,
-			                   l->out, n, (int)l->isz, d->oc, g->s);
+		case SV_CUDA_LINEAR: {
+			struct sv_blinear a = { in, g->p[d->w],
+			                        d->b >= 0 ? g->p[d->b] : NULL, NULL,
+			                        l->out, NULL, NULL, NULL, S, n,
+			                        (int)l->isz, d->oc };
+
+			e = svk_blinear_fwd(&a, g->s);
 			break;
+		}
 		}
 		CK(e, "forward kernel");
 	}
+	return 0;
+}
+
+/* The layers backward over S slots of n images from the logits'
+ * gradient in g->gbuf[0]: every tensor's gradient. */
+static int
+layers_backward(struct sv_cuda_net *g, int S, int n)
+{
+	long N = (long)S * n;
+	int cur = 0;
+
+	for (int i = g->nl - 1; i >= 0; i--) {
+		struct gpu_layer *l = &g->l[i];
+		const struct sv_cuda_layer *d = &l->d;
+		const float *in = layer_in(g, i);
+		const float *dout = g->gbuf[cur];
+		float *din = i > 0 ? g->gbuf[1 - cur] : NULL;
+		cudaError_t e = cudaSuccess;
+
+		switch (d->op) {
+		case SV_CUDA_CONV: {
+			struct sv_bconv a = { in, g->p[d->w], NULL, dout, NULL, din,
+			                      g->g[d->w], d->b >= 0 ? g->g[d->b] : NULL,
+			                      S, n, d->ih, d->iw, d->ic, d->oc };
+
+			e = svk_bconv_bwd_filter(&a, g->s);
+			if (e == cudaSuccess && din)
+				e = svk_bconv_bwd_data(&a, g->s);
+			break;
+		}
+		case SV_CUDA_RELU:
+			if (din)
+				e = svk_relu_bwd(l->out, dout, din, N * l->isz, g->s);
+			break;
+		case SV_CUDA_POOL:
+			if (din)
+				e = svk_maxpool2_bwd(dout, l->arg, din, (int)N, d->ih,
+				                     d->iw, d->ic, g->s);
+			break;
+		case SV_CUDA_LINEAR: {
+			struct sv_blinear a = { in, g->p[d->w], NULL, dout, NULL, din,
+			                        g->g[d->w],
+			                        d->b >= 0 ? g->g[d->b] : NULL, S, n,
+			                        (int)l->isz, d->oc };
+
+			e = svk_blinear_bwd(&a, g->s);
+			break;
+		}
+		}
+		CK(e, "backward kernel");
+		cur = 1 - cur;
+	}
+	return 0;
+}
+
+/* sv_net_forward: x (n,H,W,C) -> logits (n,nclass) */
+static int
+forward(struct sv_cuda_net *g, const float *x, int n, int train,
+        float *logits)
+{
+	int rc;
+
+	(void)train; /* no layer here differs between training and eval */
+	if (n < 1 || n > g->batch)
+		return fail(2, "forward: %d images, the batch holds %d", n, g->batch);
+	CK(cudaMemcpyAsync(g->x, x, sizeof(float) * n * g->insz,
+	                   cudaMemcpyHostToDevice, g->s), "copy batch in");
+	if ((rc = layers_forward(g, 1, n)) != 0)
+		return rc;
 	CK(cudaMemcpyAsync(logits, g->l[g->nl - 1].out,
 	                   sizeof(float) * n * g->nclass, cudaMemcpyDeviceToHost,
 	                   g->s), "copy logits out");
@@ -314,48 +390,11 @@ forward(struct sv_cuda_net *g, const float *x, int n, int train,
 static int
 backward(struct sv_cuda_net *g, const float *dlogits, int n)
 {
-	int cur = 0;
-
 	if (n < 1 || n > g->batch)
 		return fail(2, "backward: %d images, the batch holds %d", n, g->batch);
 	CK(cudaMemcpyAsync(g->gbuf[0], dlogits, sizeof(float) * n * g->nclass,
 	                   cudaMemcpyHostToDevice, g->s), "copy dlogits in");
-	for (int i = g->nl - 1; i >= 0; i--) {
-		struct gpu_layer *l = &g->l[i];
-		const struct sv_cuda_layer *d = &l->d;
-		const float *in = layer_in(g, i);
-		const float *dout = g->gbuf[cur];
-		float *din = i > 0 ? g->gbuf[1 - cur] : NULL;
-		cudaError_t e = cudaSuccess;
-
-		switch (d->op) {
-		case SV_CUDA_CONV:
-			e = svk_conv3x3_bwd_filter(in, dout, g->g[d->w],
-			                           d->b >= 0 ? g->g[d->b] : NULL, n,
-			                           d->ih, d->iw, d->ic, d->oc, g->s);
-			if (e == cudaSuccess && din)
-				e = svk_conv3x3_bwd_data(dout, g->p[d->w], din, n, d->ih,
-				                         d->iw, d->ic, d->oc, g->s);
-			break;
-		case SV_CUDA_RELU:
-			if (din)
-				e = svk_relu_bwd(l->out, dout, din, (long)n * l->isz, g->s);
-			break;
-		case SV_CUDA_POOL:
-			if (din)
-				e = svk_maxpool2_bwd(dout, l->arg, din, n, d->ih, d->iw,
-				                     d->ic, g->s);
-			break;
-		case SV_CUDA_LINEAR:
-			e = svk_linear_bwd(dout, in, g->p[d->w], g->g[d->w],
-			                   d->b >= 0 ? g->g[d->b] : NULL, din, n,
-			                   (int)l->isz, d->oc, g->s);
-			break;
-		}
-		CK(e, "backward kernel");
-		cur = 1 - cur;
-	}
-	return 0;
+	return layers_backward(g, 1, n);
 }
 
 static int
@@ -554,6 +593,7 @@ cohort_forward(struct sv_cuda_cohort *c, int test, long at, int n,
 	                         test ? c->iota : c->order, c->lut, g->x, NULL,
 	                         c->per, test ? 0 : c->ntrain_order, at, S, n,
 	                         c->c };
+	int rc;
 
 	if (n < 1 || n > c->slot_batch)
 		return fail(2, "forward: %d images a slot, %d at most", n,
@@ -562,41 +602,8 @@ cohort_forward(struct sv_cuda_cohort *c, int test, long at, int n,
 		return fail(2, "forward: images %ld..%ld past the set", at,
 		            at + n - 1);
 	CK(svk_bgather(&ga, g->s), "gather kernel");
-	for (int i = 0; i < g->nl; i++) {
-		struct gpu_layer *l = &g->l[i];
-		const struct sv_cuda_layer *d = &l->d;
-		const float *in = layer_in(g, i);
-		cudaError_t e = cudaSuccess;
-
-		switch (d->op) {
-		case SV_CUDA_CONV: {
-			struct sv_bconv a = { in, g->p[d->w],
-			                      d->b >= 0 ? g->p[d->b] : NULL, NULL,
-			                      l->out, NULL, NULL, NULL, S, n, d->ih,
-			                      d->iw, d->ic, d->oc };
-
-			e = svk_bconv_fwd(&a, g->s);
-			break;
-		}
-		case SV_CUDA_RELU:
-			e = svk_relu_fwd(in, l->out, N * l->osz, g->s);
-			break;
-		case SV_CUDA_POOL:
-			e = svk_maxpool2_fwd(in, l->out, l->arg, (int)N, d->ih, d->iw,
-			                     d->ic, g->s);
-			break;
-		case SV_CUDA_LINEAR: {
-			struct sv_blinear a = { in, g->p[d->w],
-			                        d->b >= 0 ? g->p[d->b] : NULL, NULL,
-			                        l->out, NULL, NULL, NULL, S, n,
-			                        (int)l->isz, d->oc };
-
-			e = svk_blinear_fwd(&a, g->s);
-			break;
-		}
-		}
-		CK(e, "forward kernel");
-	}
+	if ((rc = layers_forward(g, S, n)) != 0)
+		return rc;
 	CK(cudaMemcpyAsync(c->hlogits, g->l[g->nl - 1].out,
 	                   sizeof(float) * N * g->nclass, cudaMemcpyDeviceToHost,
 	                   g->s), "copy logits out");
@@ -609,7 +616,7 @@ static int
 cohort_backward(struct sv_cuda_cohort *c, const float *dlogits, int n)
 {
 	struct sv_cuda_net *g = c->g;
-	int S = c->S, cur = 0;
+	int S = c->S;
 	long N = (long)S * n;
 
 	if (n < 1 || n > c->slot_batch)
@@ -617,48 +624,7 @@ cohort_backward(struct sv_cuda_cohort *c, const float *dlogits, int n)
 		            c->slot_batch);
 	CK(cudaMemcpyAsync(g->gbuf[0], dlogits, sizeof(float) * N * g->nclass,
 	                   cudaMemcpyHostToDevice, g->s), "copy dlogits in");
-	for (int i = g->nl - 1; i >= 0; i--) {
-		struct gpu_layer *l = &g->l[i];
-		const struct sv_cuda_layer *d = &l->d;
-		const float *in = layer_in(g, i);
-		const float *dout = g->gbuf[cur];
-		float *din = i > 0 ? g->gbuf[1 - cur] : NULL;
-		cudaError_t e = cudaSuccess;
-
-		switch (d->op) {
-		case SV_CUDA_CONV: {
-			struct sv_bconv a = { in, g->p[d->w], NULL, dout, NULL, din,
-			                      g->g[d->w], d->b >= 0 ? g->g[d->b] : NULL,
-			                      S, n, d->ih, d->iw, d->ic, d->oc };
-
-			e = svk_bconv_bwd_filter(&a, g->s);
-			if (e == cudaSuccess && din)
-				e = svk_bconv_bwd_data(&a, g->s);
-			break;
-		}
-		case SV_CUDA_RELU:
-			if (din)
-				e = svk_relu_bwd(l->out, dout, din, N * l->isz, g->s);
-			break;
-		case SV_CUDA_POOL:
-			if (din)
-				e = svk_maxpool2_bwd(dout, l->arg, din, (int)N, d->ih,
-				                     d->iw, d->ic, g->s);
-			break;
-		case SV_CUDA_LINEAR: {
-			struct sv_blinear a = { in, g->p[d->w], NULL, dout, NULL, din,
-			                        g->g[d->w],
-			                        d->b >= 0 ? g->g[d->b] : NULL, S, n,
-			                        (int)l->isz, d->oc };
-
-			e = svk_blinear_bwd(&a, g->s);
-			break;
-		}
-		}
-		CK(e, "backward kernel");
-		cur = 1 - cur;
-	}
-	return 0;
+	return layers_backward(g, S, n);
 }
 
 static int
