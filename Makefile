@@ -113,7 +113,8 @@ check-gpu: all $(B)/tests/gpu_vs_cpu
 # --- the bundle for a GPU machine without Debian packages: sv-train, sv-stats
 # and the GPU tests linked with GSL, libarchive and libxxhash statically, the few
 # shared libraries left and Fashion-MNIST beside them in build/gpu
-# (tests/gpu/run-on-device.sh and tests/bench/gpu-throughput.sh run it there
+# (tests/gpu/gpu-check.sh runs tests/gpu/run-on-device.sh and
+# tests/bench/gpu-throughput.sh there
 # with LD_LIBRARY_PATH=build/gpu/so; the scripts travel with the working tree)
 BUNDLE = build/gpu
 BUNDLE_LIBS = -Wl,-Bstatic -lgsl -lgslcblas -larchive -lxxhash -lz -lbz2 -llzma \

@@ -229,6 +229,29 @@ out:
 	return rc;
 }
 
+int
+sv_cohort_fit(size_t free_bytes, size_t data_bytes, size_t slot_bytes,
+              int asked, int most, char *err, size_t errsz)
+{
+	/* half the free memory, less the dataset */
+	size_t room = free_bytes / 2 > data_bytes ? free_bytes / 2 - data_bytes : 0;
+	size_t fit = slot_bytes ? room / slot_bytes : 0;
+
+	if (asked > 0) {
+		if ((size_t)asked > fit)
+			return sv_seterr(err, errsz, -SV_EXIT_ENV, "%d seeds at once "
+			                 "need about %zu MiB of GPU memory, %zu MiB "
+			                 "free for them", asked,
+			                 ((size_t)asked * slot_bytes) >> 20, room >> 20);
+		return asked;
+	}
+	if (fit < 1)
+		return sv_seterr(err, errsz, -SV_EXIT_ENV, "not enough GPU memory "
+		                 "for one seed (about %zu MiB, %zu MiB free for it)",
+		                 slot_bytes >> 20, room >> 20);
+	return fit > (size_t)most ? most : (int)fit;
+}
+
 /* --- the CPU executor: the batched bodies in loops */
 
 struct cpu_layer {

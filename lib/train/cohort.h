@@ -66,6 +66,14 @@ int sv_cohort_train(const struct sv_cohort_exec *ex, struct sv_net *net,
                     const uint64_t *seeds, int ns, struct sv_train_result *res,
                     char *err, size_t errsz);
 
+/* How many slots a cohort gets in free_bytes of device memory: half of
+ * it, less the dataset's data_bytes, in slots of slot_bytes; asked (> 0)
+ * when that many fit, else as many as fit, at most most.  Returns the
+ * count, or minus SV_EXIT_ENV with err set (asked does not fit; not one
+ * slot fits). */
+int sv_cohort_fit(size_t free_bytes, size_t data_bytes, size_t slot_bytes,
+                  int asked, int most, char *err, size_t errsz);
+
 /* The CPU executor of S slots for net's model on d: the batched bodies
  * run in loops over their index spaces (nthreads threads).  Returns 0, or
  * 2 with err set for a model with a layer it has no body for. */

@@ -417,31 +417,17 @@ int
 sv_gpu_cohort_slots(const struct sv_net *net, const struct sv_dataset *d,
                     int batch, int asked, char *err, size_t errsz)
 {
-	size_t free_b = 0, total_b = 0, per = slot_bytes(net, d, batch);
-	size_t fit;
+	size_t free_b = 0, total_b = 0;
+	size_t data = (size_t)(d->train.n + d->test.n) * d->train.h * d->train.w *
+	              d->train.c;
 
 	if (!backend.api)
 		return sv_seterr(err, errsz, -SV_EXIT_ENV, "no GPU backend");
 	if (backend.api->mem_info(&free_b, &total_b) != 0)
 		return sv_seterr(err, errsz, -SV_EXIT_ENV, "%s",
 		                 backend.api->last_error());
-	/* half the free memory, the dataset aside */
-	free_b = free_b / 2 > (size_t)(d->train.n + d->test.n) * d->train.h *
-	         d->train.w * d->train.c ? free_b / 2 - (size_t)(d->train.n +
-	         d->test.n) * d->train.h * d->train.w * d->train.c : 0;
-	fit = per ? free_b / per : 0;
-	if (asked > 0) {
-		if ((size_t)asked > fit)
-			return sv_seterr(err, errsz, -SV_EXIT_ENV, "%d seeds at once "
-			                 "need about %zu MiB of GPU memory, %zu MiB "
-			                 "free", asked, (size_t)asked * per >> 20,
-			                 free_b >> 20);
-		return asked;
-	}
-	if (fit < 1)
-		return sv_seterr(err, errsz, -SV_EXIT_ENV, "not enough GPU memory "
-		                 "for one seed (about %zu MiB)", per >> 20);
-	return fit > SV_GPU_COHORT_MAX ? SV_GPU_COHORT_MAX : (int)fit;
+	return sv_cohort_fit(free_b, data, slot_bytes(net, d, batch), asked,
+	                     SV_GPU_COHORT_MAX, err, errsz);
 }
 
 int

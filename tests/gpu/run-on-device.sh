@@ -48,12 +48,4 @@ else
 	echo "cohorts of 2: records DIFFER from the CPU's"; rc=1
 fi
 
-echo "== timing: fmnist-small, 1 epoch a seed, 256 seeds in one cohort"
-t0=$(date +%s.%N)
-seq 100 355 | timeout 300 "$G/sv-train" -q --device gpu --gpu-seeds 256 -d "$DATA" > "$OUT/timing.tsv"
-echo "exit $?"
-t1=$(date +%s.%N)
-awk -v a="$t0" -v b="$t1" 'END { n = NR - 1; s = b - a;
-	if (n > 0) printf "gpu: %d seeds in %.2f s: %.4f s a seed, %.0f seeds/h\n", n, s, s / n, 3600 * n / s }' "$OUT/timing.tsv"
-cut -f1,8,11 "$OUT/timing.tsv" | head -4
 exit $rc

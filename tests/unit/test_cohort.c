@@ -123,9 +123,33 @@ run_case(const char *model, const char *data, int S, int ns, int epochs,
 	sv_dataset_free(&d);
 }
 
+/* the memory sizing of a GPU cohort */
+static void
+fit_cases(void)
+{
+	char err[256];
+
+	is_int(sv_cohort_fit(100u << 20, 10u << 20, 1u << 20, 0, 512, err,
+	                     sizeof err), 40, "half of 100 MiB less 10 MiB of "
+	       "data: 40 slots of 1 MiB");
+	is_int(sv_cohort_fit(100000u << 20, 0, 1u << 20, 0, 512, err,
+	                     sizeof err), 512, "at most the cap");
+	is_int(sv_cohort_fit(100u << 20, 10u << 20, 1u << 20, 40, 512, err,
+	                     sizeof err), 40, "40 asked, 40 fit");
+	is_int(sv_cohort_fit(100u << 20, 10u << 20, 1u << 20, 41, 512, err,
+	                     sizeof err), -3, "41 asked, 40 fit: refused");
+	ok(strstr(err, "41 seeds at once need about 41 MiB") != NULL,
+	   "the message says what they need: %s", err);
+	is_int(sv_cohort_fit(20u << 20, 10u << 20, 1u << 20, 0, 512, err,
+	                     sizeof err), -3, "the data fills the half: refused");
+	ok(strstr(err, "not enough GPU memory for one seed") != NULL,
+	   "the message says so: %s", err);
+}
+
 int
 main(void)
 {
+	fit_cases();
 	const char *small = "synthetic:n=200,test=70,h=28,w=28,c=1,classes=10";
 	const char *tiny = "synthetic:n=90,test=30,h=28,w=28,c=1,classes=10";
 
