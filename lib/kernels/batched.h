@@ -214,6 +214,124 @@ sv_blinear_din(const struct sv_blinear *a, long i)
 	a->din[i] = acc;
 }
 
+/* BatchNorm of S slots, each over its own M rows (M = images x
+ * positions) of C channels: x, y, dy, dx (S*M, C); g, b, rmean, rvar,
+ * mean, invstd, dg, db (S, C).  Training mode: the statistics in double
+ * over the slot's rows in order (sv_bn_fwd); eval: the running ones. */
+struct sv_bbn {
+	const float *x, *dy, *g, *b;
+	float *y, *dx, *rmean, *rvar, *mean, *invstd, *dg, *db;
+	double *sg, *sb;    /* (S, C): the backward pass's sums */
+	long M;
+	int S, C;
+	float eps, mom;
+};
+
+/* Statistics i of (S, C): mean, invstd and the running statistics of
+ * channel c of slot s (sv_bn_fwd's first part). */
+SV_HD void
+sv_bbn_stats(const struct sv_bbn *a, long i, int eval)
+{
+	int C = a->C, c = (int)(i % C);
+	long s = i / C, M = a->M;
+	const float *x = a->x + s * M * C + c;
+	double sum = 0, q = 0, var, uvar;
+
+	if (eval) {
+		a->mean[i] = a->rmean[i];
+		a->invstd[i] = (float)(1.0 / sqrt((double)a->rvar[i] + a->eps));
+		return;
+	}
+	for (long m = 0; m < M; m++)
+		sum += x[m * C];
+	sum /= (double)M;
+	for (long m = 0; m < M; m++) {
+		double d = x[m * C] - sum;
+
+		q += d * d;
+	}
+	var = q / (double)M;
+	uvar = M > 1 ? q / (double)(M - 1) : var;
+	a->mean[i] = (float)sum;
+	a->invstd[i] = (float)(1.0 / sqrt(var + a->eps));
+	a->rmean[i] = (1.0f - a->mom) * a->rmean[i] + a->mom * (float)sum;
+	a->rvar[i] = (1.0f - a->mom) * a->rvar[i] + a->mom * (float)uvar;
+}
+
+/* Output i of (S*M, C): y = fmaf((x - mean) * invstd, g, b). */
+SV_HD void
+sv_bbn_apply(const struct sv_bbn *a, long i)
+{
+	int C = a->C, c = (int)(i % C);
+	long sc = i / C / a->M * C + c;
+
+	a->y[i] = fmaf((a->x[i] - a->mean[sc]) * a->invstd[sc], a->g[sc],
+	               a->b[sc]);
+}
+
+/* The sums of the backward pass for channel c of slot s (i of (S, C)),
+ * in double over the slot's rows in order, into sg and sb, and rounded
+ * into dg and db (sv_bn_bwd). */
+SV_HD void
+sv_bbn_grads(const struct sv_bbn *a, long i)
+{
+	int C = a->C, c = (int)(i % C);
+	long s = i / C, M = a->M;
+	const float *x = a->x + s * M * C + c, *dy = a->dy + s * M * C + c;
+	double sg = 0, sb = 0;
+
+	for (long m = 0; m < M; m++) {
+		float xh = (x[m * C] - a->mean[i]) * a->invstd[i];
+
+		sb += dy[m * C];
+		sg += (double)dy[m * C] * xh;
+	}
+	a->sg[i] = sg;
+	a->sb[i] = sb;
+	a->dg[i] = (float)sg;
+	a->db[i] = (float)sb;
+}
+
+/* Input gradient i of (S*M, C), after sv_bbn_grads (its double sums). */
+SV_HD void
+sv_bbn_dx(const struct sv_bbn *a, long i)
+{
+	int C = a->C, c = (int)(i % C);
+	long sc = i / C / a->M * C + c, M = a->M;
+	float xh = (a->x[i] - a->mean[sc]) * a->invstd[sc];
+	double v = (double)M * a->dy[i] - a->sb[sc] - xh * a->sg[sc];
+
+	a->dx[i] = (float)((double)a->g[sc] * a->invstd[sc] / (double)M * v);
+}
+
+/* Global max pool of S*N images: in (S*N, P, C) -> out (S*N, C), arg the
+ * position of the first maximum (sv_gmaxpool_fwd); output i. */
+SV_HD void
+sv_bgmax_fwd(const float *in, float *out, int32_t *arg, int P, int C, long i)
+{
+	int c = (int)(i % C);
+	const float *ip = in + i / C * P * C + c;
+	float m = ip[0];
+	int32_t best = 0;
+
+	for (int p = 1; p < P; p++)
+		if (ip[(long)p * C] > m)
+			m = ip[(long)p * C], best = p;
+	out[i] = m;
+	arg[i] = best;
+}
+
+/* Its gradient: din (S*N, P, C) zeroed before; output i of (S*N, C) sends
+ * dout[i] to the position it came from. */
+SV_HD void
+sv_bgmax_bwd(const float *dout, const int32_t *arg, float *din, int P, int C,
+             long i)
+{
+	int c = (int)(i % C);
+
+	din[(i / C * P + arg[i]) * C + c] = dout[i];
+}
+
 /* Element j of one tensor's SGD step (sv_net_sgd; the tensor of all S
  * slots is one array): g = fmaf(wd, p, grad); m = first ? g :
  * fmaf(momentum, m, g); d = nesterov ? fmaf(momentum, m, g) : m;

@@ -173,6 +173,103 @@ gather_case(int S, int N, int C)
 	   N, C);
 }
 
+/* BatchNorm (training and eval) and the global max pool, slot by slot */
+static void
+bn_case(int S, long M, int C)
+{
+	long n = M * C;
+	float *x = randf(S * n, 9000 + S, -2, 3);
+	float *dy = randf(S * n, 9100 + S, -1, 1);
+	float *g = randf((long)S * C, 9200 + S, 0.5f, 1.5f);
+	float *b = randf((long)S * C, 9300 + S, -0.5f, 0.5f);
+	float *rm = randf((long)S * C, 9400 + S, -0.1f, 0.1f);
+	float *rv = randf((long)S * C, 9500 + S, 0.5f, 2);
+	float *rm0 = malloc((size_t)S * C * sizeof *rm0);
+	float *rv0 = malloc((size_t)S * C * sizeof *rv0);
+	float *y = calloc((size_t)(S * n), sizeof *y), *dx = calloc((size_t)(S * n), sizeof *dx);
+	float *mean = calloc((size_t)S * C, sizeof *mean);
+	float *inv = calloc((size_t)S * C, sizeof *inv);
+	float *dg = calloc((size_t)S * C, sizeof *dg), *db = calloc((size_t)S * C, sizeof *db);
+	double *sg = calloc((size_t)S * C, sizeof *sg), *sb = calloc((size_t)S * C, sizeof *sb);
+	float *wy = malloc((size_t)n * sizeof *wy), *wdx = malloc((size_t)n * sizeof *wdx);
+	float wmean[64], winv[64], wdg[64], wdb[64], wrm[64], wrv[64];
+	struct sv_bbn a = { x, dy, g, b, y, dx, rm, rv, mean, inv, dg, db, sg, sb,
+	                    M, S, C, 1e-5f, 0.1f };
+	int fwd = 1, bwd = 1, ev = 1;
+
+	memcpy(rm0, rm, (size_t)S * C * sizeof *rm);
+	memcpy(rv0, rv, (size_t)S * C * sizeof *rv);
+	for (long i = (long)S * C - 1; i >= 0; i--)
+		sv_bbn_stats(&a, i, 0);
+	for (long i = 0; i < S * n; i++)
+		sv_bbn_apply(&a, i);
+	for (long i = 0; i < (long)S * C; i++)
+		sv_bbn_grads(&a, i);
+	for (long i = 0; i < S * n; i++)
+		sv_bbn_dx(&a, i);
+	for (int s = 0; s < S; s++) {
+		memcpy(wrm, rm0 + s * C, C * sizeof *wrm);
+		memcpy(wrv, rv0 + s * C, C * sizeof *wrv);
+		sv_bn_fwd(x + s * n, wy, g + s * C, b + s * C, wrm, wrv, wmean, winv,
+		          M, C, 1e-5f, 0.1f, 0);
+		fwd &= same_slot(y, wy, n, s) && same_slot(mean, wmean, C, s) &&
+		       same_slot(inv, winv, C, s) && same_slot(rm, wrm, C, s) &&
+		       same_slot(rv, wrv, C, s);
+		sv_bn_bwd(x + s * n, dy + s * n, g + s * C, wmean, winv, wdx, wdg,
+		          wdb, M, C);
+		bwd &= same_slot(dx, wdx, n, s) && same_slot(dg, wdg, C, s) &&
+		       same_slot(db, wdb, C, s);
+	}
+	/* eval: the running statistics */
+	for (long i = 0; i < (long)S * C; i++)
+		sv_bbn_stats(&a, i, 1);
+	for (long i = 0; i < S * n; i++)
+		sv_bbn_apply(&a, i);
+	for (int s = 0; s < S; s++) {
+		memcpy(wrm, rm + s * C, C * sizeof *wrm);
+		memcpy(wrv, rv + s * C, C * sizeof *wrv);
+		sv_bn_fwd(x + s * n, wy, g + s * C, b + s * C, wrm, wrv, wmean, winv,
+		          M, C, 1e-5f, 0.1f, 1);
+		ev &= same_slot(y, wy, n, s) && same_slot(inv, winv, C, s);
+	}
+	ok(fwd, "batchnorm forward (training), S=%d M=%ld C=%d: outputs, "
+	   "statistics and running statistics", S, M, C);
+	ok(bwd, "batchnorm gradients, S=%d M=%ld C=%d", S, M, C);
+	ok(ev, "batchnorm forward (eval), S=%d M=%ld C=%d", S, M, C);
+	free(x), free(dy), free(g), free(b), free(rm), free(rv), free(rm0);
+	free(rv0), free(y), free(dx), free(mean), free(inv), free(dg), free(db);
+	free(sg), free(sb), free(wy), free(wdx);
+}
+
+static void
+gmax_case(int S, int N, int P, int C)
+{
+	long nin = (long)N * P * C, nout = (long)N * C;
+	float *in = randf(S * nin, 9600 + S, -1, 1);
+	float *dout = randf(S * nout, 9700 + S, -1, 1);
+	float *out = calloc((size_t)(S * nout), sizeof *out);
+	int32_t *arg = calloc((size_t)(S * nout), sizeof *arg);
+	float *din = calloc((size_t)(S * nin), sizeof *din);
+	float *wo = malloc((size_t)nout * sizeof *wo), *wi = malloc((size_t)nin * sizeof *wi);
+	int32_t *wa = malloc((size_t)nout * sizeof *wa);
+	int good = 1;
+
+	for (long i = 0; i < S * nout; i++)
+		sv_bgmax_fwd(in, out, arg, P, C, i);
+	for (long i = 0; i < S * nout; i++)
+		sv_bgmax_bwd(dout, arg, din, P, C, i);
+	for (int s = 0; s < S; s++) {
+		sv_gmaxpool_fwd(in + s * nin, wo, wa, N, P, C);
+		sv_gmaxpool_bwd(dout + s * nout, wa, wi, N, P, C);
+		good &= same_slot(out, wo, nout, s) && same_slot(din, wi, nin, s) &&
+		        memcmp(arg + s * nout, wa, (size_t)nout * sizeof *wa) == 0;
+	}
+	ok(good, "global max pool and its gradient, S=%d N=%d P=%d C=%d", S, N,
+	   P, C);
+	free(in), free(dout), free(out), free(arg), free(din), free(wo);
+	free(wi), free(wa);
+}
+
 int
 main(void)
 {
@@ -187,6 +284,9 @@ main(void)
 		linear_case(S, 3, 13, 10, 1);
 		linear_case(S, 1, 5, 2, 0);
 		gather_case(S, S == 7 ? 5 : 2, S == 1 ? 1 : 3);
+		bn_case(S, 37, 5);
+		bn_case(S, 1, 3);
+		gmax_case(S, 3, 9, 4);
 	}
 	return tap_done();
 }
