@@ -173,20 +173,28 @@ run_cohorts(struct runner *R, struct sv_seed_source *src, struct sv_net *net,
 	float **p;
 	char rderr[1024], why[1024], badline[1024];
 	int S, rc, batch = cfg->o.r.batch;
+	/* no more slots than seeds to come, when that is known: the whole
+	 * input read ahead already, or --count */
+	size_t known = st != SV_REC_DATA ? nfirst : cfg->count ? cfg->count : 0;
 
 	snprintf(badline, sizeof badline, "%s", srcerr);
-
 	memset(&dev, 0, sizeof dev);
 	if (cfg->cohort_cpu) {
 		S = cfg->gpu_seeds > 0 ? cfg->gpu_seeds : 4;
+	} else {
+		S = sv_gpu_cohort_slots(net, cfg->data, batch, cfg->gpu_seeds, why,
+		                        sizeof why);
+		if (S < 0)
+			return sv_seterr(err, errsz, -S, "--device gpu: %s", why);
+	}
+	if (known > 0 && known < (size_t)S)
+		S = (int)known;
+	if (cfg->cohort_cpu) {
 		rc = sv_cohort_cpu(&ex, net, cfg->data, S, batch, cfg->threads,
 		                   why, sizeof why);
 		dev.kind_name = "cpu";
 	} else {
-		S = sv_gpu_cohort_slots(net, cfg->data, batch, cfg->gpu_seeds, why,
-		                        sizeof why);
-		rc = S < 0 ? -S : sv_gpu_cohort(&ex, net, cfg->data, S, batch, why,
-		                                sizeof why);
+		rc = sv_gpu_cohort(&ex, net, cfg->data, S, batch, why, sizeof why);
 		dev.kind_name = "gpu";
 	}
 	if (rc != 0)
