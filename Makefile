@@ -113,7 +113,9 @@ check-gpu: all $(B)/tests/gpu_vs_cpu
 # --- the bundle for a GPU machine without Debian packages: sv-train, sv-stats
 # and the GPU tests linked with GSL, libarchive and libxxhash statically, the few
 # shared libraries left and Fashion-MNIST beside them in build/gpu
-# (tests/gpu/run-on-device.sh runs it there with LD_LIBRARY_PATH=build/gpu/so)
+# (tests/gpu/gpu-check.sh runs tests/gpu/run-on-device.sh and
+# tests/bench/gpu-throughput.sh there
+# with LD_LIBRARY_PATH=build/gpu/so; the scripts travel with the working tree)
 BUNDLE = build/gpu
 BUNDLE_LIBS = -Wl,-Bstatic -lgsl -lgslcblas -larchive -lxxhash -lz -lbz2 -llzma \
               -Wl,-Bdynamic /lib/x86_64-linux-gnu/liblz4.so.1 /lib/x86_64-linux-gnu/libzstd.so.1 -lm
@@ -127,8 +129,11 @@ gpu-bundle:
 	@du -sh $(BUNDLE)
 
 # --- dependencies (Debian)
+# librsvg2-2 and libcairo2: PNG and PDF figures (sv-stats --plot x.png),
+# loaded at run time with dlopen; nothing links them, SVG needs neither
 DEBS = build-essential pkg-config libgsl-dev libarchive-dev libxxhash-dev \
-       dataset-fashion-mnist perl datamash libxml2-utils mandoc
+       dataset-fashion-mnist perl datamash libxml2-utils mandoc \
+       librsvg2-2 libcairo2
 deps:
 	@missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
@@ -164,11 +169,15 @@ units: $(UNITS)
 $(B)/native/sv-train: $(LIBSRC) bin/sv-train.c $(LIBHDR)
 	@$(MAKE) --no-print-directory B=$(B)/native CFLAGS='-O2 -march=native' $(B)/native/sv-train
 
-# unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
+# unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# G_SLICE=always-malloc: glib's objects (librsvg's handle, a GError) come
+# from malloc, so that LeakSanitizer sees one we fail to free;
+# tests/lsan.supp names the leaks of system libraries themselves.
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check-san: deps
 	@$(MAKE) --no-print-directory B=build/san CFLAGS='$(SANFLAGS)' LDFLAGS='$(SANFLAGS)' units
-	prove --exec '' build/san/tests/test_*
+	G_SLICE=always-malloc LSAN_OPTIONS="suppressions=$(CURDIR)/tests/lsan.supp$${LSAN_OPTIONS:+:$$LSAN_OPTIONS}" \
+	  prove --exec '' build/san/tests/test_*
 
 # --- fuzzing the parsers of untrusted input (clang with libFuzzer; not part
 # of check): make fuzz FUZZ_SECONDS=60
@@ -206,9 +215,9 @@ fuzz:
 	    lib/formats/svar.c lib/formats/ckptsrc.c lib/formats/ckpt.c lib/formats/tensor.c \
 	    lib/formats/xxh3_avx2.c lib/base/util.c $$($(PKG_CONFIG) --libs libarchive libxxhash)
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_cifar tests/fuzz/fuzz_cifar.c $(FUZZ_DS) \
-	    $$($(PKG_CONFIG) --libs libarchive)
+	    $$($(PKG_CONFIG) --libs libarchive libxxhash)
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_synth tests/fuzz/fuzz_synth.c $(FUZZ_DS) \
-	    $$($(PKG_CONFIG) --libs libarchive)
+	    $$($(PKG_CONFIG) --libs libarchive libxxhash)
 	clang $(FUZZFLAGS) -o build/fuzz/fuzz_hashlist tests/fuzz/fuzz_hashlist.c \
 	    lib/formats/hashlist.c lib/formats/svar.c lib/base/util.c \
 	    $$($(PKG_CONFIG) --libs libarchive)

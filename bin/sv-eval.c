@@ -19,7 +19,8 @@
 
 #define SYNOPSIS "sv-eval [-d DATA[:PATH]] [-j THREADS] [--batch N] CHECKPOINT|ARCHIVE|DIR|-..."
 
-enum { O_DATA = 'd', O_THREADS = 'j', O_BATCH = SV_OPT_LONG, O_DEVICE };
+enum { O_DATA = 'd', O_THREADS = 'j', O_BATCH = SV_OPT_LONG, O_DEVICE,
+       O_PLAIN_HEADER };
 
 /* The one option table: getopt, --help and --list-options (which the
  * completion scripts read) follow it. */
@@ -32,6 +33,7 @@ static const struct sv_optdef optdefs[] = {
 	  "cpu (default) or gpu (the GPU backend sv-train uses)" },
 	{ "batch", required_argument, O_BATCH, "N",
 	  "evaluation batch size (default 500)" },
+	SV_OPTDEF_PLAIN_HEADER(O_PLAIN_HEADER),
 	SV_OPTS_COMMON
 };
 static struct sv_opts g_opts;
@@ -75,7 +77,7 @@ load_weights(struct sv_net *net, const struct sv_ckpt *c, const char *name,
 {
 	char qm[256], qt[256];
 
-	sv_ar_escape(c->model, qm, sizeof qm);
+	sv_escape(c->model, qm, sizeof qm);
 	if (c->ntensor != net->nparam) {
 		snprintf(err, errsz, "%s: %zu tensors, model %s has %zu", name,
 		         c->ntensor, qm, net->nparam);
@@ -88,7 +90,7 @@ load_weights(struct sv_net *net, const struct sv_ckpt *c, const char *name,
 		    memcmp(a->dim, b->dim, a->ndim * sizeof a->dim[0]) != 0) {
 			snprintf(err, errsz, "%s: tensor %zu is '%s' (%u dims), "
 			         "model %s wants '%s' with this data's shape",
-			         name, i + 1, sv_ar_escape(a->name, qt, sizeof qt),
+			         name, i + 1, sv_escape(a->name, qt, sizeof qt),
 			         a->ndim, qm, b->name);
 			return SV_EXIT_USAGE;
 		}
@@ -113,7 +115,7 @@ eval_ckpt(struct eval *ev, const struct sv_ckpt *c, const char *name,
 
 	if (!m) {
 		sv_warn("%s: unknown model '%s'", where,
-		        sv_ar_escape(c->model, q, sizeof q));
+		        sv_escape(c->model, q, sizeof q));
 		ev->status = SV_EXIT_USAGE;
 		return;
 	}
@@ -180,7 +182,7 @@ eval_item(const struct sv_src_item *it, void *ctx)
 	if (it->s->where)
 		sv_ar_where(it->s, where, sizeof where);
 	else
-		sv_ar_escape(name, where, sizeof where);
+		sv_escape(name, where, sizeof where);
 	/* the one rule on names (sv-ckpt(5)): never a tab or a newline in
 	 * the file column; svar and ckptsrc refuse such names before */
 	if (sv_ar_name_ctrl(name)) {
@@ -205,7 +207,7 @@ main(int argc, char **argv)
 {
 	struct eval ev;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int ch;
+	int ch, plain_header = 0;
 
 	sv_setlocale();
 	sv_set_progname(argv[0]);
@@ -219,6 +221,7 @@ main(int argc, char **argv)
 		case O_THREADS: ev.threads = (int)sv_opt_u64("--threads", optarg, 1, 256); break;
 		case O_DEVICE: ev.device = optarg; break;
 		case O_BATCH: ev.batch = (int)sv_opt_u64("--batch", optarg, 1, 65536); break;
+		case O_PLAIN_HEADER: plain_header = 1; break;
 		case 'h': usage(); sv_close_stdout(); return SV_EXIT_OK;
 		default:
 			sv_opts_error(&g_opts, "unhandled option");
@@ -242,7 +245,8 @@ main(int argc, char **argv)
 			sv_die(rc, "--device gpu: %s", err);
 	}
 	omp_set_dynamic(0);
-	printf("#file\tseed\tmodel\tdata\tcorrect\ttotal\tacc\ttest_loss\thash\n");
+	printf("%sfile\tseed\tmodel\tdata\tcorrect\ttotal\tacc\ttest_loss\thash\n",
+	       plain_header ? "" : "#");
 	for (int i = 0; i < argc; i++) {
 		char err[1200];
 		int st = sv_src_each(argv[i], SV_SRC_CKPT_ONLY, NULL, eval_item, &ev,

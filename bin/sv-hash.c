@@ -23,7 +23,7 @@ enum mode { M_HASH, M_CHECK, M_RECORDS, M_DIFF, M_PACK };
 enum {
 	O_CHECK = 'c', O_QUIET = 'q',
 	O_TAG = SV_OPT_LONG, O_GNU, O_RAW, O_ARCHIVE, O_RECORDS, O_DIFF, O_PACK,
-	O_MAXSIZE
+	O_MAXSIZE, O_PLAIN_HEADER
 };
 
 /* The one option table: getopt, --help and --list-options (which the
@@ -48,6 +48,7 @@ static const struct sv_optdef optdefs[] = {
 	  "write the checkpoints into a byte-identical OUT (.tar, .tar.gz, .tgz)" },
 	{ "max-size", required_argument, O_MAXSIZE, "BYTES",
 	  "refuse archive entries and files larger than BYTES\n(default 2147483648)" },
+	SV_OPTDEF_PLAIN_HEADER(O_PLAIN_HEADER),
 	SV_OPTS_COMMON
 };
 static struct sv_opts g_opts;
@@ -55,6 +56,7 @@ static struct sv_opts g_opts;
 struct opts {
 	enum mode mode;
 	int gnu, raw, quiet;
+	int plain_header;        /* --plain-header: --records, --diff */
 	const char *list, *archive, *pack;
 	struct sv_ar_limits lim;
 };
@@ -91,8 +93,8 @@ worst(int a, int b)
 	return a > b ? a : b;
 }
 
-/* s escaped for a message (sv_ar_escape) in a buffer of the caller's */
-#define ESC(s, buf) sv_ar_escape((s), (buf), sizeof (buf))
+/* s escaped for a message (sv_escape) in a buffer of the caller's */
+#define ESC(s, buf) sv_escape((s), (buf), sizeof (buf))
 
 /* The hash of one stream: its bytes (--raw) or its checkpoint's weights.
  * Returns an exit status, with the message printed. */
@@ -273,22 +275,37 @@ do_check(const struct opts *o)
 
 /* ---- records mode ----------------------------------------------------- */
 
+struct run_diff_ctx {
+	const struct sv_runs *r;
+	size_t otherwise;        /* seeds whose runs were made otherwise */
+};
+
 static void
 print_run_diff(const struct sv_run_diff *d, void *ctx)
 {
-	const struct sv_runs *r = ctx;
+	struct run_diff_ctx *c = ctx;
 
 	printf("%llu\t%s\t%s\t%s\t%s\t%s\n", (unsigned long long)d->seed,
 	       d->what, d->a ? d->a->hash : "NA", d->b ? d->b->hash : "NA",
-	       d->a && r->has_init[0] ? d->a->init : "NA",
-	       d->b && r->has_init[1] ? d->b->init : "NA");
+	       d->a && c->r->has_init[0] ? d->a->init : "NA",
+	       d->b && c->r->has_init[1] ? d->b->init : "NA");
+	if (d->setup >= 0 && c->otherwise++ == 0) {
+		char qa[1024], qb[1024];
+
+		/* the first such seed says how; the count follows at the end */
+		sv_warn("seed %llu: made with another %s, not compared: '%s' "
+		        "vs '%s'", (unsigned long long)d->seed,
+		        sv_run_setup_col[d->setup], ESC(d->a->setup[d->setup], qa),
+		        ESC(d->b->setup[d->setup], qb));
+	}
 }
 
 static int
-do_records(int argc, char **argv)
+do_records(const struct opts *o, int argc, char **argv)
 {
 	const char *path[2] = { argv[0], argc > 1 ? argv[1] : "-" };
 	struct sv_runs r = { 0 };
+	struct run_diff_ctx c = { &r, 0 };
 	size_t nseed, ndiff;
 	char err[1200];
 	int st;
@@ -314,9 +331,14 @@ do_records(int argc, char **argv)
 	}
 	if ((st = sv_runs_sort(&r, err, sizeof err)) != SV_EXIT_OK)
 		sv_die(st, "%s", err);
-	printf("#seed\tdiffers\thash_a\thash_b\tinit_hash_a\tinit_hash_b\n");
-	sv_runs_compare(&r, print_run_diff, &r, &nseed, &ndiff);
+	printf("%sseed\tdiffers\thash_a\thash_b\tinit_hash_a\tinit_hash_b\n",
+	       o->plain_header ? "" : "#");
+	sv_runs_compare(&r, print_run_diff, &c, &nseed, &ndiff);
 	sv_runs_free(&r);
+	if (c.otherwise)
+		sv_warn("%zu of %zu seeds were made otherwise (recipe, data or "
+		        "starting checkpoint): their weights are not compared",
+		        c.otherwise, nseed);
 	if (ndiff)
 		sv_warn("%zu of %zu seeds differ", ndiff, nseed);
 	return ndiff ? SV_EXIT_FOUND : SV_EXIT_OK;
@@ -325,7 +347,7 @@ do_records(int argc, char **argv)
 /* ---- diff mode -------------------------------------------------------- */
 
 static int
-do_diff(char **argv)
+do_diff(const struct opts *o, char **argv)
 {
 	static const char *const what[3] = { "model", "data", "options" };
 	struct sv_ckpt ck[2];
@@ -374,7 +396,8 @@ do_diff(char **argv)
 		       (unsigned long long)t->first, x, sv_f32_bits(x), y,
 		       sv_f32_bits(y));
 	}
-	printf("#tensor\tshape\telements\tdiffer\tfirst_index\ta\tb\ta_bits\tb_bits\tmax_abs_diff\n");
+	printf("%stensor\tshape\telements\tdiffer\tfirst_index\ta\tb\ta_bits\tb_bits\tmax_abs_diff\n",
+	       o->plain_header ? "" : "#");
 	for (size_t i = 0; i < d.ncmp; i++) {
 		const struct sv_tensor_cmp *t = &d.t[i];
 		struct sv_buf line = { 0 };
@@ -444,6 +467,7 @@ main(int argc, char **argv)
 		case O_RECORDS: o.mode = M_RECORDS; nmode++; break;
 		case O_DIFF: o.mode = M_DIFF; nmode++; break;
 		case O_PACK: o.pack = optarg; o.mode = M_PACK; nmode++; break;
+		case O_PLAIN_HEADER: o.plain_header = 1; break;
 		case O_MAXSIZE:
 			o.lim.max_entry = sv_opt_u64("max-size", optarg, 1, SV_AR_MAX_ENTRY);
 			break;
@@ -466,6 +490,9 @@ main(int argc, char **argv)
 		sv_opts_error(&g_opts, "--archive goes with --check");
 	if (o.quiet && o.mode != M_CHECK)
 		sv_opts_error(&g_opts, "--quiet goes with --check");
+	if (o.plain_header && o.mode != M_RECORDS && o.mode != M_DIFF)
+		sv_opts_error(&g_opts, "--plain-header goes with --records and --diff "
+		              "(the modes that write records)");
 	if (o.raw && (o.mode == M_RECORDS || o.mode == M_DIFF || o.mode == M_PACK))
 		sv_opts_error(&g_opts, "--raw goes with hashing and --check");
 	switch (o.mode) {
@@ -481,12 +508,12 @@ main(int argc, char **argv)
 	case M_RECORDS:
 		if (argc < 1 || argc > 2)
 			sv_opts_error(&g_opts, "--records takes one or two record files");
-		status = do_records(argc, argv);
+		status = do_records(&o, argc, argv);
 		break;
 	case M_DIFF:
 		if (argc != 2)
 			sv_opts_error(&g_opts, "--diff takes exactly two checkpoints");
-		status = do_diff(argv);
+		status = do_diff(&o, argv);
 		break;
 	case M_PACK:
 		if (argc < 1)

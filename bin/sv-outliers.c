@@ -17,7 +17,8 @@ static const char synopsis[] =
 	"sv-outliers [-m METHOD] [-f COLUMN] [-g COLUMN] [OPTION]... [FILE]...";
 
 enum {
-	OPT_MAXOUT = SV_OPT_LONG, OPT_TOP, OPT_PCT, OPT_VERBOSE, OPT_LIST_METHODS
+	OPT_MAXOUT = SV_OPT_LONG, OPT_TOP, OPT_PCT, OPT_VERBOSE, OPT_LIST_METHODS,
+	OPT_PLAIN_HEADER
 };
 
 static const struct sv_optdef optdefs[] = {
@@ -48,6 +49,7 @@ static const struct sv_optdef optdefs[] = {
 	  "print only the number of records selected" },
 	{ "verbose", no_argument, OPT_VERBOSE, NULL,
 	  "grubbs, gesd: the test statistics on stderr" },
+	SV_OPTDEF_PLAIN_HEADER(OPT_PLAIN_HEADER),
 	{ "list-methods", no_argument, OPT_LIST_METHODS, NULL,
 	  "the method names, one a line (for completion)" },
 	SV_OPTS_COMMON
@@ -234,6 +236,7 @@ struct opts {
 	struct sv_out_opts o;
 	const char *fspec, *gspec;
 	int invert, count;
+	int plain_header;     /* --plain-header */
 };
 
 static void
@@ -293,6 +296,7 @@ parse_options(int argc, char **argv, struct opts *p)
 			break;
 		case 'v': p->invert = 1; break;
 		case 'c': p->count = 1; break;
+		case OPT_PLAIN_HEADER: p->plain_header = 1; break;
 		case OPT_VERBOSE: verbose = 1; break;
 		case OPT_LIST_METHODS:
 			for (size_t i = 0; i < sv_out_nmethods; i++)
@@ -375,6 +379,8 @@ read_all(const struct opts *p, struct sv_input *in, struct store *s,
 			pick(r, p->gspec, "-g");
 		check_header(r);
 	}
+	if (!resolved)
+		sv_die(SV_EXIT_USAGE, "%s: no data", r->name);
 }
 
 /* The header (unless count) and the selected records; returns how many
@@ -388,7 +394,8 @@ put_selected(const struct opts *p, const struct sv_reader *r,
 	size_t selected = 0;
 
 	if (r->header && !p->count) {
-		sv_buf_printf(&out, "#%s", r->header);
+		sv_buf_printf(&out, "%s%s", p->plain_header ? "" : "#",
+		              r->header);
 		for (size_t i = 0; i < sizeof added / sizeof added[0]; i++)
 			sv_buf_printf(&out, "\t%s", added[i]);
 		sv_buf_add(&out, "\n", 1);

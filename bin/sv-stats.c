@@ -1,7 +1,6 @@
 /* sv-stats - the distribution of scores over seeds: the paper's table,
  * datamash-compatible operations, uncertainty, normality, the claim audit,
  * two-group comparison and figures (man/sv-stats.1) */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "formats/input.h"
 #include "formats/json.h"
 #include "formats/record.h"
+#include "formats/render.h"
 #include "formats/table.h"
 #include "stats/claim.h"
 #include "stats/compare.h"
@@ -26,7 +26,7 @@
 
 static const char synopsis[] =
 	"sv-stats [--json] [-f COL] [-g COL [--share-of GROUP]] [--ci]\n"
-	"                [--normality] [--claim X] [--plot FILE.svg] [FILE...]\n"
+	"                [--normality] [--claim X] [--plot FIG] [FILE...]\n"
 	"       sv-stats [-g COL] [--narm] OP COL [OP COL]... [FILE...]";
 
 enum {
@@ -66,10 +66,13 @@ static const struct sv_optdef optdefs[] = {
 	{ "test-size", required_argument, OPT_TEST_SIZE, "N",
 	  "test-set size, for the binomial noise floor test_se\n(else taken "
 	  "from a 'total' column)" },
-	{ "plot", required_argument, OPT_PLOT, "FILE.svg",
-	  "histogram with density, mean, +-1 sd (and the claim)" },
-	{ "plot-epochs", required_argument, OPT_PLOT_EPOCHS, "FILE.svg",
-	  "accuracy vs epoch (records with an 'epoch' column)" },
+	{ "plot", required_argument, OPT_PLOT, "FIG",
+	  "histogram with density, mean, +-1 sd (and the claim)\n"
+	  "into FIG: SVG, or PNG or PDF for a name ending in\n"
+	  ".png or .pdf (through librsvg, loaded when needed)" },
+	{ "plot-epochs", required_argument, OPT_PLOT_EPOCHS, "FIG",
+	  "accuracy vs epoch (records with an 'epoch' column)\n"
+	  "into FIG, SVG, PNG or PDF as for --plot" },
 	{ "title", required_argument, OPT_TITLE, "TEXT",
 	  "figures: a title above the plot" },
 	{ "xlabel", required_argument, OPT_XLABEL, "TEXT",
@@ -78,7 +81,7 @@ static const struct sv_optdef optdefs[] = {
 	  "figures: the y axis label (default 'density'; the column)" },
 	{ "size", required_argument, OPT_SIZE, "WxH",
 	  "figures: canvas in px (default 760x440; one column of\n"
-	  "a paper: 360x260)" },
+	  "a paper: 360x260); a PNG has twice the pixels" },
 	{ "bins", required_argument, OPT_BINS, "N",
 	  "figures: histogram bins (default from the seeds)" },
 	{ "histogram", no_argument, OPT_HISTOGRAM, NULL,
@@ -132,15 +135,29 @@ struct opts {
 
 /* --- printing */
 
+/* The figure file path from the SVG text in b: SVG, PNG or PDF by the
+ * name; a temporary file beside it is renamed over it when complete. */
 static void
-write_file(const char *path, const struct sv_buf *b)
+write_figure(const char *path, const struct sv_buf *b)
 {
-	FILE *fp = fopen(path, "w");
+	char err[2048];
+	int rc = sv_render_file(path, b->p, b->len, err, sizeof err);
 
-	if (!fp)
-		sv_die(SV_EXIT_ENV, "%s: %s", path, strerror(errno));
-	if (fwrite(b->p, 1, b->len, fp) != b->len || fclose(fp) != 0)
-		sv_die(SV_EXIT_ENV, "%s: write error: %s", path, strerror(errno));
+	if (rc != 0)
+		sv_die(rc, "%s", err);
+}
+
+/* A PNG or PDF figure needs librsvg and cairo: load them before any
+ * work, or exit 3 saying which library and package is missing. */
+static void
+need_renderer(const char *opt, const char *path)
+{
+	char err[2048];
+
+	if (!path || sv_render_format_of(path) == SV_RENDER_SVG)
+		return;
+	if (sv_render_load(err, sizeof err) != 0)
+		sv_die(SV_EXIT_ENV, "%s %s: %s", opt, path, err);
 }
 
 /* --- input */
@@ -272,7 +289,7 @@ put_figures(const struct opts *o, const struct sv_report *res, size_t n,
 
 	if (o->plot) {
 		sv_report_hist_svg(res, n, colname, o->r.claim, &o->style, &b);
-		write_file(o->plot, &b);
+		write_figure(o->plot, &b);
 		b.len = 0;
 	}
 	if (o->plot_epochs) {
@@ -280,7 +297,7 @@ put_figures(const struct opts *o, const struct sv_report *res, size_t n,
 			sv_die(SV_EXIT_USAGE, "--plot-epochs: the input has no "
 			       "'epoch' column");
 		sv_report_epochs_svg(res, n, colname, &o->style, &b);
-		write_file(o->plot_epochs, &b);
+		write_figure(o->plot_epochs, &b);
 	}
 	sv_buf_free(&b);
 }
@@ -613,6 +630,8 @@ main(int argc, char **argv)
 		o.histogram = !o.json && isatty(STDOUT_FILENO);
 
 	check_files(argv + nop, argc - nop);
+	need_renderer("--plot", o.plot);
+	need_renderer("--plot-epochs", o.plot_epochs);
 	sv_input_init(&in, argv + nop, (size_t)(argc - nop));
 	in.csv = o.csv;
 	rc = ncalls ? run_ops(&o, &in, calls, ncalls) : run_summary(&o, &in);

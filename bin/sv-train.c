@@ -36,7 +36,8 @@ enum {
 	O_NO_NESTEROV, O_WD, O_SCHEDULE, O_VARY, O_BASE_SEED, O_TRAIN_SIZE,
 	O_RESUME, O_EVERY_EPOCH, O_SAVE, O_TRACE, O_PROGRESS, O_COUNT, O_DEVICE,
 	O_LIST, O_LIST_MODELS, O_LIST_DATASETS, O_INFLIGHT, O_INIT_FROM,
-	O_REINIT, O_FREEZE, O_CLASSES, O_LIST_LAYERS, O_AUGMENT, O_NO_AUGMENT
+	O_REINIT, O_FREEZE, O_CLASSES, O_LIST_LAYERS, O_AUGMENT, O_NO_AUGMENT,
+	O_PLAIN_HEADER, O_GPU_SEEDS
 };
 
 /* The one option table: getopt, --help and --list-options (which the
@@ -84,6 +85,7 @@ static const struct sv_optdef optdefs[] = {
 	  "with -o: skip seeds FILE already holds, append the rest" },
 	{ "every-epoch", no_argument, O_EVERY_EPOCH, NULL,
 	  "one record per epoch (adds an 'epoch' column)" },
+	SV_OPTDEF_PLAIN_HEADER(O_PLAIN_HEADER),
 	{ "save", required_argument, O_SAVE, "DIR",
 	  "write DIR/SEED.svckpt for each seed (sv-ckpt(5))" },
 	{ "trace", no_argument, O_TRACE, NULL,
@@ -100,6 +102,9 @@ static const struct sv_optdef optdefs[] = {
 	  "(default: one seed per thread when there are several)" },
 	{ "device", required_argument, O_DEVICE, "DEV",
 	  "cpu (default) or gpu (needs the GPU backend)" },
+	{ "gpu-seeds", required_argument, O_GPU_SEEDS, "N",
+	  "seeds trained at once on the GPU (default: as many\n"
+	  "as half its free memory holds, at most 512)" },
 	{ "list", no_argument, O_LIST, NULL,
 	  "list models, datasets and schedules, then exit" },
 	{ "list-models", no_argument, O_LIST_MODELS, NULL,
@@ -320,7 +325,7 @@ main(int argc, char **argv)
 	uint64_t *skip = NULL;
 	size_t nskip = 0;
 	char err[1024], header[512];
-	int empty = 1, rc;
+	int empty = 1, rc, plain_header = 0;
 
 	sv_setlocale();
 	sv_set_progname(argv[0]);
@@ -335,6 +340,7 @@ main(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'j': r.cfg.threads = (int)sv_opt_u64("--threads", optarg, 1, 256); break;
 		case 'q': quiet = 1; break;
+		case O_PLAIN_HEADER: plain_header = 1; break;
 		case O_TRAIN_SIZE:
 			r.cfg.o.train_size = (uint32_t)sv_opt_u64("--train-size", optarg, 1, UINT32_MAX);
 			break;
@@ -400,6 +406,9 @@ main(int argc, char **argv)
 		case O_FREEZE: freeze = optarg; break;
 		case O_CLASSES: classes = optarg; break;
 		case O_LIST_LAYERS: list_layers = 1; break;
+		case O_GPU_SEEDS:
+			r.cfg.gpu_seeds = (int)sv_opt_u64("--gpu-seeds", optarg, 1, 65535);
+			break;
 		case O_INFLIGHT:
 			r.cfg.inflight = inflight = (int)sv_opt_u64("--in-flight", optarg, 1, 256);
 			break;
@@ -428,6 +437,11 @@ main(int argc, char **argv)
 		sv_opts_error(&g_opts, "--resume needs -o FILE");
 	if (strcmp(device, "cpu") != 0 && strcmp(device, "gpu") != 0)
 		sv_opts_error(&g_opts, "option --device: cpu or gpu: '%s'", device);
+	/* the cohort path on the CPU, for checking it without a GPU */
+	r.cfg.cohort_cpu = strcmp(device, "cpu") == 0 && getenv("SV_COHORT") &&
+	                   strcmp(getenv("SV_COHORT"), "cpu") == 0;
+	if (r.cfg.gpu_seeds && strcmp(device, "gpu") != 0 && !r.cfg.cohort_cpu)
+		sv_opts_error(&g_opts, "--gpu-seeds goes with --device gpu");
 	if (inflight > 1 && strcmp(device, "gpu") == 0)
 		sv_opts_error(&g_opts, "--in-flight %d: one seed at a time on "
 		              "the GPU", inflight);
@@ -554,7 +568,8 @@ main(int argc, char **argv)
 		sv_die(SV_EXIT_ENV, "%s: %s", r.save_dir, strerror(errno));
 	if (empty || !out) {
 		char h[600];
-		int n = snprintf(h, sizeof h, "#%s\n", header);
+		int n = snprintf(h, sizeof h, "%s%s\n", plain_header ? "" : "#",
+		                 header);
 
 		emit(&r, h, (size_t)n);
 	}
@@ -571,9 +586,9 @@ main(int argc, char **argv)
 		r.cfg.skip = skip;
 		r.cfg.nskip = nskip;
 		/* --trace lines wait for their seed's turn when seeds run at once */
-		r.trace_buffered = strcmp(device, "cpu") == 0 &&
-		                   (r.cfg.inflight > 1 ||
-		                    (r.cfg.inflight == 0 && r.cfg.threads > 1));
+		r.trace_buffered = r.cfg.cohort_cpu || strcmp(device, "gpu") == 0 ||
+		                   r.cfg.inflight > 1 ||
+		                   (r.cfg.inflight == 0 && r.cfg.threads > 1);
 		r.pg.t_start = sv_now();
 		sv_seed_source_init(&src, argv, argc);
 		rc = sv_runner_run(&r.cfg, &src, &ops, err, sizeof err);

@@ -268,16 +268,13 @@ layer_in(const struct sv_cuda_net *g, int i)
 	return i == 0 ? g->x : g->l[i - 1].out;
 }
 
-/* sv_net_forward: x (n,H,W,C) -> logits (n,nclass) */
+/* The layers forward over S slots of n images each (S = 1: one network),
+ * from g->x; queued on g->s. */
 static int
-forward(struct sv_cuda_net *g, const float *x, int n, int train,
-        float *logits)
+layers_forward(struct sv_cuda_net *g, int S, int n)
 {
-	(void)train; /* no layer here differs between training and eval */
-	if (n < 1 || n > g->batch)
-		return fail(2, "forward: %d images, the batch holds %d", n, g->batch);
-	CK(cudaMemcpyAsync(g->x, x, sizeof(float) * n * g->insz,
-	                   cudaMemcpyHostToDevice, g->s), "copy batch in");
+	long N = (long)S * n;
+
 	for (int i = 0; i < g->nl; i++) {
 		struct gpu_layer *l = &g->l[i];
 		const struct sv_cuda_layer *d = &l->d;
@@ -285,24 +282,103 @@ forward(struct sv_cuda_net *g, const float *x, int n, int train,
 		cudaError_t e = cudaSuccess;
 
 		switch (d->op) {
-		case SV_CUDA_CONV:
-			e = svk_conv3x3_fwd(in, g->p[d->w], d->b >= 0 ? g->p[d->b] : NULL,
-			                    l->out, n, d->ih, d->iw, d->ic, d->oc, g->s);
+		case SV_CUDA_CONV: {
+			struct sv_bconv a = { in, g->p[d->w],
+			                      d->b >= 0 ? g->p[d->b] : NULL, NULL,
+			                      l->out, NULL, NULL, NULL, S, n, d->ih,
+			                      d->iw, d->ic, d->oc };
+
+			e = svk_bconv_fwd(&a, g->s);
 			break;
+		}
 		case SV_CUDA_RELU:
-			e = svk_relu_fwd(in, l->out, (long)n * l->osz, g->s);
+			e = svk_relu_fwd(in, l->out, N * l->osz, g->s);
 			break;
 		case SV_CUDA_POOL:
-			e = svk_maxpool2_fwd(in, l->out, l->arg, n, d->ih, d->iw, d->ic,
-			                     g->s);
+			e = svk_maxpool2_fwd(in, l->out, l->arg, (int)N, d->ih, d->iw,
+			                     d->ic, g->s);
 			break;
-		case SV_CUDA_LINEAR:
-			e = svk_linear_fwd(in, g->p[d->w], d->b >= 0 ? g->p[d->b] : NULL,
-			                   l->out, n, (int)l->isz, d->oc, g->s);
+		case SV_CUDA_LINEAR: {
+			struct sv_blinear a = { in, g->p[d->w],
+			                        d->b >= 0 ? g->p[d->b] : NULL, NULL,
+			                        l->out, NULL, NULL, NULL, S, n,
+			                        (int)l->isz, d->oc };
+
+			e = svk_blinear_fwd(&a, g->s);
 			break;
+		}
 		}
 		CK(e, "forward kernel");
 	}
+	return 0;
+}
+
+/* The layers backward over S slots of n images from the logits'
+ * gradient in g->gbuf[0]: every tensor's gradient. */
+static int
+layers_backward(struct sv_cuda_net *g, int S, int n)
+{
+	long N = (long)S * n;
+	int cur = 0;
+
+	for (int i = g->nl - 1; i >= 0; i--) {
+		struct gpu_layer *l = &g->l[i];
+		const struct sv_cuda_layer *d = &l->d;
+		const float *in = layer_in(g, i);
+		const float *dout = g->gbuf[cur];
+		float *din = i > 0 ? g->gbuf[1 - cur] : NULL;
+		cudaError_t e = cudaSuccess;
+
+		switch (d->op) {
+		case SV_CUDA_CONV: {
+			struct sv_bconv a = { in, g->p[d->w], NULL, dout, NULL, din,
+			                      g->g[d->w], d->b >= 0 ? g->g[d->b] : NULL,
+			                      S, n, d->ih, d->iw, d->ic, d->oc };
+
+			e = svk_bconv_bwd_filter(&a, g->s);
+			if (e == cudaSuccess && din)
+				e = svk_bconv_bwd_data(&a, g->s);
+			break;
+		}
+		case SV_CUDA_RELU:
+			if (din)
+				e = svk_relu_bwd(l->out, dout, din, N * l->isz, g->s);
+			break;
+		case SV_CUDA_POOL:
+			if (din)
+				e = svk_maxpool2_bwd(dout, l->arg, din, (int)N, d->ih,
+				                     d->iw, d->ic, g->s);
+			break;
+		case SV_CUDA_LINEAR: {
+			struct sv_blinear a = { in, g->p[d->w], NULL, dout, NULL, din,
+			                        g->g[d->w],
+			                        d->b >= 0 ? g->g[d->b] : NULL, S, n,
+			                        (int)l->isz, d->oc };
+
+			e = svk_blinear_bwd(&a, g->s);
+			break;
+		}
+		}
+		CK(e, "backward kernel");
+		cur = 1 - cur;
+	}
+	return 0;
+}
+
+/* sv_net_forward: x (n,H,W,C) -> logits (n,nclass) */
+static int
+forward(struct sv_cuda_net *g, const float *x, int n, int train,
+        float *logits)
+{
+	int rc;
+
+	(void)train; /* no layer here differs between training and eval */
+	if (n < 1 || n > g->batch)
+		return fail(2, "forward: %d images, the batch holds %d", n, g->batch);
+	CK(cudaMemcpyAsync(g->x, x, sizeof(float) * n * g->insz,
+	                   cudaMemcpyHostToDevice, g->s), "copy batch in");
+	if ((rc = layers_forward(g, 1, n)) != 0)
+		return rc;
 	CK(cudaMemcpyAsync(logits, g->l[g->nl - 1].out,
 	                   sizeof(float) * n * g->nclass, cudaMemcpyDeviceToHost,
 	                   g->s), "copy logits out");
@@ -314,48 +390,11 @@ forward(struct sv_cuda_net *g, const float *x, int n, int train,
 static int
 backward(struct sv_cuda_net *g, const float *dlogits, int n)
 {
-	int cur = 0;
-
 	if (n < 1 || n > g->batch)
 		return fail(2, "backward: %d images, the batch holds %d", n, g->batch);
 	CK(cudaMemcpyAsync(g->gbuf[0], dlogits, sizeof(float) * n * g->nclass,
 	                   cudaMemcpyHostToDevice, g->s), "copy dlogits in");
-	for (int i = g->nl - 1; i >= 0; i--) {
-		struct gpu_layer *l = &g->l[i];
-		const struct sv_cuda_layer *d = &l->d;
-		const float *in = layer_in(g, i);
-		const float *dout = g->gbuf[cur];
-		float *din = i > 0 ? g->gbuf[1 - cur] : NULL;
-		cudaError_t e = cudaSuccess;
-
-		switch (d->op) {
-		case SV_CUDA_CONV:
-			e = svk_conv3x3_bwd_filter(in, dout, g->g[d->w],
-			                           d->b >= 0 ? g->g[d->b] : NULL, n,
-			                           d->ih, d->iw, d->ic, d->oc, g->s);
-			if (e == cudaSuccess && din)
-				e = svk_conv3x3_bwd_data(dout, g->p[d->w], din, n, d->ih,
-				                         d->iw, d->ic, d->oc, g->s);
-			break;
-		case SV_CUDA_RELU:
-			if (din)
-				e = svk_relu_bwd(l->out, dout, din, (long)n * l->isz, g->s);
-			break;
-		case SV_CUDA_POOL:
-			if (din)
-				e = svk_maxpool2_bwd(dout, l->arg, din, n, d->ih, d->iw,
-				                     d->ic, g->s);
-			break;
-		case SV_CUDA_LINEAR:
-			e = svk_linear_bwd(dout, in, g->p[d->w], g->g[d->w],
-			                   d->b >= 0 ? g->g[d->b] : NULL, din, n,
-			                   (int)l->isz, d->oc, g->s);
-			break;
-		}
-		CK(e, "backward kernel");
-		cur = 1 - cur;
-	}
-	return 0;
+	return layers_backward(g, 1, n);
 }
 
 static int
@@ -365,6 +404,248 @@ sgd(struct sv_cuda_net *g, float lr, float momentum, float wd, int nesterov)
 		CK(svk_sgd(g->p[i], g->g[i], g->m[i], (long)g->count[i], lr,
 		           momentum, wd, nesterov, !g->have_mom, g->s), "sgd kernel");
 	g->have_mom = 1;
+	return 0;
+}
+
+/* --- a cohort: S slots of one network side by side (lib/train/cohort.h)
+ *
+ * The activations are those of a network of S*batch images (net_build);
+ * the weights, gradients and momentum hold S slots a tensor; the dataset
+ * is on the GPU as bytes.  A step's only synchronisation is the logits'
+ * copy back to the host. */
+
+struct sv_cuda_cohort {
+	struct sv_cuda_net *g;   /* activations, stream; g->p.. S slots */
+	int S, slot_batch;
+	char *frozen;
+	uint8_t *train_x, *test_x;
+	uint32_t *order, *iota;  /* S * ntrain; ntest */
+	uint32_t ntrain, ntest;
+	long ntrain_order;       /* images in each slot's order */
+	long per;                /* bytes an image */
+	int c;
+	float *lut;
+	float *hlogits;          /* pinned, S * batch * nclass */
+};
+
+static void
+cohort_free(struct sv_cuda_cohort *c)
+{
+	if (!c)
+		return;
+	net_free(c->g);
+	cudaFree(c->train_x);
+	cudaFree(c->test_x);
+	cudaFree(c->order);
+	cudaFree(c->iota);
+	cudaFree(c->lut);
+	cudaFreeHost(c->hlogits);
+	free(c->frozen);
+	free(c);
+}
+
+static int
+cohort_build(struct sv_cuda_cohort *c, const struct sv_cuda_net_desc *d,
+             int S, const struct sv_cuda_data *data, const char *frozen)
+{
+	struct sv_cuda_net_desc all = *d;
+	uint32_t *iota;
+	int rc;
+
+	if (S < 1 || d->batch < 1 || (long)S * d->batch > INT32_MAX)
+		return fail(2, "cohort: %d slots of %d images", S, d->batch);
+	if (data->h != d->in_h || data->w != d->in_w || data->c != d->in_c)
+		return fail(2, "cohort: images %dx%dx%d, the network takes "
+		            "%dx%dx%d", data->h, data->w, data->c, d->in_h,
+		            d->in_w, d->in_c);
+	c->S = S;
+	c->slot_batch = d->batch;
+	all.batch = S * d->batch;
+	if (!(c->g = (struct sv_cuda_net *)calloc(1, sizeof *c->g)))
+		return fail(3, "out of memory");
+	if ((rc = net_build(c->g, &all)) != 0)
+		return rc;
+	/* S slots a tensor */
+	for (int i = 0; i < c->g->np; i++) {
+		size_t bytes = sizeof(float) * S * c->g->count[i];
+
+		cudaFree(c->g->p[i]);
+		cudaFree(c->g->g[i]);
+		cudaFree(c->g->m[i]);
+		c->g->p[i] = c->g->g[i] = c->g->m[i] = NULL;
+		if ((rc = dalloc((void **)&c->g->p[i], bytes)) ||
+		    (rc = dalloc((void **)&c->g->g[i], bytes)) ||
+		    (rc = dalloc((void **)&c->g->m[i], bytes)))
+			return rc;
+	}
+	if (!(c->frozen = (char *)calloc((size_t)c->g->np + 1, 1)))
+		return fail(3, "out of memory");
+	if (frozen)
+		memcpy(c->frozen, frozen, (size_t)c->g->np);
+	c->ntrain = data->ntrain;
+	c->ntest = data->ntest;
+	c->c = data->c;
+	c->per = (long)data->h * data->w * data->c;
+	if ((rc = dalloc((void **)&c->train_x, (size_t)c->ntrain * c->per)) ||
+	    (rc = dalloc((void **)&c->test_x, (size_t)c->ntest * c->per)) ||
+	    (rc = dalloc((void **)&c->order, sizeof(uint32_t) * S *
+	                 (size_t)(c->ntrain ? c->ntrain : 1))) ||
+	    (rc = dalloc((void **)&c->iota, sizeof(uint32_t) *
+	                 (size_t)(c->ntest ? c->ntest : 1))) ||
+	    (rc = dalloc((void **)&c->lut, sizeof(float) * 256 * data->c)))
+		return rc;
+	CK(cudaMallocHost((void **)&c->hlogits, sizeof(float) * all.batch *
+	                  d->nclass), "cudaMallocHost");
+	if (!(iota = (uint32_t *)malloc(sizeof *iota * (c->ntest + 1))))
+		return fail(3, "out of memory");
+	for (uint32_t i = 0; i < c->ntest; i++)
+		iota[i] = i;
+	rc = check(cudaMemcpy(c->train_x, data->train_x, (size_t)c->ntrain * c->per,
+	                      cudaMemcpyHostToDevice), "copy the training set");
+	if (!rc)
+		rc = check(cudaMemcpy(c->test_x, data->test_x,
+		                      (size_t)c->ntest * c->per,
+		                      cudaMemcpyHostToDevice), "copy the test set");
+	if (!rc)
+		rc = check(cudaMemcpy(c->iota, iota, sizeof *iota * c->ntest,
+		                      cudaMemcpyHostToDevice), "copy the test order");
+	if (!rc)
+		rc = check(cudaMemcpy(c->lut, data->lut, sizeof(float) * 256 *
+		                      data->c, cudaMemcpyHostToDevice),
+		           "copy the normalisation");
+	free(iota);
+	return rc;
+}
+
+static struct sv_cuda_cohort *
+cohort_new(const struct sv_cuda_net_desc *d, int S,
+           const struct sv_cuda_data *data, const char *frozen)
+{
+	struct sv_cuda_cohort *c =
+		(struct sv_cuda_cohort *)calloc(1, sizeof *c);
+
+	if (!c) {
+		fail(3, "out of memory");
+		return NULL;
+	}
+	if (cohort_build(c, d, S, data, frozen) != 0) {
+		cohort_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static int
+cohort_set_params(struct sv_cuda_cohort *c, int s, float *const *p)
+{
+	struct sv_cuda_net *g = c->g;
+
+	if (s < 0 || s >= c->S)
+		return fail(2, "cohort: no slot %d", s);
+	for (int i = 0; i < g->np; i++) {
+		size_t n = g->count[i];
+
+		CK(cudaMemcpyAsync(g->p[i] + (size_t)s * n, p[i], sizeof(float) * n,
+		                   cudaMemcpyHostToDevice, g->s), "copy weights in");
+		CK(cudaMemsetAsync(g->m[i] + (size_t)s * n, 0, sizeof(float) * n,
+		                   g->s), "clear momentum");
+	}
+	CK(cudaStreamSynchronize(g->s), "copy weights in");
+	g->have_mom = 0;
+	return 0;
+}
+
+static int
+cohort_get_params(struct sv_cuda_cohort *c, int s, float *const *p)
+{
+	struct sv_cuda_net *g = c->g;
+
+	if (s < 0 || s >= c->S)
+		return fail(2, "cohort: no slot %d", s);
+	for (int i = 0; i < g->np; i++)
+		CK(cudaMemcpyAsync(p[i], g->p[i] + (size_t)s * g->count[i],
+		                   sizeof(float) * g->count[i],
+		                   cudaMemcpyDeviceToHost, g->s), "copy weights out");
+	CK(cudaStreamSynchronize(g->s), "copy weights out");
+	return 0;
+}
+
+static int
+cohort_set_order(struct sv_cuda_cohort *c, const uint32_t *order, long n)
+{
+	if (n < 0 || n > (long)c->ntrain)
+		return fail(2, "cohort: an order of %ld images, the training set "
+		            "has %u", n, c->ntrain);
+	c->ntrain_order = n;
+	CK(cudaMemcpyAsync(c->order, order, sizeof(uint32_t) * c->S * (size_t)n,
+	                   cudaMemcpyHostToDevice, c->g->s), "copy the order in");
+	return 0;
+}
+
+static int
+cohort_forward(struct sv_cuda_cohort *c, int test, long at, int n,
+               float *logits)
+{
+	struct sv_cuda_net *g = c->g;
+	int S = c->S;
+	long N = (long)S * n;
+	struct sv_bgather ga = { test ? c->test_x : c->train_x, NULL,
+	                         test ? c->iota : c->order, c->lut, g->x, NULL,
+	                         c->per, test ? 0 : c->ntrain_order, at, S, n,
+	                         c->c };
+	int rc;
+
+	if (n < 1 || n > c->slot_batch)
+		return fail(2, "forward: %d images a slot, %d at most", n,
+		            c->slot_batch);
+	if (at < 0 || at + n > (long)(test ? c->ntest : c->ntrain_order))
+		return fail(2, "forward: images %ld..%ld past the set", at,
+		            at + n - 1);
+	CK(svk_bgather(&ga, g->s), "gather kernel");
+	if ((rc = layers_forward(g, S, n)) != 0)
+		return rc;
+	CK(cudaMemcpyAsync(c->hlogits, g->l[g->nl - 1].out,
+	                   sizeof(float) * N * g->nclass, cudaMemcpyDeviceToHost,
+	                   g->s), "copy logits out");
+	CK(cudaStreamSynchronize(g->s), "forward");
+	memcpy(logits, c->hlogits, sizeof(float) * N * g->nclass);
+	return 0;
+}
+
+static int
+cohort_backward(struct sv_cuda_cohort *c, const float *dlogits, int n)
+{
+	struct sv_cuda_net *g = c->g;
+	int S = c->S;
+	long N = (long)S * n;
+
+	if (n < 1 || n > c->slot_batch)
+		return fail(2, "backward: %d images a slot, %d at most", n,
+		            c->slot_batch);
+	CK(cudaMemcpyAsync(g->gbuf[0], dlogits, sizeof(float) * N * g->nclass,
+	                   cudaMemcpyHostToDevice, g->s), "copy dlogits in");
+	return layers_backward(g, S, n);
+}
+
+static int
+cohort_sgd(struct sv_cuda_cohort *c, float lr, float momentum, float wd,
+           int nesterov)
+{
+	struct sv_cuda_net *g = c->g;
+
+	for (int i = 0; i < g->np; i++)
+		if (!c->frozen[i])
+			CK(svk_sgd(g->p[i], g->g[i], g->m[i],
+			           (long)c->S * (long)g->count[i], lr, momentum, wd,
+			           nesterov, !g->have_mom, g->s), "sgd kernel");
+	g->have_mom = 1;
+	return 0;
+}
+
+static int
+mem_info(size_t *free_bytes, size_t *total_bytes)
+{
+	CK(cudaMemGetInfo(free_bytes, total_bytes), "cudaMemGetInfo");
 	return 0;
 }
 
@@ -626,6 +907,15 @@ static const struct sv_cuda_api api = {
 	forward,
 	backward,
 	sgd,
+	cohort_new,
+	cohort_free,
+	cohort_set_params,
+	cohort_get_params,
+	cohort_set_order,
+	cohort_forward,
+	cohort_backward,
+	cohort_sgd,
+	mem_info,
 	t_conv3x3_fwd,
 	t_conv3x3_bwd_data,
 	t_conv3x3_bwd_filter,

@@ -14,116 +14,37 @@ nblocks(long n, int threads)
 	return (unsigned)((n + threads - 1) / threads);
 }
 
-/* in (N,H,W,C), w (3,3,C,K), b (K) or NULL -> out (N,H,W,K);
- * out = b[k]; for ky, kx, c: fmaf(in or 0, w, acc) (sv_conv3x3_fwd) */
+/* One thread per index of a batched body (lib/kernels/batched.h); the
+ * arguments travel by value. */
 __global__ static void
-conv_fwd_k(const float *in, const float *w, const float *b, float *out,
-           int N, int H, int W, int C, int K)
+bconv_fwd_k(struct sv_bconv a, long total)
 {
 	long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
-	long total = (long)N * H * W * K;
 
-	if (i >= total)
-		return;
-	int k = (int)(i % K);
-	long p = i / K;
-	int x = (int)(p % W), y = (int)(p / W % H), n = (int)(p / ((long)W * H));
-	float acc = b ? b[k] : 0.0f;
-
-	for (int ky = 0; ky < 3; ky++)
-		for (int kx = 0; kx < 3; kx++) {
-			int iy = y + ky - 1, ix = x + kx - 1;
-			bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
-			const float *ip = in + (((long)n * H + iy) * W + ix) * C;
-			const float *wp = w + (long)(ky * 3 + kx) * C * K + k;
-
-			for (int c = 0; c < C; c++) {
-				float v = inside ? ip[c] : 0.0f;
-
-				acc = fmaf(v, wp[(long)c * K], acc);
-			}
-		}
-	out[i] = acc;
+	if (i < total)
+		sv_bconv_fwd(&a, i);
 }
 
-/* dout (N,H,W,K), w (3,3,C,K) -> din (N,H,W,C);
- * din = 0; for ky, kx, k: fmaf(dout[y-ky+1, x-kx+1] or 0, w, acc) */
 __global__ static void
-conv_bwd_data_k(const float *dout, const float *w, float *din, int N, int H,
-                int W, int C, int K)
+bconv_bwd_data_k(struct sv_bconv a, long total)
 {
 	long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
-	long total = (long)N * H * W * C;
 
-	if (i >= total)
-		return;
-	int c = (int)(i % C);
-	long p = i / C;
-	int x = (int)(p % W), y = (int)(p / W % H), n = (int)(p / ((long)W * H));
-	float acc = 0.0f;
-
-	for (int ky = 0; ky < 3; ky++)
-		for (int kx = 0; kx < 3; kx++) {
-			int oy = y - ky + 1, ox = x - kx + 1;
-			bool inside = oy >= 0 && oy < H && ox >= 0 && ox < W;
-			const float *gp = dout + (((long)n * H + oy) * W + ox) * K;
-			const float *wp = w + ((long)(ky * 3 + kx) * C + c) * K;
-
-			for (int k = 0; k < K; k++) {
-				float v = inside ? gp[k] : 0.0f;
-
-				acc = fmaf(v, wp[k], acc);
-			}
-		}
-	din[i] = acc;
+	if (i < total)
+		sv_bconv_bwd_data(&a, i);
 }
 
-/* in (N,H,W,C), dout (N,H,W,K) -> dw (3,3,C,K), db (K) or NULL.
- * Threads 0..9CK-1 own dw[r,k] (r = tap*C + c): from 0, for n, y, x:
- * fmaf(in[n, y+ky-1, x+kx-1, c] or 0, dout[n,y,x,k], acc).  Threads
- * 9CK..9CK+K-1 own db[k]: from 0, for n, y, x: acc + dout[n,y,x,k]. */
+/* the weight and bias gradient chains reading global memory */
 __global__ static void
-conv_bwd_filter_k(const float *in, const float *dout, float *dw, float *db,
-                  int N, int H, int W, int C, int K)
+bconv_bwd_filter_k(struct sv_bconv a, long total)
 {
-	long t = (long)blockIdx.x * blockDim.x + threadIdx.x;
-	long ndw = 9L * C * K;
-	long npix = (long)N * H * W;
+	long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
 
-	if (t < ndw) {
-		int k = (int)(t % K);
-		long r = t / K;
-		int tap = (int)(r / C), c = (int)(r % C);
-		int ky = tap / 3, kx = tap % 3;
-		float acc = 0.0f;
-
-		for (int n = 0; n < N; n++)
-			for (int y = 0; y < H; y++) {
-				int iy = y + ky - 1;
-				bool rowin = iy >= 0 && iy < H;
-				const float *gp = dout + ((long)n * H + y) * W * K + k;
-				const float *ip = in + (((long)n * H + iy) * W) * C + c;
-
-				for (int x = 0; x < W; x++) {
-					int ix = x + kx - 1;
-					float v = rowin && ix >= 0 && ix < W ?
-					          ip[(long)ix * C] : 0.0f;
-
-					acc = fmaf(v, gp[(long)x * K], acc);
-				}
-			}
-		dw[t] = acc;
-	} else if (db && t < ndw + K) {
-		int k = (int)(t - ndw);
-		float acc = 0.0f;
-
-		for (long p = 0; p < npix; p++)
-			acc = acc + dout[p * K + k];
-		db[k] = acc;
-	}
+	if (i < total)
+		sv_bconv_bwd_filter(&a, i);
 }
 
-/* The sums of conv_bwd_filter_k, in the same order, from shared memory:
+/* The sums of sv_bconv_bwd_filter, in the same order, from shared memory:
  * the block stages R rows of dout (R,W,K) and the R+2 input rows around
  * them, zero-padded to (R+2,W+2,C) with the CPU's explicit zeros; then
  * each thread runs its chain over those pixels (n, then y, then x).  All
@@ -134,6 +55,12 @@ conv_bwd_filter_tiled_k(const float *__restrict__ in,
                         int N, int H, int W, int C, int K, int R)
 {
 	extern __shared__ float sm[];
+	/* seed slot blockIdx.y: its N images, its gradients */
+	in += (long)blockIdx.y * N * H * W * C;
+	dout += (long)blockIdx.y * N * H * W * K;
+	dw += (long)blockIdx.y * 9L * C * K;
+	if (db)
+		db += (long)blockIdx.y * K;
 	int WP = W + 2;
 	float *sin = sm, *sg = sm + (long)(R + 2) * WP * C;
 	long t = (long)blockIdx.x * blockDim.x + threadIdx.x;
@@ -254,70 +181,51 @@ maxpool2_scatter_k(const float *dout, const int32_t *arg, float *din,
 		din[i / per_out * per_in + arg[i]] = dout[i];
 }
 
-/* in (N,I), w (O,I), b (O) or NULL -> out (N,O);
- * out = b[o] or 0; for i: fmaf(in[n,i], w[o,i], acc) */
 __global__ static void
-linear_fwd_k(const float *in, const float *w, const float *b, float *out,
-             int N, int I, int O)
+blinear_fwd_k(struct sv_blinear a, long total)
 {
-	long t = (long)blockIdx.x * blockDim.x + threadIdx.x;
+	long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
 
-	if (t >= (long)N * O)
-		return;
-	int o = (int)(t % O), n = (int)(t / O);
-	const float *ip = in + (long)n * I, *wp = w + (long)o * I;
-	float acc = b ? b[o] : 0.0f;
-
-	for (int i = 0; i < I; i++)
-		acc = fmaf(ip[i], wp[i], acc);
-	out[t] = acc;
+	if (i < total)
+		sv_blinear_fwd(&a, i);
 }
 
-/* dw (O,I): from 0, for n: fmaf(dout[n,o], in[n,i], acc) */
 __global__ static void
-linear_dw_k(const float *dout, const float *in, float *dw, int N, int I, int O)
+blinear_dw_k(struct sv_blinear a, long total)
 {
-	long t = (long)blockIdx.x * blockDim.x + threadIdx.x;
+	long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
 
-	if (t >= (long)O * I)
-		return;
-	int i = (int)(t % I), o = (int)(t / I);
-	float acc = 0.0f;
-
-	for (int n = 0; n < N; n++)
-		acc = fmaf(dout[(long)n * O + o], in[(long)n * I + i], acc);
-	dw[t] = acc;
+	if (i < total)
+		sv_blinear_dw(&a, i);
 }
 
-/* db (O): from 0, for n: acc + dout[n,o] */
 __global__ static void
-linear_db_k(const float *dout, float *db, int N, int O)
+blinear_db_k(struct sv_blinear a, long total)
 {
-	int o = blockIdx.x * blockDim.x + threadIdx.x;
+	long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
 
-	if (o >= O)
-		return;
-	float acc = 0.0f;
-
-	for (int n = 0; n < N; n++)
-		acc = acc + dout[(long)n * O + o];
-	db[o] = acc;
+	if (i < total)
+		sv_blinear_db(&a, i);
 }
 
-/* din (N,I): from 0, for o: fmaf(dout[n,o], w[o,i], acc) */
 __global__ static void
-linear_din_k(const float *dout, const float *w, float *din, int N, int I, int O)
+blinear_din_k(struct sv_blinear a, long total)
 {
-	long t = (long)blockIdx.x * blockDim.x + threadIdx.x;
+	long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
 
-	if (t >= (long)N * I)
-		return;
-	int i = (int)(t % I), n = (int)(t / I);
-	float acc = 0.0f;
+	if (i < total)
+		sv_blinear_din(&a, i);
+}
 
-	for (int o = 0; o < O; o++)
-		acc = fmaf(dout[(long)n * O + o], w[(long)o * I + i], acc);
-	din[t] = acc;
+__global__ static void
+bgather_k(struct sv_bgather a, long npx, long total)
+{
+	long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
+
+	if (i < npx)
+		sv_bgather_px(&a, i);
+	else if (i < total)
+		sv_bgather_label(&a, i - npx);
 }
 
 /* sv_net_sgd for one tensor:
@@ -340,27 +248,73 @@ sgd_k(float *p, const float *g, float *m, long n, float lr, float momentum,
 }
 
 cudaError_t
+svk_bconv_fwd(const struct sv_bconv *a, cudaStream_t s)
+{
+	long total = (long)a->S * a->N * a->H * a->W * a->K;
+
+	if (total > 0)
+		bconv_fwd_k<<<nblocks(total, THREADS), THREADS, 0, s>>>(*a, total);
+	return cudaGetLastError();
+}
+
+cudaError_t
+svk_bconv_bwd_data(const struct sv_bconv *a, cudaStream_t s)
+{
+	long total = (long)a->S * a->N * a->H * a->W * a->C;
+
+	if (total > 0)
+		bconv_bwd_data_k<<<nblocks(total, THREADS), THREADS, 0, s>>>(*a,
+		                                                            total);
+	return cudaGetLastError();
+}
+
+cudaError_t
+svk_bconv_bwd_filter(const struct sv_bconv *a, cudaStream_t s)
+{
+	enum { SMEM = 48 * 1024, TB = 256 };
+	int N = a->N, H = a->H, W = a->W, C = a->C, K = a->K;
+	long total = sv_bconv_filter_outputs(a);
+	long per = 9L * C * K + (a->db ? K : 0);   /* outputs a slot */
+	long row = (long)W * K + (long)(W + 2) * C; /* floats per tile row */
+	long R = row > 0 ? (SMEM / 4 - 2L * (W + 2) * C) / row : 0;
+
+	if (total <= 0)
+		return cudaSuccess;
+	if ((long)N * H * W > 0 && R >= 1 && a->S <= 65535) {
+		size_t bytes;
+		dim3 grid(nblocks(per, TB), (unsigned)a->S);
+
+		if (R > H)
+			R = H;
+		bytes = sizeof(float) * (size_t)((R + 2) * (W + 2) * C + R * W * K);
+		conv_bwd_filter_tiled_k<<<grid, TB, bytes, s>>>(
+			a->in, a->dout, a->dw, a->db, N, H, W, C, K, (int)R);
+	} else {
+		/* no pixels (every sum 0), or a row does not fit: the chains
+		 * read global memory */
+		bconv_bwd_filter_k<<<nblocks(total, 32), 32, 0, s>>>(*a, total);
+	}
+	return cudaGetLastError();
+}
+
+cudaError_t
 svk_conv3x3_fwd(const float *in, const float *w, const float *b, float *out,
                 int N, int H, int W, int C, int K, cudaStream_t s)
 {
-	long total = (long)N * H * W * K;
+	struct sv_bconv a = { in, w, b, NULL, out, NULL, NULL, NULL,
+	                      1, N, H, W, C, K };
 
-	if (total > 0)
-		conv_fwd_k<<<nblocks(total, THREADS), THREADS, 0, s>>>(in, w, b, out,
-		                                                       N, H, W, C, K);
-	return cudaGetLastError();
+	return svk_bconv_fwd(&a, s);
 }
 
 cudaError_t
 svk_conv3x3_bwd_data(const float *dout, const float *w, float *din, int N,
                      int H, int W, int C, int K, cudaStream_t s)
 {
-	long total = (long)N * H * W * C;
+	struct sv_bconv a = { NULL, w, NULL, dout, NULL, din, NULL, NULL,
+	                      1, N, H, W, C, K };
 
-	if (total > 0)
-		conv_bwd_data_k<<<nblocks(total, THREADS), THREADS, 0, s>>>(
-			dout, w, din, N, H, W, C, K);
-	return cudaGetLastError();
+	return svk_bconv_bwd_data(&a, s);
 }
 
 cudaError_t
@@ -368,32 +322,10 @@ svk_conv3x3_bwd_filter(const float *in, const float *dout, float *dw,
                        float *db, int N, int H, int W, int C, int K,
                        cudaStream_t s)
 {
-	enum { SMEM = 48 * 1024, TB = 256 };
-	long total = 9L * C * K + (db ? K : 0);
-	long row = (long)W * K + (long)(W + 2) * C; /* floats per tile row */
-	long R = row > 0 ? (SMEM / 4 - 2L * (W + 2) * C) / row : 0;
+	struct sv_bconv a = { in, NULL, NULL, dout, NULL, NULL, dw, db,
+	                      1, N, H, W, C, K };
 
-	if (total <= 0 || (long)N * H * W == 0) {
-		/* no pixels: every sum is 0 */
-		if (total > 0)
-			conv_bwd_filter_k<<<nblocks(total, 32), 32, 0, s>>>(
-				in, dout, dw, db, N, H, W, C, K);
-		return cudaGetLastError();
-	}
-	if (R >= 1) {
-		size_t bytes;
-
-		if (R > H)
-			R = H;
-		bytes = sizeof(float) * (size_t)((R + 2) * (W + 2) * C + R * W * K);
-		conv_bwd_filter_tiled_k<<<nblocks(total, TB), TB, bytes, s>>>(
-			in, dout, dw, db, N, H, W, C, K, (int)R);
-	} else {
-		/* a row does not fit: the chains read global memory */
-		conv_bwd_filter_k<<<nblocks(total, 32), 32, 0, s>>>(
-			in, dout, dw, db, N, H, W, C, K);
-	}
-	return cudaGetLastError();
+	return svk_bconv_bwd_filter(&a, s);
 }
 
 cudaError_t
@@ -445,30 +377,59 @@ svk_maxpool2_bwd(const float *dout, const int32_t *arg, float *din, int N,
 }
 
 cudaError_t
+svk_blinear_fwd(const struct sv_blinear *a, cudaStream_t s)
+{
+	long total = (long)a->S * a->N * a->O;
+
+	if (total > 0)
+		blinear_fwd_k<<<nblocks(total, 64), 64, 0, s>>>(*a, total);
+	return cudaGetLastError();
+}
+
+cudaError_t
+svk_blinear_bwd(const struct sv_blinear *a, cudaStream_t s)
+{
+	long nw = (long)a->S * a->O * a->I, nb = (long)a->S * a->O;
+	long nin = (long)a->S * a->N * a->I;
+
+	if (nw > 0)
+		blinear_dw_k<<<nblocks(nw, THREADS), THREADS, 0, s>>>(*a, nw);
+	if (a->db && nb > 0)
+		blinear_db_k<<<nblocks(nb, 32), 32, 0, s>>>(*a, nb);
+	if (a->din && nin > 0)
+		blinear_din_k<<<nblocks(nin, THREADS), THREADS, 0, s>>>(*a, nin);
+	return cudaGetLastError();
+}
+
+cudaError_t
 svk_linear_fwd(const float *in, const float *w, const float *b, float *out,
                int N, int I, int O, cudaStream_t s)
 {
-	long total = (long)N * O;
+	struct sv_blinear a = { in, w, b, NULL, out, NULL, NULL, NULL,
+	                        1, N, I, O };
 
-	if (total > 0)
-		linear_fwd_k<<<nblocks(total, 64), 64, 0, s>>>(in, w, b, out, N, I, O);
-	return cudaGetLastError();
+	return svk_blinear_fwd(&a, s);
 }
 
 cudaError_t
 svk_linear_bwd(const float *dout, const float *in, const float *w, float *dw,
                float *db, float *din, int N, int I, int O, cudaStream_t s)
 {
-	long nw = (long)O * I, nin = (long)N * I;
+	struct sv_blinear a = { in, w, NULL, dout, NULL, din, dw, db,
+	                        1, N, I, O };
 
-	if (nw > 0)
-		linear_dw_k<<<nblocks(nw, THREADS), THREADS, 0, s>>>(dout, in, dw,
-		                                                     N, I, O);
-	if (db && O > 0)
-		linear_db_k<<<nblocks(O, 32), 32, 0, s>>>(dout, db, N, O);
-	if (din && nin > 0)
-		linear_din_k<<<nblocks(nin, THREADS), THREADS, 0, s>>>(dout, w, din,
-		                                                       N, I, O);
+	return svk_blinear_bwd(&a, s);
+}
+
+cudaError_t
+svk_bgather(const struct sv_bgather *a, cudaStream_t s)
+{
+	long npx = (long)a->S * a->N * a->per;
+	long total = npx + (a->y ? (long)a->S * a->N : 0);
+
+	if (total > 0)
+		bgather_k<<<nblocks(total, THREADS), THREADS, 0, s>>>(*a, npx,
+		                                                      total);
 	return cudaGetLastError();
 }
 

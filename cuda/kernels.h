@@ -13,6 +13,24 @@
 #include <cuda_runtime.h>
 #include <stdint.h>
 
+#include "kernels/batched.h"
+
+/* The seed-batched passes: every index of the body in one thread
+ * (lib/kernels/batched.h says what each slot gets).  The filter gradient
+ * stages its rows in shared memory where they fit, one block row per
+ * seed slot. */
+cudaError_t svk_bconv_fwd(const struct sv_bconv *a, cudaStream_t s);
+cudaError_t svk_bconv_bwd_data(const struct sv_bconv *a, cudaStream_t s);
+cudaError_t svk_bconv_bwd_filter(const struct sv_bconv *a, cudaStream_t s);
+cudaError_t svk_blinear_fwd(const struct sv_blinear *a, cudaStream_t s);
+/* dw, then db and din where not NULL */
+cudaError_t svk_blinear_bwd(const struct sv_blinear *a, cudaStream_t s);
+/* the images and the labels of every slot's batch */
+cudaError_t svk_bgather(const struct sv_bgather *a, cudaStream_t s);
+
+/* The single-seed passes (S = 1) below, as the backend's network runs
+ * them. */
+
 /* in (N,H,W,C), w (3,3,C,K), b (K) or NULL -> out (N,H,W,K) */
 cudaError_t svk_conv3x3_fwd(const float *in, const float *w, const float *b,
                             float *out, int N, int H, int W, int C, int K,

@@ -59,12 +59,14 @@ XDG_DATA_HOME=$T/home/.local/share
 XDG_CACHE_HOME=$T/home/.cache
 XDG_DATA_DIRS=$P/share:/usr/share
 export PATH HOME XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME XDG_DATA_DIRS
-mkdir -p "$HOME" "$T/run" "$T/scan" "$T/empty"
+mkdir -p "$HOME" "$T/run" "$T/scan" "$T/empty" "$T/fig"
 
 # run/run.tsv: a real record; scan/scan.tsv: a comment, then other columns
 echo 7 | sv-train -q -m mlp -d synthetic:n=100,test=20 --epochs 1 > "$T/run/run.tsv" 2> "$T/log"
 ok $? "sv-train writes a record file"
 printf '# a comment\n#seed\talpha\tacc_b\tbeta\n1\t2\t0.5\t3\n' > "$T/scan/scan.tsv"
+# fig/: figures of each format (sv-stats --plot takes SVG, PNG and PDF)
+touch "$T/fig/a.svg" "$T/fig/b.png" "$T/fig/c.pdf" "$T/fig/D.PNG"
 columns() { sed -n '/^#[^ ]/{s/^#//;p;q}' "$1" | tr '\t' '\n'; }
 
 # cases: DIR|LINE|expected candidates (a command run in DIR, or 'none')
@@ -89,6 +91,8 @@ run|sv-outliers -f |none
 run|sv-outliers run.tsv -g s|columns run.tsv | grep '^s'
 scan|sv-outliers -f |columns scan.tsv
 empty|sv-outliers -m |sv-outliers --list-methods
+fig|sv-stats --plot |printf '%s\n' a.svg b.png c.pdf D.PNG
+fig|sv-stats --plot-epochs b|printf '%s\n' b.png
 EOC
 # try SHELL: every case through complete_SHELL
 try() {

@@ -12,3 +12,4 @@ complete -c sv-hash -l max-size -x -d 'refuse entries and files larger than BYTE
 complete -c sv-hash -s h -l help -d 'print help and exit'
 complete -c sv-hash -l list-options -d 'print the long options, one a line'
 complete -c sv-hash -l version -d 'print the version and exit'
+complete -c sv-hash -l plain-header -d 'header line without its #'

@@ -51,11 +51,9 @@ sv_opts_error(const struct sv_opts *g, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", sv_progname());
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	sv_vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	sv_opts_usage(g, stderr);
 	fprintf(stderr, "Try '%s --help' for more information.\n",
 	        sv_progname());

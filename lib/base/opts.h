@@ -36,6 +36,14 @@ struct sv_optdef {
 	  "print the long options, one a line (for shell completion)" },   \
 	{ NULL, 0, 0, NULL, NULL }
 
+/* --plain-header, the same in every tool that writes records: the header
+ * line without its leading '#' (man/sv-records.5), for readers that take
+ * the first line as the names (pandas, R, spreadsheets). */
+#define SV_OPTDEF_PLAIN_HEADER(code)                                       \
+	{ "plain-header", no_argument, (code), NULL,                        \
+	  "write the header line without its '#' (the first line\n"        \
+	  "is the names, as pandas and R read it)" }
+
 /* getopt state built from one table.  Owns longopts and shortopts. */
 struct sv_opts {
 	const struct sv_optdef *defs;

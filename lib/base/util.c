@@ -35,13 +35,57 @@ sv_setlocale(void)
 	setlocale(LC_NUMERIC, "C");
 }
 
-static void
-vwarn(const char *fmt, va_list ap)
+/* The escape of one byte for messages into e[8]; its length. */
+static size_t
+escape_byte(unsigned char c, char e[8])
 {
+	if (c == '\t')
+		strcpy(e, "\\t");
+	else if (c == '\n')
+		strcpy(e, "\\n");
+	else if (c == '\r')
+		strcpy(e, "\\r");
+	else if (c == '\\')
+		strcpy(e, "\\\\");
+	else if (c < 0x20 || c == 0x7f)
+		snprintf(e, 8, "\\x%02x", c);
+	else
+		e[0] = (char)c, e[1] = '\0';
+	return strlen(e);
+}
+
+/* One message line: user text inside it (a file name, a field, an
+ * option's value) may hold tabs, newlines or other control bytes, which
+ * are written as \t, \n, \xHH so that the message stays one line. */
+void
+sv_vwarn(const char *fmt, va_list ap)
+{
+	char small[1024], *m = small;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof small, fmt, aq);
+	va_end(aq);
+	if (n >= (int)sizeof small && (m = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(m, (size_t)n + 1, fmt, ap);
+	else if (!m || n < 0)
+		m = small;
 	fflush(stdout);
 	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
+	for (const unsigned char *p = (const unsigned char *)m; *p; p++) {
+		char e[8];
+
+		if (*p < 0x20 || *p == 0x7f) {
+			escape_byte(*p, e);
+			fputs(e, stderr);
+		} else {
+			fputc(*p, stderr);
+		}
+	}
 	fputc('\n', stderr);
+	if (m != small)
+		free(m);
 }
 
 void
@@ -50,7 +94,7 @@ sv_die(int status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	sv_vwarn(fmt, ap);
 	va_end(ap);
 	exit(status);
 }
@@ -61,7 +105,7 @@ sv_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	sv_vwarn(fmt, ap);
 	va_end(ap);
 }
 
@@ -71,7 +115,7 @@ sv_usage_error(const char *synopsis, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	sv_vwarn(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "usage: %s\nTry '%s --help' for more information.\n",
 	        synopsis, progname);
@@ -366,4 +410,35 @@ sv_buf_free(struct sv_buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+}
+
+const char *
+sv_escape(const char *s, char *out, size_t outsz)
+{
+	const unsigned char *p;
+	size_t o = 0, need = 0;
+	char e[8];
+	int cut;
+
+	if (!outsz)
+		return out;
+	for (p = (const unsigned char *)s; *p; p++)
+		need += escape_byte(*p, e);
+	cut = need + 1 > outsz;
+	for (p = (const unsigned char *)s; *p; p++) {
+		size_t l = escape_byte(*p, e);
+
+		/* cut short: room for this escape, "..." and the NUL */
+		if (cut && o + l + 4 > outsz) {
+			if (o + 4 <= outsz) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(out + o, e, l);
+		o += l;
+	}
+	out[o] = '\0';
+	return out;
 }

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 /* Exit statuses shared by every tool (see STYLE: exit status). */
@@ -27,6 +28,10 @@ void sv_die(int status, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
 /* "prog: message\n" on stderr. */
 void sv_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same from a va_list.  Every message is one line: control bytes in
+ * it (a tab or newline in a file name, a field, an option value) are
+ * written as sv_escape() writes them; a backslash is left as it is. */
+void sv_vwarn(const char *fmt, va_list ap);
 /* One synopsis line plus the --help hint on stderr, exit 2. */
 void sv_usage_error(const char *synopsis, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
@@ -43,6 +48,12 @@ void *sv_realloc(void *p, size_t n);
 /* n*size with an overflow check (exits 3 on overflow). */
 void *sv_mallocarray(size_t n, size_t size);
 char *sv_strdup(const char *s);
+
+/* s as messages quote user text: tab, newline and CR as "\t", "\n",
+ * "\r", a backslash as "\\", any other control character as "\xHH", so
+ * a message stays one line of one field; written into out[outsz] (cut
+ * with "..." when too long) and returned. */
+const char *sv_escape(const char *s, char *out, size_t outsz);
 
 /* Bounded number parsers, strtonum style.
  * Grammar: optional blanks are NOT accepted; the whole string must be the

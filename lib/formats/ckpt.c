@@ -420,14 +420,14 @@ rdtensor(struct cursor *cu, struct sv_ckpt *c, size_t i)
 		if (strcmp(c->t[j].name, t->name) == 0)
 			return cerr(cu, SV_CKPT_EFORMAT, cu->off,
 			            "duplicate tensor name '%s'",
-			            sv_ar_escape(t->name, q, sizeof q));
+			            sv_escape(t->name, q, sizeof q));
 	at = cu->off;
 	if ((st = rd32(cu, &t->ndim, "ndim")))
 		return st;
 	if (t->ndim < 1 || t->ndim > SV_TENSOR_MAXDIM)
 		return cerr(cu, SV_CKPT_EFORMAT, at,
 		            "tensor '%s': ndim %u not in 1..%d",
-		            sv_ar_escape(t->name, q, sizeof q), t->ndim,
+		            sv_escape(t->name, q, sizeof q), t->ndim,
 		            SV_TENSOR_MAXDIM);
 	for (uint32_t d = 0; d < t->ndim; d++) {
 		at = cu->off;
@@ -438,7 +438,7 @@ rdtensor(struct cursor *cu, struct sv_ckpt *c, size_t i)
 		    cnt * t->dim[d] > SV_CKPT_MAXELEM)
 			return cerr(cu, t->dim[d] == 0 ? SV_CKPT_EFORMAT : SV_CKPT_ELIMIT, at,
 			            "tensor '%s': dimension %u is %llu: %s",
-			            sv_ar_escape(t->name, q, sizeof q), d,
+			            sv_escape(t->name, q, sizeof q), d,
 			            (unsigned long long)t->dim[d],
 			            t->dim[d] == 0 ? "zero" :
 			            "element count over the limit 268435456");
@@ -546,7 +546,7 @@ sv_ckpt_read_file(const char *path, struct sv_ckpt *c, char *err,
 	int fd, st, e;
 	char q[1024];
 	/* the path as messages show it */
-	const char *name = sv_ar_escape(path, q, sizeof q);
+	const char *name = sv_escape(path, q, sizeof q);
 
 	memset(c, 0, sizeof *c);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {

@@ -83,13 +83,13 @@ sv_src_each(const char *path, unsigned flags,
 	if (sv_ar_name_ctrl(path))
 		return sv_seterr(err, errsz, SV_AR_EUNSAFE,
 		                 "%s: control character in name",
-		                 sv_ar_escape(path, q, sizeof q));
+		                 sv_escape(path, q, sizeof q));
 	if (strcmp(path, "-") != 0) {
 		if (stat(path, &sb) != 0) {
 			int e = errno;
 
 			return sv_seterr(err, errsz, SV_AR_EIO, "%s: %s",
-			                 sv_ar_escape(path, q, sizeof q), strerror(e));
+			                 sv_escape(path, q, sizeof q), strerror(e));
 		}
 		if (S_ISDIR(sb.st_mode)) {
 			size_t l = strlen(path);
@@ -121,7 +121,7 @@ sv_src_each(const char *path, unsigned flags,
 			if (st == SV_AR_EFORMAT)
 				return sv_seterr(err, errsz, SV_AR_EFORMAT,
 				                 "%s: neither a checkpoint nor a tar "
-				                 "archive", sv_ar_escape(path, q, sizeof q));
+				                 "archive", sv_escape(path, q, sizeof q));
 			return walk_status(&w, st);
 		}
 	}
@@ -150,7 +150,7 @@ sv_src_read_ckpt(struct sv_ar_stream *s, const char *name, struct sv_ckpt *c,
 	if (s->where)
 		sv_ar_where(s, w, sizeof w);
 	else
-		sv_ar_escape(name, w, sizeof w);
+		sv_escape(name, w, sizeof w);
 	st = sv_ckpt_read_mem(buf, n, w, c, err, errsz);
 	free(buf);
 	if (st == SV_CKPT_OK)

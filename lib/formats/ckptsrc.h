@@ -46,7 +46,7 @@ typedef int (*sv_src_fn)(const struct sv_src_item *it, void *ctx);
  * a directory that cannot be read (a link, a FIFO, a name with a control
  * character) is handed to fn like any other, with SV_SRC_CKPT_ONLY too:
  * reading it fails with the message that names it, and the walk goes on.
- * Paths and names in err are escaped (sv_ar_escape).  sv_ar_exit()
+ * Paths and names in err are escaped (sv_escape).  sv_ar_exit()
  * turns the status into an exit status (2 bad input, 3 out of memory). */
 int sv_src_each(const char *path, unsigned flags,
                 const struct sv_ar_limits *lim, sv_src_fn fn, void *ctx,

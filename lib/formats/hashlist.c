@@ -104,7 +104,7 @@ sv_hashlist_read(FILE *fp, const char *lname, struct sv_hashlist *hl,
 			char q[1024];
 
 			sv_warn("%s:%lu: %s: '%s'", lname, lineno, why,
-			        sv_ar_escape(line, q, sizeof q));
+			        sv_escape(line, q, sizeof q));
 			hl->nbadline++;
 			continue;
 		}

@@ -8,6 +8,9 @@
 #include "hashlist.h"
 #include "record.h"
 
+const char *const sv_run_setup_col[SV_RUN_NSETUP] = { "recipe", "data_hash",
+                                                     "init_from" };
+
 static void
 lower32(char *dst, const char *src)
 {
@@ -23,6 +26,7 @@ sv_runs_read(FILE *fp, const char *name, int side, struct sv_runs *r,
 	struct sv_reader rd;
 	enum sv_rec_status st;
 	int cs = -1, ch = -1, ci = -1, rc = SV_EXIT_OK;
+	int csetup[SV_RUN_NSETUP];
 
 	r->name[side] = name;
 	sv_reader_init(&rd, fp, name);
@@ -39,6 +43,8 @@ sv_runs_read(FILE *fp, const char *name, int side, struct sv_runs *r,
 			cs = sv_reader_col(&rd, "seed");
 			ch = sv_reader_col(&rd, "hash");
 			ci = sv_reader_col(&rd, "init_hash");
+			for (int k = 0; k < SV_RUN_NSETUP; k++)
+				csetup[k] = sv_reader_col(&rd, sv_run_setup_col[k]);
 			if (cs < 0 || ch < 0) {
 				rc = sv_seterr(err, errsz, SV_EXIT_USAGE,
 				               "%s:%lu: header has no '%s' column", name,
@@ -74,6 +80,9 @@ sv_runs_read(FILE *fp, const char *name, int side, struct sv_runs *r,
 			}
 			lower32(u->init, rd.field[ci]);
 		}
+		for (int k = 0; k < SV_RUN_NSETUP; k++)
+			if (csetup[k] >= 0)
+				u->setup[k] = sv_strdup(rd.field[csetup[k]]);
 		u->line = rd.lineno;
 		r->n++;
 	}
@@ -122,16 +131,22 @@ sv_runs_compare(const struct sv_runs *r,
 	*nseed = *ndiff = 0;
 	for (size_t i = 0; i < r->n;) {
 		const struct sv_run *x = &r->v[i], *y = NULL;
-		struct sv_run_diff d = { x->seed, NULL, NULL, NULL };
+		struct sv_run_diff d = { .seed = x->seed, .setup = -1 };
 
 		if (i + 1 < r->n && r->v[i + 1].seed == x->seed)
 			y = &r->v[i + 1];
 		(*nseed)++;
 		if (!y)
 			d.what = x->side == 0 ? "only_a" : "only_b";
-		else if (both_init && strcmp(x->init, y->init) != 0)
+		for (int k = 0; y && !d.what && k < SV_RUN_NSETUP; k++)
+			if (x->setup[k] && y->setup[k] &&
+			    strcmp(x->setup[k], y->setup[k]) != 0) {
+				d.what = sv_run_setup_col[k];
+				d.setup = k;
+			}
+		if (y && !d.what && both_init && strcmp(x->init, y->init) != 0)
 			d.what = "init";
-		else if (strcmp(x->hash, y->hash) != 0)
+		else if (y && !d.what && strcmp(x->hash, y->hash) != 0)
 			d.what = "train";
 		if (d.what) {
 			d.a = y ? x : (x->side == 0 ? x : NULL);
@@ -146,6 +161,9 @@ sv_runs_compare(const struct sv_runs *r,
 void
 sv_runs_free(struct sv_runs *r)
 {
+	for (size_t i = 0; i < r->n; i++)
+		for (int k = 0; k < SV_RUN_NSETUP; k++)
+			free(r->v[i].setup[k]);
 	free(r->v);
 	memset(r, 0, sizeof *r);
 }

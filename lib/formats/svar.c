@@ -56,58 +56,8 @@ sv_ar_name_ctrl(const char *name)
 	return 0;
 }
 
-/* The escape of one byte for messages into e[8]; its length. */
-static size_t
-escape_byte(unsigned char c, char e[8])
-{
-	if (c == '\t')
-		strcpy(e, "\\t");
-	else if (c == '\n')
-		strcpy(e, "\\n");
-	else if (c == '\r')
-		strcpy(e, "\\r");
-	else if (c == '\\')
-		strcpy(e, "\\\\");
-	else if (c < 0x20 || c == 0x7f)
-		snprintf(e, 8, "\\x%02x", c);
-	else
-		e[0] = (char)c, e[1] = '\0';
-	return strlen(e);
-}
-
-const char *
-sv_ar_escape(const char *s, char *out, size_t outsz)
-{
-	const unsigned char *p;
-	size_t o = 0, need = 0;
-	char e[8];
-	int cut;
-
-	if (!outsz)
-		return out;
-	for (p = (const unsigned char *)s; *p; p++)
-		need += escape_byte(*p, e);
-	cut = need + 1 > outsz;
-	for (p = (const unsigned char *)s; *p; p++) {
-		size_t l = escape_byte(*p, e);
-
-		/* cut short: room for this escape, "..." and the NUL */
-		if (cut && o + l + 4 > outsz) {
-			if (o + 4 <= outsz) {
-				memcpy(out + o, "...", 3);
-				o += 3;
-			}
-			break;
-		}
-		memcpy(out + o, e, l);
-		o += l;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 /* err = "path: entry 'name'" and what fmt adds, path and name escaped
- * (sv_ar_escape); returns st. */
+ * (sv_escape); returns st. */
 static int ent_err(char *err, size_t errsz, int st, const char *path,
                    const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
@@ -123,8 +73,8 @@ ent_err(char *err, size_t errsz, int st, const char *path, const char *name,
 	vsnprintf(rest, sizeof rest, fmt, ap);
 	va_end(ap);
 	return sv_seterr(err, errsz, st, "%s: entry '%s'%s",
-	                 sv_ar_escape(path, p, sizeof p),
-	                 sv_ar_escape(name, n, sizeof n), rest);
+	                 sv_escape(path, p, sizeof p),
+	                 sv_escape(name, n, sizeof n), rest);
 }
 
 int
@@ -189,10 +139,10 @@ sv_ar_where(const struct sv_ar_stream *s, char *out, size_t outsz)
 
 	if (s->where)
 		snprintf(out, outsz, "%s: entry '%s'",
-		         sv_ar_escape(s->where, p, sizeof p),
-		         sv_ar_escape(s->name, n, sizeof n));
+		         sv_escape(s->where, p, sizeof p),
+		         sv_escape(s->name, n, sizeof n));
 	else
-		snprintf(out, outsz, "%s", sv_ar_escape(s->name, n, sizeof n));
+		snprintf(out, outsz, "%s", sv_escape(s->name, n, sizeof n));
 }
 
 static int
@@ -1068,194 +1018,4 @@ sv_ar_read_one(const char *path, const char *name,
 	*buf = o.buf;
 	*n = o.n;
 	return SV_AR_OK;
-}
-
-/* ---- writing ----------------------------------------------------------- */
-
-static int
-cmp_member(const void *a, const void *b)
-{
-	const struct sv_ar_member *x = *(const struct sv_ar_member *const *)a;
-	const struct sv_ar_member *y = *(const struct sv_ar_member *const *)b;
-
-	return strcmp(x->name, y->name);
-}
-
-static int
-has_suffix(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-
-	return a > b && strcmp(s + a - b, suf) == 0;
-}
-
-/* Copy the file at m->path into the archive as one entry's data. */
-static int
-write_member(struct archive *a, const struct sv_ar_member *m,
-             char *err, size_t errsz)
-{
-	struct archive_entry *ae = archive_entry_new();
-	unsigned char chunk[65536];
-	int64_t size;
-	int fd = -1, st = SV_AR_OK;
-	struct stat sb;
-
-	if (!ae)
-		return sv_seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
-	if (m->path) {
-		if ((fd = open(m->path, O_RDONLY | O_CLOEXEC)) < 0 ||
-		    fstat(fd, &sb) != 0) {
-			int e = errno;
-
-			st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", m->path, strerror(e));
-			goto out;
-		}
-		if (!S_ISREG(sb.st_mode)) {
-			st = sv_seterr(err, errsz, SV_AR_ETYPE, "%s: not a regular file", m->path);
-			goto out;
-		}
-		size = (int64_t)sb.st_size;
-	} else {
-		size = (int64_t)m->size;
-	}
-	archive_entry_set_pathname(ae, m->name);
-	archive_entry_set_filetype(ae, AE_IFREG);
-	archive_entry_set_perm(ae, 0644);
-	archive_entry_set_size(ae, size);
-	archive_entry_set_mtime(ae, 0, 0);
-	archive_entry_set_uid(ae, 0);
-	archive_entry_set_gid(ae, 0);
-	if (archive_write_header(a, ae) != ARCHIVE_OK) {
-		st = sv_seterr(err, errsz, SV_AR_EIO, "entry '%s': %s", m->name,
-		            archive_error_string(a));
-		goto out;
-	}
-	if (!m->path) {
-		if (m->size && archive_write_data(a, m->buf, m->size) != (la_ssize_t)m->size) {
-			st = sv_seterr(err, errsz, SV_AR_EIO, "entry '%s': %s", m->name,
-			            archive_error_string(a));
-		}
-		goto out;
-	}
-	for (int64_t done = 0;;) {
-		ssize_t r = read(fd, chunk, sizeof chunk);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", m->path, strerror(e));
-			break;
-		}
-		if (r == 0) {
-			if (done != size)
-				st = sv_seterr(err, errsz, SV_AR_EIO,
-				            "%s: changed while being read", m->path);
-			break;
-		}
-		if (done + r > size) {
-			st = sv_seterr(err, errsz, SV_AR_EIO, "%s: changed while being read",
-			            m->path);
-			break;
-		}
-		if (archive_write_data(a, chunk, (size_t)r) != r) {
-			st = sv_seterr(err, errsz, SV_AR_EIO, "entry '%s': %s", m->name,
-			            archive_error_string(a));
-			break;
-		}
-		done += r;
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	archive_entry_free(ae);
-	return st;
-}
-
-int
-sv_ar_write(const char *out, const struct sv_ar_member *m, size_t n,
-            char *err, size_t errsz)
-{
-	const struct sv_ar_member **v = NULL;
-	struct archive *a = NULL;
-	char *tmp = NULL;
-	int gz, st = SV_AR_OK;
-
-	if (has_suffix(out, ".tar.gz") || has_suffix(out, ".tgz"))
-		gz = 1;
-	else if (has_suffix(out, ".tar"))
-		gz = 0;
-	else
-		return sv_seterr(err, errsz, SV_AR_EFORMAT,
-		              "%s: unknown archive type (want .tar, .tar.gz or .tgz)", out);
-	if (n && !(v = malloc(n * sizeof *v)))
-		return sv_seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		if (sv_ar_name_ctrl(m[i].name)) {
-			st = ent_err(err, errsz, SV_AR_EUNSAFE, out, m[i].name,
-			             ": control character in name");
-			goto out;
-		}
-		if (!sv_ar_name_ok(m[i].name)) {
-			st = ent_err(err, errsz, SV_AR_EUNSAFE, out, m[i].name,
-			            ": unsafe name");
-			goto out;
-		}
-		v[i] = &m[i];
-	}
-	if (n)
-		qsort(v, n, sizeof *v, cmp_member);
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(v[i - 1]->name, v[i]->name) == 0) {
-			st = ent_err(err, errsz, SV_AR_EDUP, out, v[i]->name, ": given twice");
-			goto out;
-		}
-	if (asprintf(&tmp, "%s.tmp", out) < 0) {
-		tmp = NULL;
-		st = sv_seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
-		goto out;
-	}
-	if (!(a = archive_write_new())) {
-		st = sv_seterr(err, errsz, SV_AR_ENOMEM, "out of memory");
-		goto out;
-	}
-	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
-	    (gz && (archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
-	            archive_write_set_options(a, "gzip:!timestamp") != ARCHIVE_OK)) ||
-	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK) {
-		st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", out, archive_error_string(a));
-		goto out;
-	}
-	if (archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
-		st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", tmp, archive_error_string(a));
-		goto out;
-	}
-	for (size_t i = 0; i < n && st == SV_AR_OK; i++) {
-		char what[512];
-
-		if ((st = write_member(a, v[i], what, sizeof what)) != SV_AR_OK)
-			sv_seterr(err, errsz, st, "%s: %s", out, what);
-	}
-	if (archive_write_close(a) != ARCHIVE_OK && st == SV_AR_OK)
-		st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", tmp, archive_error_string(a));
-	if (st == SV_AR_OK) {
-		int fd = open(tmp, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0 || fsync(fd) != 0 || rename(tmp, out) != 0) {
-			int e = errno;
-
-			st = sv_seterr(err, errsz, SV_AR_EIO, "%s: %s", out, strerror(e));
-		}
-		if (fd >= 0)
-			close(fd);
-	}
-	if (st != SV_AR_OK)
-		unlink(tmp);
-out:
-	if (a)
-		archive_write_free(a);
-	free(tmp);
-	free(v);
-	return st;
 }

@@ -91,7 +91,7 @@ typedef int (*sv_ar_stream_fn)(struct sv_ar_stream *s, void *ctx);
  * message "path: entry 'name': what"), so the caller reports that entry
  * and the walk goes on with the rest.
  * lim may be NULL (defaults).  err gets "path: entry 'name': what", the
- * name escaped as sv_ar_escape does.
+ * name escaped as sv_escape does.
  * sv_ar_walk hands each entry as a stream; sv_ar_each reads it whole
  * first (the size limit checked before allocating). */
 int sv_ar_walk(const char *path, const struct sv_ar_limits *lim,
@@ -161,10 +161,6 @@ int sv_ar_name_ok(const char *name);
  * record ever holds one.  1 if name holds one, 0 if not. */
 int sv_ar_name_ctrl(const char *name);
 
-/* s as messages quote it: tab, newline and CR as "\t", "\n", "\r", a
- * backslash as "\\", any other control character as "\xHH"; written
- * into out[outsz] (cut with "..." when too long) and returned. */
-const char *sv_ar_escape(const char *s, char *out, size_t outsz);
 
 /* One file to store: name in the archive, and either the path of a file
  * to copy (path != NULL) or size bytes at buf.  All the caller's. */

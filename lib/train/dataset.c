@@ -193,8 +193,8 @@ cifar_entry(struct sv_ar_stream *s, void *ctx)
 
 	if (b < 0)
 		return 0;
-	sv_ar_escape(t->path, qp, sizeof qp);
-	sv_ar_escape(s->name, qn, sizeof qn);
+	sv_escape(t->path, qp, sizeof qp);
+	sv_escape(s->name, qn, sizeof qn);
 	if (s->size != (uint64_t)CIFAR_BATCH_BYTES) {
 		t->rc = sv_seterr(t->err, t->errsz, SV_EXIT_USAGE, "%s: %s: entry "
 		                  "of %lld bytes, a batch has %zu", qp, qn,
@@ -230,7 +230,7 @@ load_cifar10(struct sv_dataset *d, const char *path, char *err, size_t errsz)
 	uint8_t *buf = sv_malloc(CIFAR_BATCH_BYTES);
 	char qp[2048];
 
-	sv_ar_escape(path, qp, sizeof qp); /* for messages */
+	sv_escape(path, qp, sizeof qp); /* for messages */
 	d->nclass = 10;
 	d->mean[0] = 0.4914f, d->mean[1] = 0.4822f, d->mean[2] = 0.4465f;
 	d->std[0] = 0.2023f, d->std[1] = 0.1994f, d->std[2] = 0.2010f;
@@ -322,7 +322,7 @@ synthetic_spec(const char *spec, uint64_t val[K_COUNT], char *err,
 
 		if (!eq) {
 			snprintf(err, errsz, "synthetic: expected KEY=VALUE: '%s'",
-			         sv_ar_escape(tok, q[0], sizeof q[0]));
+			         sv_escape(tok, q[0], sizeof q[0]));
 			free(s);
 			return 2;
 		}
@@ -333,7 +333,7 @@ synthetic_spec(const char *spec, uint64_t val[K_COUNT], char *err,
 		if (k == K_COUNT) {
 			snprintf(err, errsz, "synthetic: unknown key '%s' (keys: "
 			         "n test h w c classes noise)",
-			         sv_ar_escape(tok, q[0], sizeof q[0]));
+			         sv_escape(tok, q[0], sizeof q[0]));
 			free(s);
 			return 2;
 		}
@@ -342,7 +342,7 @@ synthetic_spec(const char *spec, uint64_t val[K_COUNT], char *err,
 			snprintf(err, errsz, "synthetic: %s: %s (%llu..%llu): "
 			         "'%s'", tok, e, (unsigned long long)kv[k].min,
 			         (unsigned long long)kv[k].max,
-			         sv_ar_escape(eq + 1, q[1], sizeof q[1]));
+			         sv_escape(eq + 1, q[1], sizeof q[1]));
 			free(s);
 			return 2;
 		}

@@ -105,8 +105,8 @@ op_name(enum sv_op op)
  * the caller's.  The layer order is sv_net_init's (a ReLU before a pool
  * runs after it), the tensor numbering too; both are checked against
  * net->param.  Returns 0 or 2 with err set. */
-static int
-describe(const struct sv_net *net, struct sv_cuda_layer *ls, uint64_t *count,
+int
+sv_gpu_describe(const struct sv_net *net, struct sv_cuda_layer *ls, uint64_t *count,
          struct sv_cuda_net_desc *desc, char *err, size_t errsz)
 {
 	const struct sv_model_def *def = net->def;
@@ -184,7 +184,7 @@ sv_gpu_supported(const struct sv_net *net, char *err, size_t errsz)
 	struct sv_cuda_layer *ls = sv_calloc((size_t)net->def->nlayers, sizeof *ls);
 	uint64_t *count = sv_calloc(net->nparam + 1, sizeof *count);
 	struct sv_cuda_net_desc desc;
-	int rc = describe(net, ls, count, &desc, err, errsz);
+	int rc = sv_gpu_describe(net, ls, count, &desc, err, errsz);
 
 	free(ls);
 	free(count);
@@ -287,7 +287,7 @@ sv_gpu_device(struct sv_device *dev, struct sv_net *net, char *err,
 		return rc;
 	ls = sv_calloc((size_t)net->def->nlayers, sizeof *ls);
 	count = sv_calloc(net->nparam + 1, sizeof *count);
-	if ((rc = describe(net, ls, count, &desc, err, errsz)) != 0)
+	if ((rc = sv_gpu_describe(net, ls, count, &desc, err, errsz)) != 0)
 		goto out;
 	if (backend.api->probe(dev->name, sizeof dev->name) != 0) {
 		rc = sv_seterr(err, errsz, SV_EXIT_ENV, "%s",
@@ -313,6 +313,162 @@ sv_gpu_device(struct sv_device *dev, struct sv_net *net, char *err,
 	                                   gpu_backward, gpu_sgd, gpu_pull,
 	                                   gpu_error };
 	dev->close = gpu_close;
+out:
+	free(ls);
+	free(count);
+	return rc;
+}
+
+/* --- a cohort on the GPU (cohort.h) */
+
+struct gpu_cohort {
+	const struct sv_cuda_api *api;
+	struct sv_cuda_cohort *c;
+	float *logits;          /* S * batch * nclass */
+};
+
+static int
+gc_set_params(void *ctx, int s, float *const *p)
+{
+	struct gpu_cohort *gc = ctx;
+
+	return gc->api->cohort_set_params(gc->c, s, p);
+}
+
+static int
+gc_get_params(void *ctx, int s, float *const *p)
+{
+	struct gpu_cohort *gc = ctx;
+
+	return gc->api->cohort_get_params(gc->c, s, p);
+}
+
+static int
+gc_set_order(void *ctx, const uint32_t *order, long n)
+{
+	struct gpu_cohort *gc = ctx;
+
+	return gc->api->cohort_set_order(gc->c, order, n);
+}
+
+static int
+gc_forward(void *ctx, int test, long at, int n, int train,
+           const float **logits)
+{
+	struct gpu_cohort *gc = ctx;
+
+	(void)train;
+	*logits = gc->logits;
+	return gc->api->cohort_forward(gc->c, test, at, n, gc->logits);
+}
+
+static int
+gc_backward(void *ctx, const float *dlogits, int n)
+{
+	struct gpu_cohort *gc = ctx;
+
+	return gc->api->cohort_backward(gc->c, dlogits, n);
+}
+
+static int
+gc_sgd(void *ctx, float lr, float momentum, float wd, int nesterov)
+{
+	struct gpu_cohort *gc = ctx;
+
+	return gc->api->cohort_sgd(gc->c, lr, momentum, wd, nesterov);
+}
+
+static const char *
+gc_error(void *ctx)
+{
+	struct gpu_cohort *gc = ctx;
+
+	return gc->api->last_error();
+}
+
+static void
+gc_close(void *ctx)
+{
+	struct gpu_cohort *gc = ctx;
+
+	if (!gc)
+		return;
+	gc->api->cohort_free(gc->c);
+	free(gc->logits);
+	free(gc);
+}
+
+/* GPU memory one slot of net takes in a cohort: weights, gradients and
+ * momentum, activations and gradients of batch images, the data order
+ * (an estimate: the backend allocates a little more). */
+static size_t
+slot_bytes(const struct sv_net *net, const struct sv_dataset *d, int batch)
+{
+	size_t params = 0;
+
+	for (size_t i = 0; i < net->nparam; i++)
+		params += sv_tensor_count(&net->param[i]);
+	return 3 * params * sizeof(float) +
+	       (size_t)batch * (net->maxact * 4 + 2 * net->maxact) * sizeof(float) +
+	       (size_t)d->train.n * sizeof(uint32_t);
+}
+
+int
+sv_gpu_cohort_slots(const struct sv_net *net, const struct sv_dataset *d,
+                    int batch, int asked, char *err, size_t errsz)
+{
+	size_t free_b = 0, total_b = 0;
+	size_t data = (size_t)(d->train.n + d->test.n) * d->train.h * d->train.w *
+	              d->train.c;
+
+	if (!backend.api)
+		return sv_seterr(err, errsz, -SV_EXIT_ENV, "no GPU backend");
+	if (backend.api->mem_info(&free_b, &total_b) != 0)
+		return sv_seterr(err, errsz, -SV_EXIT_ENV, "%s",
+		                 backend.api->last_error());
+	return sv_cohort_fit(free_b, data, slot_bytes(net, d, batch), asked,
+	                     SV_GPU_COHORT_MAX, err, errsz);
+}
+
+int
+sv_gpu_cohort(struct sv_cohort_exec *ex, const struct sv_net *net,
+              const struct sv_dataset *d, int S, int batch, char *err,
+              size_t errsz)
+{
+	struct sv_cuda_layer *ls;
+	uint64_t *count;
+	struct sv_cuda_net_desc desc;
+	struct sv_cuda_data data;
+	struct gpu_cohort *gc;
+	float lut[3][256];
+	char name[256];
+	int rc;
+
+	memset(ex, 0, sizeof *ex);
+	if (!backend.api && (rc = sv_gpu_open(name, sizeof name, err, errsz)))
+		return rc;
+	ls = sv_calloc((size_t)net->def->nlayers, sizeof *ls);
+	count = sv_calloc(net->nparam + 1, sizeof *count);
+	if ((rc = sv_gpu_describe(net, ls, count, &desc, err, errsz)) != 0)
+		goto out;
+	desc.batch = batch;
+	sv_dataset_lut(d, lut);
+	data = (struct sv_cuda_data){ d->train.x, d->test.x, d->train.n,
+	                              d->test.n, (int)d->train.h,
+	                              (int)d->train.w, (int)d->train.c, &lut[0][0] };
+	gc = sv_calloc(1, sizeof *gc);
+	gc->api = backend.api;
+	if (!(gc->c = gc->api->cohort_new(&desc, S, &data, net->frozen))) {
+		rc = sv_seterr(err, errsz, SV_EXIT_ENV, "%s",
+		               backend.api->last_error());
+		free(gc);
+		goto out;
+	}
+	gc->logits = sv_mallocarray((size_t)S * batch * net->nclass,
+	                            sizeof(float));
+	*ex = (struct sv_cohort_exec){ gc, S, batch, gc_set_params,
+	                               gc_get_params, gc_set_order, gc_forward,
+	                               gc_backward, gc_sgd, gc_error, gc_close };
 out:
 	free(ls);
 	free(count);

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cohort.h"
+#include "dataset.h"
 #include "device.h"
 #include "gpu_abi.h"
 #include "net.h"
@@ -27,6 +29,14 @@ int sv_gpu_open(char *devname, size_t n, char *err, size_t errsz);
  * NULL (for the GPU-vs-CPU tests). */
 const struct sv_cuda_api *sv_gpu_api(void);
 
+/* Describe net for the backend: ls[def->nlayers] and count[nparam] are
+ * the caller's.  The layer order is sv_net_init's (a ReLU before a pool
+ * runs after it), the tensor numbering too.  Returns 0, or 2 with err
+ * naming the first layer the backend has no kernel for. */
+int sv_gpu_describe(const struct sv_net *net, struct sv_cuda_layer *ls,
+                    uint64_t *count, struct sv_cuda_net_desc *desc, char *err,
+                    size_t errsz);
+
 /* Whether the backend has kernels for every layer of net: 0, or 2
  * (SV_EXIT_USAGE) with err naming the first layer it cannot run.  Needs
  * no GPU. */
@@ -38,6 +48,23 @@ int sv_gpu_supported(const struct sv_net *net, char *err, size_t errsz);
  * (a model the backend cannot run) or 3 (no backend, driver or GPU; a
  * CUDA error) with err set. */
 int sv_gpu_device(struct sv_device *dev, struct sv_net *net, char *err,
+                  size_t errsz);
+
+/* The most slots a cohort gets by default. */
+#define SV_GPU_COHORT_MAX 512
+
+/* How many seeds a GPU cohort of net on d trains at once: asked (> 0)
+ * when it fits, else as many as half the free GPU memory holds (at most
+ * SV_GPU_COHORT_MAX).  Returns the count, or minus an exit status with
+ * err set (no backend; asked does not fit; not one seed fits). */
+int sv_gpu_cohort_slots(const struct sv_net *net, const struct sv_dataset *d,
+                        int batch, int asked, char *err, size_t errsz);
+
+/* The GPU executor of a cohort of S slots (batch images each) of net's
+ * model, d copied to the GPU once (cohort.h); ex->close frees it.  0, 2 (a
+ * model with a layer the backend has no kernel for) or 3. */
+int sv_gpu_cohort(struct sv_cohort_exec *ex, const struct sv_net *net,
+                  const struct sv_dataset *d, int S, int batch, char *err,
                   size_t errsz);
 
 #endif

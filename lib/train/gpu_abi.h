@@ -26,7 +26,7 @@
 extern "C" {
 #endif
 
-#define SV_CUDA_ABI 1
+#define SV_CUDA_ABI 2
 
 /* The layer kinds the backend runs (a subset of enum sv_op). */
 enum sv_cuda_op {
@@ -56,6 +56,17 @@ struct sv_cuda_net_desc {
 
 struct sv_cuda_net; /* opaque, owned by the backend */
 
+/* The dataset of a cohort, copied to the GPU once: images as bytes
+ * (n, h, w, c), labels, and the normalisation table (c rows of 256). */
+struct sv_cuda_data {
+	const uint8_t *train_x, *test_x;
+	uint32_t ntrain, ntest;
+	int h, w, c;
+	const float *lut;
+};
+
+struct sv_cuda_cohort; /* opaque: S networks of one description */
+
 struct sv_cuda_api {
 	int abi;            /* SV_CUDA_ABI */
 	/* Message of the last failed call in this thread. */
@@ -79,6 +90,27 @@ struct sv_cuda_api {
 	/* one SGD step on every trainable tensor; sv_net_sgd */
 	int (*sgd)(struct sv_cuda_net *g, float lr, float momentum, float wd,
 	           int nesterov);
+
+	/* A cohort (lib/train/cohort.h): S slots of the network d (d->batch
+	 * images a slot), the dataset resident, frozen[nparam] the tensors
+	 * SGD leaves alone.  NULL when it cannot be built (last_error). */
+	struct sv_cuda_cohort *(*cohort_new)(const struct sv_cuda_net_desc *d,
+	                                     int S, const struct sv_cuda_data *data,
+	                                     const char *frozen);
+	void (*cohort_free)(struct sv_cuda_cohort *c);
+	/* the passes of struct sv_cohort_exec, same meaning */
+	int (*cohort_set_params)(struct sv_cuda_cohort *c, int s, float *const *p);
+	int (*cohort_get_params)(struct sv_cuda_cohort *c, int s, float *const *p);
+	int (*cohort_set_order)(struct sv_cuda_cohort *c, const uint32_t *order,
+	                        long n);
+	int (*cohort_forward)(struct sv_cuda_cohort *c, int test, long at, int n,
+	                      float *logits);
+	int (*cohort_backward)(struct sv_cuda_cohort *c, const float *dlogits,
+	                       int n);
+	int (*cohort_sgd)(struct sv_cuda_cohort *c, float lr, float momentum,
+	                  float wd, int nesterov);
+	/* GPU memory free and total, bytes */
+	int (*mem_info)(size_t *free_bytes, size_t *total_bytes);
 
 	/* The kernels one by one on host arrays, for the GPU-vs-CPU tests:
 	 * the arguments of the CPU twin without nthreads. */

@@ -23,7 +23,7 @@ sv_read_decompressed(const char *path, size_t max_bytes, uint8_t **buf,
 
 	*buf = NULL;
 	*len = 0;
-	sv_ar_escape(path, qp, sizeof qp); /* the path as messages show it */
+	sv_escape(path, qp, sizeof qp); /* the path as messages show it */
 	lq = strlen(qp);
 	if (stat(path, &st) != 0)
 		return sv_seterr(err, errsz, SV_EXIT_ENV, "%s: %s", qp,
@@ -70,7 +70,7 @@ sv_idx_read(const char *path, uint32_t ndim, size_t max_bytes,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	sv_ar_escape(path, qp, sizeof qp); /* the path as messages show it */
+	sv_escape(path, qp, sizeof qp); /* the path as messages show it */
 	if (ndim < 1 || ndim > 4) {
 		snprintf(err, errsz, "%s: bad dimension count %u", qp, ndim);
 		return SV_EXIT_USAGE;

@@ -7,6 +7,8 @@
 
 #include "base/ordered.h"
 #include "base/util.h"
+#include "cohort.h"
+#include "gpu.h"
 #include "runner.h"
 #include "scan.h"
 
@@ -152,6 +154,120 @@ queue(struct runner *R, struct sv_ordered *q, uint64_t seed, int threads)
 	sv_ordered_put(q, it);
 }
 
+/* The seeds of src in cohorts on one executor (the caller has built
+ * net); first[0..nfirst-1] are seeds already read, st what the last read
+ * gave (with status and srcerr for a bad line). */
+static int
+run_cohorts(struct runner *R, struct sv_seed_source *src, struct sv_net *net,
+            const uint64_t *first, size_t nfirst, enum sv_rec_status st,
+            int status, const char *srcerr, char *err, size_t errsz)
+{
+	const struct sv_runner_cfg *cfg = R->cfg;
+	const struct sv_runner_ops *ops = R->ops;
+	struct sv_cohort_exec ex;
+	struct sv_device dev;
+	struct item *it;
+	struct sv_train_opts *o;
+	struct sv_train_result *res;
+	uint64_t *seeds, seed;
+	float **p;
+	char rderr[1024], why[1024], badline[1024];
+	int S, rc, batch = cfg->o.r.batch;
+	/* no more slots than seeds to come, when that is known: the whole
+	 * input read ahead already, or --count */
+	size_t known = st != SV_REC_DATA ? nfirst : cfg->count ? cfg->count : 0;
+
+	snprintf(badline, sizeof badline, "%s", srcerr);
+	memset(&dev, 0, sizeof dev);
+	if (cfg->cohort_cpu) {
+		S = cfg->gpu_seeds > 0 ? cfg->gpu_seeds : 4;
+	} else {
+		S = sv_gpu_cohort_slots(net, cfg->data, batch, cfg->gpu_seeds, why,
+		                        sizeof why);
+		if (S < 0)
+			return sv_seterr(err, errsz, -S, "--device gpu: %s", why);
+	}
+	if (known > 0 && known < (size_t)S)
+		S = (int)known;
+	if (cfg->cohort_cpu) {
+		rc = sv_cohort_cpu(&ex, net, cfg->data, S, batch, cfg->threads,
+		                   why, sizeof why);
+		dev.kind_name = "cpu";
+	} else {
+		rc = sv_gpu_cohort(&ex, net, cfg->data, S, batch, why, sizeof why);
+		dev.kind_name = "gpu";
+	}
+	if (rc != 0)
+		return sv_seterr(err, errsz, rc, "--device %s: %s", dev.kind_name,
+		                 why);
+	dev.kind = cfg->cohort_cpu ? SV_DEVICE_CPU : SV_DEVICE_GPU;
+	it = sv_calloc((size_t)S, sizeof *it);
+	o = sv_calloc((size_t)S, sizeof *o);
+	res = sv_calloc((size_t)S, sizeof *res);
+	seeds = sv_calloc((size_t)S, sizeof *seeds);
+	p = sv_calloc(net->nparam + 1, sizeof *p);
+	for (size_t i = 0; i < net->nparam; i++)
+		p[i] = net->param[i].data;
+	while (rc == 0) {
+		int ns = 0;
+		struct timespec ts;
+
+		while (ns < S && nfirst > 0) {
+			seeds[ns++] = *first++;
+			nfirst--;
+		}
+		while (ns < S && st == SV_REC_DATA &&
+		       (st = sv_seed_source_next(src, &seed, &status, badline,
+		                                 sizeof badline)) == SV_REC_DATA)
+			if (!sv_scan_has(cfg->skip, cfg->nskip, seed))
+				seeds[ns++] = seed;
+		if (ns == 0)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		for (int i = 0; i < ns; i++) {
+			memset(&it[i], 0, sizeof it[i]);
+			it[i].R = R;
+			it[i].job.seed = seeds[i];
+			it[i].job.threads = cfg->threads;
+			it[i].job.dev = &dev;
+			it[i].job.net = net;
+			it[i].job.t_start = (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+			it[i].job.user = ops->job_new ? ops->job_new(ops->ctx, seeds[i])
+			                              : NULL;
+			o[i] = cfg->o;
+			o[i].on_step = step_cb;
+			o[i].on_epoch = epoch_cb;
+			o[i].ctx = &it[i];
+		}
+		rc = sv_cohort_train(&ex, net, cfg->data, o, seeds, ns, res, rderr,
+		                     sizeof rderr);
+		/* the weights of each seed in net, then its record */
+		for (int i = 0; i < ns && rc == 0; i++) {
+			if ((rc = ex.get_params(ex.ctx, i, p)) != 0) {
+				snprintf(rderr, sizeof rderr, "weights: %s",
+				         ex.error(ex.ctx));
+				break;
+			}
+			ops->trained(ops->ctx, &it[i].job, &res[i]);
+			ops->done(ops->ctx, &it[i].job);
+			it[i].job.user = NULL;
+		}
+		for (int i = 0; i < ns; i++)
+			if (it[i].job.user && ops->drop)
+				ops->drop(ops->ctx, &it[i].job);
+		if (rc != 0)
+			rc = sv_seterr(err, errsz, rc, "--device %s: %s", dev.kind_name,
+			               rderr);
+		else if (st != SV_REC_DATA)
+			break;
+	}
+	if (rc == 0 && st == SV_REC_BAD)
+		rc = sv_seterr(err, errsz, status, "%s", badline);
+	ex.close(ex.ctx);
+	free(it), free(o), free(res), free(seeds), free(p);
+	return rc;
+}
+
 int
 sv_runner_run(const struct sv_runner_cfg *cfg, struct sv_seed_source *src,
               const struct sv_runner_ops *ops, char *err, size_t errsz)
@@ -177,6 +293,12 @@ sv_runner_run(const struct sv_runner_cfg *cfg, struct sv_seed_source *src,
 	                                 sizeof srcerr)) == SV_REC_DATA)
 		if (!sv_scan_has(cfg->skip, cfg->nskip, seed))
 			ahead[nahead++] = seed;
+	if ((gpu || cfg->cohort_cpu) && !cfg->o.r.augment) {
+		/* ahead[] holds the first seeds */
+		rc = run_cohorts(&R, src, &R.w[0].net, ahead, nahead, st, status,
+		                 srcerr, err, errsz);
+		goto out;
+	}
 	if (gpu) {
 		R.nworkers = 1;
 	} else {

@@ -56,10 +56,20 @@ struct sv_runner_cfg {
 	const char *device;       /* "cpu" or "gpu" */
 	int threads;              /* CPU threads in all */
 	int inflight;             /* seeds at once; 0: chosen (device.h) */
+	int gpu_seeds;            /* --device gpu: seeds a cohort (cohort.h),
+	                             0: as many as fit */
+	int cohort_cpu;           /* --device cpu: seeds in cohorts of
+	                             gpu_seeds (default 4) through the CPU
+	                             executor (SV_COHORT=cpu, for tests) */
 	uint64_t count;           /* seeds to come, 0: unknown (a hint) */
 	const uint64_t *skip;     /* seeds not to train, sorted; may be NULL */
 	size_t nskip;
 };
+
+/* On a GPU the seeds train in cohorts (cohort.h): the runner reads as
+ * many seeds as a cohort holds (or what is left of the input), trains
+ * them together and writes them out in input order; a recipe the cohort
+ * cannot run (augmentation) trains one seed after another instead. */
 
 /* Train every seed of src not in cfg->skip.  Returns 0; or 2 or 3 with err
  * set (a network the data cannot feed, a device that cannot be opened, a

@@ -48,21 +48,23 @@ measure(FILE *fp, long *keep, unsigned long *lines, long *size)
 	return ferror(fp) ? -1 : 0;
 }
 
-/* Is the whole file (size < header + 2 bytes) the start of "#header\n"?
- * That is a run killed while writing its header. */
+/* Is the whole file (size < header + 2 bytes) the start of "#header\n"
+ * or of "header\n" (--plain-header)?  That is a run killed while writing
+ * its header. */
 static int
 header_prefix(FILE *fp, long size, const char *header)
 {
-	size_t hl = strlen(header);
+	size_t hl = strlen(header), n = (size_t)size;
 	char *b;
 	int ok;
 
-	if (size <= 0 || (size_t)size > hl + 1)
+	if (size <= 0 || n > hl + 1)
 		return 0;
-	b = sv_malloc((size_t)size);
+	b = sv_malloc(n);
 	rewind(fp);
-	ok = fread(b, 1, (size_t)size, fp) == (size_t)size && b[0] == '#' &&
-	     memcmp(b + 1, header, (size_t)size - 1) == 0;
+	ok = fread(b, 1, n, fp) == n &&
+	     ((b[0] == '#' && memcmp(b + 1, header, n - 1) == 0) ||
+	      (n <= hl && memcmp(b, header, n) == 0));
 	free(b);
 	return ok;
 }
@@ -94,11 +96,17 @@ check_record(struct sv_reader *rd, const char *path,
 }
 
 static int
-other_columns(const char *path, const char *theirs, const char *ours,
+other_columns(const char *path, const struct sv_reader *rd, const char *ours,
               char *err, size_t errsz)
 {
+	const char *theirs = rd->header;
 	size_t tl = strlen(theirs);
 
+	/* a first line of names that is not sv-train's: a table of something
+	 * else */
+	if (rd->plain_header && strncmp(theirs, "seed\t", 5) != 0)
+		return sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: not a scan of "
+		                 "sv-train (no header); left as it is", path);
 	if (strncmp(theirs, ours, tl) == 0 && ours[tl] == '\t')
 		return sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: records of an "
 		                 "older sv-train (no recipe and data_hash "
@@ -151,6 +159,7 @@ sv_scan_resume(int fd, const char *path, const struct sv_scan_key *key,
 	rewind(fp);
 	snprintf(ep, sizeof ep, "%d", key->epochs);
 	sv_reader_init(&rd, fp, path);
+	rd.names_header = 1;   /* a scan written with --plain-header */
 	/* complete lines only: the partial last one is about to go */
 	while (rc == 0 && lines > 0 &&
 	       (st = sv_reader_next(&rd)) == SV_REC_DATA && rd.lineno <= lines) {
@@ -164,7 +173,7 @@ sv_scan_resume(int fd, const char *path, const struct sv_scan_key *key,
 			break;
 		}
 		if (strcmp(rd.header, key->header) != 0) {
-			rc = other_columns(path, rd.header, key->header, err, errsz);
+			rc = other_columns(path, &rd, key->header, err, errsz);
 			break;
 		}
 		if ((rc = check_record(&rd, path, key, ep, err, errsz)) != 0)
@@ -189,7 +198,7 @@ sv_scan_resume(int fd, const char *path, const struct sv_scan_key *key,
 		rc = sv_seterr(err, errsz, SV_EXIT_USAGE, "%s: not a scan of "
 		               "sv-train (no header); left as it is", path);
 	else if (rc == 0 && lines > 0 && strcmp(rd.header, key->header) != 0)
-		rc = other_columns(path, rd.header, key->header, err, errsz);
+		rc = other_columns(path, &rd, key->header, err, errsz);
 	sv_reader_free(&rd);
 	fclose(fp);
 	if (rc == 0 && keep != size) {

@@ -12,6 +12,16 @@ sv_next_seed(struct sv_reader *r, uint64_t *seed)
 	const char *e;
 	size_t i = 0;
 
+	/* a first line of names must be a header of records with seeds
+	 * (--plain-header), even when no record follows */
+	if (st != SV_REC_BAD && r->plain_header && sv_reader_col(r, "seed") < 0) {
+		char q[256];
+
+		snprintf(r->err, sizeof r->err, "%s:1: expected a seed, or a "
+		         "header line with a 'seed' column: '%s'", r->name,
+		         sv_escape(r->header, q, sizeof q));
+		return SV_REC_BAD;
+	}
 	if (st != SV_REC_DATA)
 		return st;
 	if (r->header) {
@@ -49,6 +59,7 @@ sv_seed_source_init(struct sv_seed_source *src, char **files, int nfiles)
 	src->files = files;
 	src->nfiles = nfiles;
 	sv_reader_init(&src->rd, stdin, "stdin");
+	src->rd.names_header = 1;   /* records written with --plain-header */
 }
 
 /* Open input number src->at (stdin for "-" or when there are no files). */

@@ -68,14 +68,14 @@ sv_vary_name(unsigned mask, char *buf, size_t n)
 
 /* Fisher-Yates over idx[0..n-1], i from n-1 down to 1, with j drawn from
  * counter i of (seed, stream, sub). */
-static void
-permute(uint32_t *idx, uint32_t n, uint64_t seed, enum sv_stream stream,
-        uint32_t sub)
+void
+sv_permute(uint32_t *idx, uint32_t n, uint64_t seed, int stream,
+           uint32_t sub)
 {
 	for (uint32_t i = n - 1; i > 0 && n > 1; i--) {
 		uint32_t r[4], j, t;
 
-		sv_rand4(seed, stream, sub, i, r);
+		sv_rand4(seed, (enum sv_stream)stream, sub, i, r);
 		j = sv_below(r[0], r[1], i + 1);
 		t = idx[i], idx[i] = idx[j], idx[j] = t;
 	}
@@ -87,6 +87,20 @@ cmp_u32(const void *a, const void *b)
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+uint32_t
+sv_train_pool(const struct sv_train_opts *o, uint64_t k_split, uint32_t n,
+              uint32_t *pool)
+{
+	for (uint32_t i = 0; i < n; i++)
+		pool[i] = i;
+	if (o->train_size && o->train_size < n) {
+		sv_permute(pool, n, k_split, SV_STREAM_SPLIT, 0);
+		n = o->train_size;
+		qsort(pool, n, sizeof *pool, cmp_u32);
+	}
+	return n;
 }
 
 /* Augmentation of one chunk of 500 training images (in dataset order):
@@ -244,10 +258,10 @@ sv_train_seed_on(const struct sv_device *dev, struct sv_net *net,
                  uint64_t seed, struct sv_train_result *res)
 {
 	const struct sv_split *s = &d->train;
-	uint64_t k_init = o->vary & SV_VARY_INIT ? seed : o->base_seed;
-	uint64_t k_order = o->vary & SV_VARY_ORDER ? seed : o->base_seed;
-	uint64_t k_aug = o->vary & SV_VARY_AUG ? seed : o->base_seed;
-	uint64_t k_split = o->vary & SV_VARY_SPLIT ? seed : o->base_seed;
+	uint64_t k_init = sv_stream_key(o, SV_VARY_INIT, seed);
+	uint64_t k_order = sv_stream_key(o, SV_VARY_ORDER, seed);
+	uint64_t k_aug = sv_stream_key(o, SV_VARY_AUG, seed);
+	uint64_t k_split = sv_stream_key(o, SV_VARY_SPLIT, seed);
 	uint32_t n = s->n, *pool, *order;
 	float lut[3][256];
 	uint8_t *labels;
@@ -269,13 +283,7 @@ sv_train_seed_on(const struct sv_device *dev, struct sv_net *net,
 	dz = sv_mallocarray((size_t)net->batch * net->nclass, sizeof(float));
 	sv_dataset_lut(d, lut);
 	pool = sv_mallocarray(n ? n : 1, sizeof *pool);
-	for (uint32_t i = 0; i < n; i++)
-		pool[i] = i;
-	if (o->train_size && o->train_size < n) {
-		permute(pool, n, k_split, SV_STREAM_SPLIT, 0);
-		n = o->train_size;
-		qsort(pool, n, sizeof *pool, cmp_u32);
-	}
+	n = sv_train_pool(o, k_split, n, pool);
 	order = sv_mallocarray(n ? n : 1, sizeof *order);
 	sv_net_init_weights(net, k_init);
 	if (o->transfer)
@@ -291,7 +299,7 @@ sv_train_seed_on(const struct sv_device *dev, struct sv_net *net,
 		uint32_t lcount = 0;
 
 		memcpy(order, pool, n * sizeof *order);
-		permute(order, n, k_order, SV_STREAM_ORDER, (uint32_t)e);
+		sv_permute(order, n, k_order, SV_STREAM_ORDER, (uint32_t)e);
 		for (int step = 0; step < nsteps; step++) {
 			uint32_t at = (uint32_t)step * (uint32_t)B;
 			int bn = (int)(n - at < (uint32_t)B ? n - at : (uint32_t)B);

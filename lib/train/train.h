@@ -54,6 +54,26 @@ struct sv_train_result {
 	struct sv_epoch_result last;
 };
 
+/* The key of one source of randomness (SV_VARY_INIT ...) for seed: the
+ * seed when o varies that source, else o's base seed. */
+static inline uint64_t
+sv_stream_key(const struct sv_train_opts *o, unsigned source, uint64_t seed)
+{
+	return o->vary & source ? seed : o->base_seed;
+}
+
+/* The training images a run uses: pool[0..n-1] = 0..n-1, or with a train
+ * size below n that many of them, drawn with the split stream of k_split
+ * and sorted.  Returns how many. */
+uint32_t sv_train_pool(const struct sv_train_opts *o, uint64_t k_split,
+                       uint32_t n, uint32_t *pool);
+
+/* Fisher-Yates over idx[0..n-1], i from n-1 down to 1, j drawn from
+ * counter i of (seed, stream, sub): the data order of an epoch (stream
+ * order, sub the epoch) and the split. */
+void sv_permute(uint32_t *idx, uint32_t n, uint64_t seed, int stream,
+                uint32_t sub);
+
 /* Train net (built for d's shapes, batch at least o->r.batch) from
  * scratch for seed, with the passes on dev (NULL: the CPU).  The result
  * depends only on (data, model, options, seed): not on the device, the

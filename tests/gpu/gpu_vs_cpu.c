@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "kernels/conv.h"
+#include "train/cohort.h"
 #include "train/gpu.h"
 #include "kernels/layers.h"
 #include "train/model.h"
@@ -408,6 +409,81 @@ test_train_refusals(void)
 	sv_dataset_free(&d);
 }
 
+/* A cohort of S slots on the GPU against the CPU executor (the same loop
+ * and bodies on the CPU, which test_cohort checks against seeds trained
+ * alone): every seed's record, bit for bit.  ns < S leaves idle slots. */
+static void
+test_cohort(const char *model, const char *spec, int S, int ns, int epochs,
+            int batch, uint32_t train_size)
+{
+	const struct sv_model_def *m = sv_model_find(model);
+	struct sv_dataset d;
+	struct sv_net net;
+	struct sv_cohort_exec eg, ec;
+	struct sv_train_opts *o = calloc((size_t)ns, sizeof *o);
+	struct sv_train_result *rg = calloc((size_t)S, sizeof *rg);
+	struct sv_train_result *rcpu = calloc((size_t)S, sizeof *rcpu);
+	uint64_t *seeds = calloc((size_t)ns, sizeof *seeds);
+	char err[1024];
+	double t0, tg, tc;
+	int st, good = 1;
+
+	if (!ok(sv_dataset_load(spec, &d, err, sizeof err) == 0, "load %s", spec) ||
+	    !ok(sv_net_init(&net, m, batch, (int)d.train.h, (int)d.train.w,
+	                    (int)d.train.c, d.nclass, nthreads, err,
+	                    sizeof err) == 0, "build %s", model))
+		goto out;
+	for (int i = 0; i < ns; i++) {
+		o[i].r = m->recipe;
+		o[i].r.epochs = epochs;
+		o[i].r.batch = batch;
+		o[i].vary = SV_VARY_ALL;
+		o[i].train_size = train_size;
+		seeds[i] = 1000 + 17 * (uint64_t)i;
+	}
+	st = sv_gpu_cohort(&eg, &net, &d, S, batch, err, sizeof err);
+	if (!ok(st == 0, "%s: a cohort of %d slots on the GPU", model, S)) {
+		printf("#   %s\n", err);
+		goto out;
+	}
+	t0 = now();
+	st = sv_cohort_train(&eg, &net, &d, o, seeds, ns, rg, err, sizeof err);
+	tg = now() - t0;
+	eg.close(eg.ctx);
+	if (!ok(st == 0, "%s: %d seeds in %d GPU slots train", model, ns, S)) {
+		printf("#   %s\n", err);
+		goto out;
+	}
+	sv_cohort_cpu(&ec, &net, &d, S, batch, nthreads, err, sizeof err);
+	t0 = now();
+	st = sv_cohort_train(&ec, &net, &d, o, seeds, ns, rcpu, err, sizeof err);
+	tc = now() - t0;
+	ec.close(ec.ctx);
+	ok(st == 0, "%s: the same on the CPU executor", model);
+	for (int i = 0; i < ns && st == 0; i++)
+		if (strcmp(rg[i].last.hash, rcpu[i].last.hash) != 0 ||
+		    strcmp(rg[i].last.init_hash, rcpu[i].last.init_hash) != 0 ||
+		    rg[i].last.correct != rcpu[i].last.correct ||
+		    rg[i].last.test_loss != rcpu[i].last.test_loss ||
+		    rg[i].last.train_loss != rcpu[i].last.train_loss) {
+			printf("#   slot %d (seed %llu): gpu %s %u, cpu %s %u\n", i,
+			       (unsigned long long)seeds[i], rg[i].last.hash,
+			       rg[i].last.correct, rcpu[i].last.hash,
+			       rcpu[i].last.correct);
+			good = 0;
+			break;
+		}
+	ok(st == 0 && good, "%s, %s: %d seeds in %d slots, %d epoch(s), batch "
+	   "%d%s: every record = the CPU's (bitwise)", model, spec, ns, S, epochs,
+	   batch, train_size ? ", a subset" : "");
+	printf("# cohort %s S=%d: gpu %.3f s (%.4f s a seed), cpu executor %.3f s\n",
+	       model, S, tg, tg / ns, tc);
+	sv_net_free(&net);
+	sv_dataset_free(&d);
+out:
+	free(o), free(rg), free(rcpu), free(seeds);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -452,5 +528,12 @@ main(int argc, char **argv)
 	test_training("fmnist-small", "synthetic:n=700,test=300", 2, 0, 3);
 	/* a full epoch: 469 steps */
 	test_training("fmnist-small", spec, 1, 0, 1);
+	/* cohorts: 1, 7 and 64 slots, idle slots, a partial last batch, a
+	 * training size that is not a multiple of the batch */
+	test_cohort("mlp", "synthetic:n=600,test=200", 1, 1, 2, 128, 0);
+	test_cohort("mlp", "synthetic:n=600,test=200", 7, 5, 2, 100, 530);
+	test_cohort("fmnist-small", "synthetic:n=700,test=300", 7, 7, 1, 128, 0);
+	test_cohort("fmnist-small", "synthetic:n=300,test=100", 64, 61, 1, 128,
+	            250);
 	return tap_done();
 }

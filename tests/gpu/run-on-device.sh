@@ -38,11 +38,14 @@ echo "== refusals"
 echo 1 | "$G/sv-train" -q --device gpu -m resnet9 -d synthetic:n=64,test=16,h=32,w=32,c=3 --batch 2
 echo "resnet9 exit $? (want 2)"
 
-echo "== timing: fmnist-small, 1 epoch a seed, 5 seeds on the GPU"
-t0=$(date +%s.%N)
-seq 100 104 | timeout 200 "$G/sv-train" -q --device gpu -d "$DATA" > "$OUT/timing.tsv"
-t1=$(date +%s.%N)
-awk -v a="$t0" -v b="$t1" 'END { n = NR - 1; s = b - a;
-	printf "gpu: %d seeds in %.2f s: %.2f s a seed, %.0f seeds/h\n", n, s, s / n, 3600 * n / s }' "$OUT/timing.tsv"
-cut -f1,8,11 "$OUT/timing.tsv"
+echo "== cohorts: 5 seeds in cohorts of 2 (3 cohorts) = the CPU records"
+seq 0 4 | "$G/sv-train" -q --device gpu --gpu-seeds 2 -d "$DATA" > "$OUT/cohort2.tsv"
+echo "gpu exit $?"
+seq 0 4 | "$G/sv-train" -q -j "$(nproc)" -d "$DATA" > "$OUT/cpu5.tsv"
+if [ "$(cut -f1,6,9,10,14,15 "$OUT/cohort2.tsv")" = "$(cut -f1,6,9,10,14,15 "$OUT/cpu5.tsv")" ]; then
+	echo "cohorts of 2: records = CPU records (seed, correct, losses, init_hash, hash)"
+else
+	echo "cohorts of 2: records DIFFER from the CPU's"; rc=1
+fi
+
 exit $rc

@@ -599,13 +599,13 @@ test_name_rule(void)
 	   "names without control characters pass");
 	ok(sv_ar_name_ctrl("a\tb") && sv_ar_name_ctrl("a\n") && sv_ar_name_ctrl("\x7f") &&
 	   sv_ar_name_ctrl("\x01x"), "tab, newline, DEL, 0x01: control characters");
-	is_str(sv_ar_escape("a\tb\nc\rd\\e\x01" "f\x7f", b, sizeof b),
+	is_str(sv_escape("a\tb\nc\rd\\e\x01" "f\x7f", b, sizeof b),
 	       "a\\tb\\nc\\rd\\\\e\\x01f\\x7f", "escapes");
-	is_str(sv_ar_escape("caf\xc3\xa9", b, sizeof b), "caf\xc3\xa9", "UTF-8 kept");
-	is_str(sv_ar_escape("abcdefghij", small, sizeof small), "abcd...", "cut to fit");
-	is_str(sv_ar_escape("abcdefg", small, sizeof small), "abcdefg", "just fits");
-	is_str(sv_ar_escape("\t\t\t\t", small, sizeof small), "\\t\\t...", "cut between escapes");
-	is_str(sv_ar_escape("x", small, 1), "", "room for the NUL only");
+	is_str(sv_escape("caf\xc3\xa9", b, sizeof b), "caf\xc3\xa9", "UTF-8 kept");
+	is_str(sv_escape("abcdefghij", small, sizeof small), "abcd...", "cut to fit");
+	is_str(sv_escape("abcdefg", small, sizeof small), "abcdefg", "just fits");
+	is_str(sv_escape("\t\t\t\t", small, sizeof small), "\\t\\t...", "cut between escapes");
+	is_str(sv_escape("x", small, 1), "", "room for the NUL only");
 }
 
 static void
@@ -637,7 +637,7 @@ walked_fn(struct sv_ar_stream *s, void *ctx)
 
 	w->n++;
 	snprintf(w->log + l, sizeof w->log - l, "%s%s:", l ? " " : "",
-	         sv_ar_escape(s->name, q, sizeof q));
+	         sv_escape(s->name, q, sizeof q));
 	l = strlen(w->log);
 	if (st == SV_AR_OK) {
 		snprintf(w->log + l, sizeof w->log - l, "ok");

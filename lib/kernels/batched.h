@@ -1,0 +1,383 @@
+/* batched.h - the layer kernels for S seeds at once, one body each for the
+ * CPU and the GPU
+ *
+ * A group of S seeds trains S networks of one model side by side: seed
+ * slot s owns its weights, gradients and momentum (tensor t of slot s at
+ * t's base + s * t's count) and images s*N .. s*N+N-1 of every activation
+ * (N images a seed, S*N in all, NHWC).  Each function below computes ONE
+ * output element, number i of the kernel's index space, exactly as the
+ * single-seed twin named beside it computes it (lib/kernels/conv.h,
+ * lib/kernels/layers.h): the same reduction order, fmaf() for every
+ * multiply-add and nothing else contracted.  So slot s of a batched pass
+ * gives the bits of the twin run on seed s alone, for any S and any split
+ * of the index space over threads.
+ *
+ * The same text compiles as C (the CPU runs the index space in loops:
+ * batched.c, and the tests) and as CUDA (cuda/kernels.cu launches one
+ * thread per index); SV_HD marks the functions for both.  Element-wise
+ * layers (ReLU, max-pool, SGD) need no seed slot: their single-seed
+ * kernels run over all S*N images or S*count weights as they are.
+ */
+#ifndef SV_BATCHED_H
+#define SV_BATCHED_H
+
+#include <stdint.h>
+
+#ifdef __CUDACC__
+#define SV_HD static __host__ __device__ __forceinline__
+#else
+#include <math.h>
+#define SV_HD static inline
+#endif
+
+/* A conv3x3 layer (stride 1, pad 1) of S seeds: in (S*N,H,W,C); w
+ * (S,3,3,C,K); b (S,K) or NULL; out (S*N,H,W,K). */
+struct sv_bconv {
+	const float *in, *w, *b, *dout;
+	float *out, *din, *dw, *db;
+	int S, N, H, W, C, K;
+};
+
+/* Output i of (S*N,H,W,K): sv_conv3x3_fwd on slot s. */
+SV_HD void
+sv_bconv_fwd(const struct sv_bconv *a, long i)
+{
+	int H = a->H, W = a->W, C = a->C, K = a->K;
+	int k = (int)(i % K);
+	long p = i / K;
+	int x = (int)(p % W), y = (int)(p / W % H);
+	long n = p / ((long)W * H);
+	long s = n / a->N;
+	const float *w = a->w + s * 9L * C * K;
+	float acc = a->b ? a->b[s * K + k] : 0.0f;
+
+	for (int ky = 0; ky < 3; ky++)
+		for (int kx = 0; kx < 3; kx++) {
+			int iy = y + ky - 1, ix = x + kx - 1;
+			int inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
+			const float *ip = inside ? a->in + ((n * H + iy) * W + ix) * C
+			                         : a->in;
+			const float *wp = w + (long)(ky * 3 + kx) * C * K + k;
+
+			for (int c = 0; c < C; c++) {
+				float v = inside ? ip[c] : 0.0f;
+
+				acc = fmaf(v, wp[(long)c * K], acc);
+			}
+		}
+	a->out[i] = acc;
+}
+
+/* Input gradient i of (S*N,H,W,C) from dout: sv_conv3x3_bwd_data. */
+SV_HD void
+sv_bconv_bwd_data(const struct sv_bconv *a, long i)
+{
+	int H = a->H, W = a->W, C = a->C, K = a->K;
+	int c = (int)(i % C);
+	long p = i / C;
+	int x = (int)(p % W), y = (int)(p / W % H);
+	long n = p / ((long)W * H);
+	const float *w = a->w + n / a->N * 9L * C * K;
+	float acc = 0.0f;
+
+	for (int ky = 0; ky < 3; ky++)
+		for (int kx = 0; kx < 3; kx++) {
+			int oy = y - ky + 1, ox = x - kx + 1;
+			int inside = oy >= 0 && oy < H && ox >= 0 && ox < W;
+			const float *gp = inside ? a->dout + ((n * H + oy) * W + ox) * K
+			                         : a->dout;
+			const float *wp = w + ((long)(ky * 3 + kx) * C + c) * K;
+
+			for (int k = 0; k < K; k++) {
+				float v = inside ? gp[k] : 0.0f;
+
+				acc = fmaf(v, wp[k], acc);
+			}
+		}
+	a->din[i] = acc;
+}
+
+/* The index space of sv_bconv_bwd_filter: per slot 9*C*K weight
+ * gradients, then K bias gradients when db is not NULL. */
+SV_HD long
+sv_bconv_filter_outputs(const struct sv_bconv *a)
+{
+	return (long)a->S * (9L * a->C * a->K + (a->db ? a->K : 0));
+}
+
+/* Weight or bias gradient i: sv_conv3x3_bwd_filter over slot s's N
+ * images (chain over n, y, x from 0). */
+SV_HD void
+sv_bconv_bwd_filter(const struct sv_bconv *a, long i)
+{
+	int H = a->H, W = a->W, C = a->C, K = a->K;
+	long ndw = 9L * C * K, per = ndw + (a->db ? K : 0);
+	long s = i / per, t = i % per;
+	long n0 = s * a->N, n1 = n0 + a->N;
+	float acc = 0.0f;
+
+	if (t < ndw) {
+		int k = (int)(t % K);
+		long r = t / K;
+		int tap = (int)(r / C), c = (int)(r % C);
+		int ky = tap / 3, kx = tap % 3;
+
+		for (long n = n0; n < n1; n++)
+			for (int y = 0; y < H; y++) {
+				int iy = y + ky - 1;
+				int rowin = iy >= 0 && iy < H;
+				const float *gp = a->dout + (n * H + y) * W * K + k;
+				const float *ip = rowin ? a->in + ((n * H + iy) * W) * C + c
+				                        : a->in;
+
+				for (int x = 0; x < W; x++) {
+					int ix = x + kx - 1;
+					float v = rowin && ix >= 0 && ix < W ?
+					          ip[(long)ix * C] : 0.0f;
+
+					acc = fmaf(v, gp[(long)x * K], acc);
+				}
+			}
+		a->dw[s * ndw + t] = acc;
+	} else {
+		int k = (int)(t - ndw);
+		long npix = (long)H * W;
+
+		for (long p = n0 * npix; p < n1 * npix; p++)
+			acc = acc + a->dout[p * K + k];
+		a->db[s * K + k] = acc;
+	}
+}
+
+/* A linear layer of S seeds: in (S*N,I), w (S,O,I), b (S,O) or NULL,
+ * out (S*N,O). */
+struct sv_blinear {
+	const float *in, *w, *b, *dout;
+	float *out, *din, *dw, *db;
+	int S, N, I, O;
+};
+
+/* Output i of (S*N,O): sv_linear_fwd. */
+SV_HD void
+sv_blinear_fwd(const struct sv_blinear *a, long i)
+{
+	int I = a->I, O = a->O, o = (int)(i % O);
+	long n = i / O, s = n / a->N;
+	const float *ip = a->in + n * I, *wp = a->w + (s * O + o) * I;
+	float acc = a->b ? a->b[s * O + o] : 0.0f;
+
+	for (int j = 0; j < I; j++)
+		acc = fmaf(ip[j], wp[j], acc);
+	a->out[i] = acc;
+}
+
+/* Weight gradient i of (S,O,I): from 0, for slot s's n:
+ * fmaf(dout[n,o], in[n,i], acc) (sv_linear_bwd). */
+SV_HD void
+sv_blinear_dw(const struct sv_blinear *a, long i)
+{
+	int I = a->I, O = a->O;
+	long s = i / ((long)O * I), t = i % ((long)O * I);
+	int j = (int)(t % I), o = (int)(t / I);
+	float acc = 0.0f;
+
+	for (long n = s * a->N; n < (s + 1) * a->N; n++)
+		acc = fmaf(a->dout[n * O + o], a->in[n * I + j], acc);
+	a->dw[i] = acc;
+}
+
+/* Bias gradient i of (S,O): from 0, for slot s's n: acc + dout[n,o]. */
+SV_HD void
+sv_blinear_db(const struct sv_blinear *a, long i)
+{
+	int O = a->O, o = (int)(i % O);
+	long s = i / O;
+	float acc = 0.0f;
+
+	for (long n = s * a->N; n < (s + 1) * a->N; n++)
+		acc = acc + a->dout[n * O + o];
+	a->db[i] = acc;
+}
+
+/* Input gradient i of (S*N,I): from 0, for o: fmaf(dout[n,o], w[o,i],
+ * acc). */
+SV_HD void
+sv_blinear_din(const struct sv_blinear *a, long i)
+{
+	int I = a->I, O = a->O, j = (int)(i % I);
+	long n = i / I;
+	const float *w = a->w + n / a->N * (long)O * I;
+	float acc = 0.0f;
+
+	for (int o = 0; o < O; o++)
+		acc = fmaf(a->dout[n * O + o], w[(long)o * I + j], acc);
+	a->din[i] = acc;
+}
+
+/* BatchNorm of S slots, each over its own M rows (M = images x
+ * positions) of C channels: x, y, dy, dx (S*M, C); g, b, rmean, rvar,
+ * mean, invstd, dg, db (S, C).  Training mode: the statistics in double
+ * over the slot's rows in order (sv_bn_fwd); eval: the running ones. */
+struct sv_bbn {
+	const float *x, *dy, *g, *b;
+	float *y, *dx, *rmean, *rvar, *mean, *invstd, *dg, *db;
+	double *sg, *sb;    /* (S, C): the backward pass's sums */
+	long M;
+	int S, C;
+	float eps, mom;
+};
+
+/* Statistics i of (S, C): mean, invstd and the running statistics of
+ * channel c of slot s (sv_bn_fwd's first part). */
+SV_HD void
+sv_bbn_stats(const struct sv_bbn *a, long i, int eval)
+{
+	int C = a->C, c = (int)(i % C);
+	long s = i / C, M = a->M;
+	const float *x = a->x + s * M * C + c;
+	double sum = 0, q = 0, var, uvar;
+
+	if (eval) {
+		a->mean[i] = a->rmean[i];
+		a->invstd[i] = (float)(1.0 / sqrt((double)a->rvar[i] + a->eps));
+		return;
+	}
+	for (long m = 0; m < M; m++)
+		sum += x[m * C];
+	sum /= (double)M;
+	for (long m = 0; m < M; m++) {
+		double d = x[m * C] - sum;
+
+		q += d * d;
+	}
+	var = q / (double)M;
+	uvar = M > 1 ? q / (double)(M - 1) : var;
+	a->mean[i] = (float)sum;
+	a->invstd[i] = (float)(1.0 / sqrt(var + a->eps));
+	a->rmean[i] = (1.0f - a->mom) * a->rmean[i] + a->mom * (float)sum;
+	a->rvar[i] = (1.0f - a->mom) * a->rvar[i] + a->mom * (float)uvar;
+}
+
+/* Output i of (S*M, C): y = fmaf((x - mean) * invstd, g, b). */
+SV_HD void
+sv_bbn_apply(const struct sv_bbn *a, long i)
+{
+	int C = a->C, c = (int)(i % C);
+	long sc = i / C / a->M * C + c;
+
+	a->y[i] = fmaf((a->x[i] - a->mean[sc]) * a->invstd[sc], a->g[sc],
+	               a->b[sc]);
+}
+
+/* The sums of the backward pass for channel c of slot s (i of (S, C)),
+ * in double over the slot's rows in order, into sg and sb, and rounded
+ * into dg and db (sv_bn_bwd). */
+SV_HD void
+sv_bbn_grads(const struct sv_bbn *a, long i)
+{
+	int C = a->C, c = (int)(i % C);
+	long s = i / C, M = a->M;
+	const float *x = a->x + s * M * C + c, *dy = a->dy + s * M * C + c;
+	double sg = 0, sb = 0;
+
+	for (long m = 0; m < M; m++) {
+		float xh = (x[m * C] - a->mean[i]) * a->invstd[i];
+
+		sb += dy[m * C];
+		sg += (double)dy[m * C] * xh;
+	}
+	a->sg[i] = sg;
+	a->sb[i] = sb;
+	a->dg[i] = (float)sg;
+	a->db[i] = (float)sb;
+}
+
+/* Input gradient i of (S*M, C), after sv_bbn_grads (its double sums). */
+SV_HD void
+sv_bbn_dx(const struct sv_bbn *a, long i)
+{
+	int C = a->C, c = (int)(i % C);
+	long sc = i / C / a->M * C + c, M = a->M;
+	float xh = (a->x[i] - a->mean[sc]) * a->invstd[sc];
+	double v = (double)M * a->dy[i] - a->sb[sc] - xh * a->sg[sc];
+
+	a->dx[i] = (float)((double)a->g[sc] * a->invstd[sc] / (double)M * v);
+}
+
+/* Global max pool of S*N images: in (S*N, P, C) -> out (S*N, C), arg the
+ * position of the first maximum (sv_gmaxpool_fwd); output i. */
+SV_HD void
+sv_bgmax_fwd(const float *in, float *out, int32_t *arg, int P, int C, long i)
+{
+	int c = (int)(i % C);
+	const float *ip = in + i / C * P * C + c;
+	float m = ip[0];
+	int32_t best = 0;
+
+	for (int p = 1; p < P; p++)
+		if (ip[(long)p * C] > m)
+			m = ip[(long)p * C], best = p;
+	out[i] = m;
+	arg[i] = best;
+}
+
+/* Its gradient: din (S*N, P, C) zeroed before; output i of (S*N, C) sends
+ * dout[i] to the position it came from. */
+SV_HD void
+sv_bgmax_bwd(const float *dout, const int32_t *arg, float *din, int P, int C,
+             long i)
+{
+	int c = (int)(i % C);
+
+	din[(i / C * P + arg[i]) * C + c] = dout[i];
+}
+
+/* Element j of one tensor's SGD step (sv_net_sgd; the tensor of all S
+ * slots is one array): g = fmaf(wd, p, grad); m = first ? g :
+ * fmaf(momentum, m, g); d = nesterov ? fmaf(momentum, m, g) : m;
+ * p = fmaf(-lr, d, p). */
+SV_HD void
+sv_bsgd(float *p, const float *g, float *m, long j, float lr, float momentum,
+        float wd, int nesterov, int first)
+{
+	float gj = fmaf(wd, p[j], g[j]);
+	float mj = first ? gj : fmaf(momentum, m[j], gj);
+	float d = nesterov ? fmaf(momentum, mj, gj) : mj;
+
+	m[j] = mj;
+	p[j] = fmaf(-lr, d, p[j]);
+}
+
+/* The batch of every slot from the data: slot s takes images
+ * order[s*ostride + at .. + N-1] of x (bytes, per = H*W*C a image),
+ * normalised through lut (C rows of 256), into out (S*N, per), and their
+ * labels into y (S*N) -- train.c's gather without augmentation. */
+struct sv_bgather {
+	const uint8_t *x, *labels;
+	const uint32_t *order;
+	const float *lut;
+	float *out;
+	uint8_t *y;
+	long per, ostride, at;
+	int S, N, C;
+};
+
+SV_HD void
+sv_bgather_px(const struct sv_bgather *a, long i)
+{
+	long p = i % a->per, n = i / a->per;
+	long s = n / a->N, j = n % a->N;
+	uint32_t src = a->order[s * a->ostride + a->at + j];
+
+	a->out[i] = a->lut[(p % a->C) * 256 + a->x[src * a->per + p]];
+}
+
+SV_HD void
+sv_bgather_label(const struct sv_bgather *a, long i)
+{
+	long s = i / a->N, j = i % a->N;
+
+	a->y[i] = a->labels[a->order[s * a->ostride + a->at + j]];
+}
+
+#endif

@@ -1,0 +1,53 @@
+#!/bin/sh
+# gpu-check.sh - the GPU check of sv-train in one script
+#
+# usage: tests/gpu/gpu-check.sh      (from the repository root)
+#
+# Where no GPU is usable it builds the bundle for a GPU machine (make
+# gpu-bundle: build/gpu) and says what to run there.  On a GPU machine,
+# with build/gpu carried, it runs the GPU-vs-CPU tests and the record
+# checks (tests/gpu/run-on-device.sh), then the throughput benchmark
+# against the PyTorch peers (tests/bench/gpu-throughput.sh, its runs
+# capped so that the whole check takes under 8 minutes), and writes
+# everything to $OUT/gpu-check.log as well (OUT defaults to
+# /tmp/sv-gpu-out).
+#
+# Exit status: 0 every check passed; 1 a check failed or a required speed
+# was missed; 2 not run from the repository root; 3 no bundle, or a run
+# that could not start.
+set -u
+if [ ! -f tests/gpu/run-on-device.sh ] || [ ! -f Makefile ]; then
+	echo "gpu-check.sh: run it from the repository root" >&2
+	exit 2
+fi
+if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; then
+	echo "gpu-check.sh: no usable GPU here: building the bundle for one"
+	make gpu-bundle || exit 3
+	echo "gpu-check.sh: now, on a GPU machine with build/gpu carried, run:"
+	echo "    tests/gpu/gpu-check.sh"
+	exit 0
+fi
+if [ ! -x build/gpu/sv-train ]; then
+	echo "gpu-check.sh: no build/gpu/sv-train: run 'make gpu-bundle' where it was built" >&2
+	exit 3
+fi
+OUT=${OUT:-/tmp/sv-gpu-out}
+mkdir -p "$OUT" || exit 3
+export OUT
+log=$OUT/gpu-check.log
+rcf=$OUT/gpu-check.rc
+{
+	t0=$(date +%s)
+	echo "== sv gpu check: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(git rev-parse --short HEAD 2>/dev/null || echo 'no git')"
+	sh tests/gpu/run-on-device.sh
+	r1=$?
+	echo "== run-on-device.sh: exit $r1 after $(( $(date +%s) - t0 )) s"
+	SV_BENCH_CAP=${SV_BENCH_CAP:-40} SV_BENCH_VMAP_CAP=${SV_BENCH_VMAP_CAP:-50} \
+		sh tests/bench/gpu-throughput.sh
+	r2=$?
+	echo "== gpu-throughput.sh: exit $r2 after $(( $(date +%s) - t0 )) s in all"
+	if [ "$r1" -ne 0 ]; then echo "$r1"; elif [ "$r2" -ne 0 ]; then echo "$r2"; else echo 0; fi > "$rcf"
+} 2>&1 | tee "$log"
+rc=$(cat "$rcf" 2>/dev/null || echo 3)
+echo "gpu-check.sh: exit $rc; log in $log"
+exit "$rc"
