@@ -95,10 +95,10 @@ $(B)/tests/%: tests/unit/%.c tests/unit/*.h $(B)/libsv.a $(LIBHDR) | $(B)/tests
 # -fmad=false: no contraction of a*b+c; the kernels write fmaf() where the
 # CPU twin does, so they give the CPU's bits.  Own kernels only (no cuDNN
 # at run time): the .so needs the driver's libcuda and nothing else.
-NVCCFLAGS ?= -O2 -fmad=false -Xcompiler -fPIC,-ffp-contract=off,-fvisibility=hidden,-Wall,-Wextra \
+NVCCFLAGS ?= -O2 -fmad=false --extended-lambda -Xcompiler -fPIC,-ffp-contract=off,-fvisibility=hidden,-Wall,-Wextra \
              -Ilib --Werror all-warnings \
              -gencode arch=compute_90,code=sm_90 -gencode arch=compute_80,code=sm_80
-$(B)/libsv-cuda.so: $(CUDASRC) cuda/*.h lib/train/gpu_abi.h
+$(B)/libsv-cuda.so: $(CUDASRC) cuda/*.h lib/train/gpu_abi.h lib/kernels/batched.h lib/kernels/hd.h lib/kernels/philox.h
 	$(NVCC) $(NVCCFLAGS) -shared -cudart static -o $@ $(CUDASRC)
 
 # GPU-vs-CPU tests (tests/gpu/): built everywhere, run where a GPU is
@@ -184,7 +184,7 @@ check-san: deps
 FUZZ_SECONDS ?= 60
 FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilib -DSV_VERSION='"$(VERSION)"'
 FUZZ_RUNS ?= -1
-FUZZ_DS = lib/train/idx.c lib/formats/svar.c lib/kernels/philox.c lib/base/util.c
+FUZZ_DS = lib/train/idx.c lib/formats/svar.c lib/base/util.c
 FUZZ_RUN = -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -print_final_stats=1
 fuzz:
 	mkdir -p build/fuzz/ckpt build/fuzz/records build/fuzz/idx build/fuzz/svar \

@@ -70,17 +70,22 @@ probe(char *name, size_t n)
 struct gpu_layer {
 	struct sv_cuda_layer d;
 	long isz, osz;
-	float *out;       /* (batch, osz) */
+	float *out;       /* (batch, osz); SAVE: its input's */
 	int32_t *arg;     /* pool argmax, (batch, osz) */
+	float *mean, *invstd;  /* BN: (S, C) */
+	float *skip;      /* SAVE: the gradient through the skip */
 };
 
+/* np tensors: the first ntrain trained (g, m), the rest buffers */
 struct sv_cuda_net {
-	int batch, nclass, nl, np;
+	int batch, nclass, nl, np, ntrain;
 	long insz;
 	struct gpu_layer *l;
 	float **p, **g, **m;   /* parameters, gradients, momentum */
 	uint64_t *count;
 	float *x, *gbuf[2];
+	double *bn_pa, *bn_pb;          /* BN image sums: batch * C */
+	double *bn_dm, *bn_sg, *bn_sb;  /* BN per channel: S * C */
 	int have_mom;
 	cudaStream_t s;
 };
@@ -90,10 +95,21 @@ net_free(struct sv_cuda_net *g)
 {
 	if (!g)
 		return;
-	for (int i = 0; i < g->nl; i++) {
-		cudaFree(g->l[i].out);
-		cudaFree(g->l[i].arg);
+	for (int i = 0; g->l && i < g->nl; i++) {
+		struct gpu_layer *l = &g->l[i];
+
+		if (l->d.op != SV_CUDA_SAVE)
+			cudaFree(l->out);
+		cudaFree(l->arg);
+		cudaFree(l->mean);
+		cudaFree(l->invstd);
+		cudaFree(l->skip);
 	}
+	cudaFree(g->bn_pa);
+	cudaFree(g->bn_pb);
+	cudaFree(g->bn_dm);
+	cudaFree(g->bn_sg);
+	cudaFree(g->bn_sb);
 	for (int i = 0; i < g->np; i++) {
 		if (g->p) cudaFree(g->p[i]);
 		if (g->g) cudaFree(g->g[i]);
@@ -121,19 +137,32 @@ dalloc(void **p, size_t bytes)
 	return check(cudaMalloc(p, bytes), "cudaMalloc");
 }
 
-/* Check d and allocate everything; 0, 2 (d describes something the
- * backend cannot run) or 3. */
+/* 1 when tensor t of d exists, is of the kind asked (trained or a
+ * buffer) and holds n floats */
 static int
-net_build(struct sv_cuda_net *g, const struct sv_cuda_net_desc *d)
+tensor_ok(const struct sv_cuda_net_desc *d, int t, int trained, uint64_t n)
 {
+	if (t < 0 || t >= d->nparam || (t < d->ntrain) != trained)
+		return 0;
+	return d->count[t] == n;
+}
+
+/* Check d and allocate everything for S slots of d->batch images (S
+ * copies of every tensor); 0, 2 (d describes something the backend
+ * cannot run) or 3. */
+static int
+net_build(struct sv_cuda_net *g, const struct sv_cuda_net_desc *d, int S)
+{
+	int saves[8], nsave = 0, maxc = 0;
+
 	long maxact = (long)d->in_h * d->in_w * d->in_c;
 	long h = d->in_h, w = d->in_w, c = d->in_c;
 
-	if (d->batch < 1 || d->nlayers < 1 || d->nparam < 0 || h < 1 ||
-	    w < 1 || c < 1)
+	if (d->batch < 1 || d->nlayers < 1 || d->nparam < 0 || d->ntrain < 0 ||
+	    d->ntrain > d->nparam || S < 1 || h < 1 || w < 1 || c < 1)
 		return fail(2, "bad network description (batch %d, %d layers, "
 		            "input %ldx%ldx%ld)", d->batch, d->nlayers, h, w, c);
-	g->batch = d->batch;
+	g->batch = S * d->batch;
 	g->nclass = d->nclass;
 	g->insz = h * w * c;
 	g->l = (struct gpu_layer *)calloc((size_t)d->nlayers, sizeof *g->l);
@@ -145,6 +174,7 @@ net_build(struct sv_cuda_net *g, const struct sv_cuda_net_desc *d)
 		return fail(3, "out of memory");
 	g->nl = d->nlayers;
 	g->np = d->nparam;
+	g->ntrain = d->ntrain;
 	for (int i = 0; i < d->nlayers; i++) {
 		struct gpu_layer *l = &g->l[i];
 		const struct sv_cuda_layer *s = &d->layers[i];
@@ -156,10 +186,9 @@ net_build(struct sv_cuda_net *g, const struct sv_cuda_net_desc *d)
 			            s->ic, h, w, c);
 		switch (s->op) {
 		case SV_CUDA_CONV:
-			if (s->oh != h || s->ow != w || s->oc < 1 || s->w < 0 ||
-			    s->w >= d->nparam || s->b >= d->nparam ||
-			    d->count[s->w] != 9ULL * c * s->oc ||
-			    (s->b >= 0 && d->count[s->b] != (uint64_t)s->oc))
+			if (s->oh != h || s->ow != w || s->oc < 1 ||
+			    !tensor_ok(d, s->w, 1, 9ULL * c * s->oc) ||
+			    (s->b >= 0 && !tensor_ok(d, s->b, 1, (uint64_t)s->oc)))
 				return fail(2, "layer %d: bad conv3x3 shapes", i + 1);
 			break;
 		case SV_CUDA_RELU:
@@ -172,11 +201,40 @@ net_build(struct sv_cuda_net *g, const struct sv_cuda_net_desc *d)
 				return fail(2, "layer %d: bad pool shapes", i + 1);
 			break;
 		case SV_CUDA_LINEAR:
-			if (s->oh != 1 || s->ow != 1 || s->oc < 1 || s->w < 0 ||
-			    s->w >= d->nparam || s->b >= d->nparam ||
-			    d->count[s->w] != (uint64_t)s->oc * h * w * c ||
-			    (s->b >= 0 && d->count[s->b] != (uint64_t)s->oc))
+			if (s->oh != 1 || s->ow != 1 || s->oc < 1 ||
+			    !tensor_ok(d, s->w, 1, (uint64_t)s->oc * h * w * c) ||
+			    (s->b >= 0 && !tensor_ok(d, s->b, 1, (uint64_t)s->oc)))
 				return fail(2, "layer %d: bad linear shapes", i + 1);
+			break;
+		case SV_CUDA_BN:
+			if (s->oh != h || s->ow != w || s->oc != c ||
+			    !tensor_ok(d, s->w, 1, (uint64_t)c) ||
+			    !tensor_ok(d, s->b, 1, (uint64_t)c) ||
+			    !tensor_ok(d, s->rm, 0, (uint64_t)c) ||
+			    !tensor_ok(d, s->rv, 0, (uint64_t)c))
+				return fail(2, "layer %d: bad batchnorm shapes", i + 1);
+			break;
+		case SV_CUDA_GMAX:
+			if (s->oh != 1 || s->ow != 1 || s->oc != c)
+				return fail(2, "layer %d: bad global pool shapes", i + 1);
+			break;
+		case SV_CUDA_SCALE:
+		case SV_CUDA_SAVE:
+			if (s->oh != h || s->ow != w || s->oc != c)
+				return fail(2, "layer %d: bad shapes", i + 1);
+			if (s->op == SV_CUDA_SAVE && nsave == 8)
+				return fail(2, "layer %d: residuals nested too deep",
+				            i + 1);
+			if (s->op == SV_CUDA_SAVE)
+				saves[nsave++] = i;
+			break;
+		case SV_CUDA_ADD:
+			if (s->oh != h || s->ow != w || s->oc != c || nsave == 0 ||
+			    s->save != saves[nsave - 1] ||
+			    g->l[s->save].isz != (long)h * w * c)
+				return fail(2, "layer %d: a residual add without its "
+				            "save", i + 1);
+			nsave--;
 			break;
 		default:
 			return fail(2, "layer %d: no GPU kernel for layer kind %d",
@@ -194,24 +252,47 @@ net_build(struct sv_cuda_net *g, const struct sv_cuda_net_desc *d)
 	CK(cudaStreamCreateWithFlags(&g->s, cudaStreamNonBlocking),
 	   "cudaStreamCreate");
 	for (int i = 0; i < d->nparam; i++) {
-		size_t bytes = sizeof(float) * d->count[i];
+		size_t bytes = sizeof(float) * S * d->count[i];
 		int rc;
 
 		g->count[i] = d->count[i];
-		if ((rc = dalloc((void **)&g->p[i], bytes)) ||
-		    (rc = dalloc((void **)&g->g[i], bytes)) ||
-		    (rc = dalloc((void **)&g->m[i], bytes)))
+		if ((rc = dalloc((void **)&g->p[i], bytes)))
+			return rc;
+		if (i < d->ntrain &&
+		    ((rc = dalloc((void **)&g->g[i], bytes)) ||
+		     (rc = dalloc((void **)&g->m[i], bytes))))
 			return rc;
 	}
 	for (int i = 0; i < g->nl; i++) {
 		struct gpu_layer *l = &g->l[i];
-		size_t n = (size_t)g->batch * l->osz;
+		size_t n = (size_t)g->batch * l->osz, C = (size_t)S * l->d.ic;
 		int rc;
 
-		if ((rc = dalloc((void **)&l->out, n * sizeof(float))))
+		if (l->d.op == SV_CUDA_SAVE) {
+			if ((rc = dalloc((void **)&l->skip, n * sizeof(float))))
+				return rc;
+		} else if ((rc = dalloc((void **)&l->out, n * sizeof(float)))) {
 			return rc;
-		if (l->d.op == SV_CUDA_POOL &&
+		}
+		if ((l->d.op == SV_CUDA_POOL || l->d.op == SV_CUDA_GMAX) &&
 		    (rc = dalloc((void **)&l->arg, n * sizeof(int32_t))))
+			return rc;
+		if (l->d.op == SV_CUDA_BN &&
+		    ((rc = dalloc((void **)&l->mean, C * sizeof(float))) ||
+		     (rc = dalloc((void **)&l->invstd, C * sizeof(float)))))
+			return rc;
+		if (l->d.op == SV_CUDA_BN && l->d.ic > maxc)
+			maxc = l->d.ic;
+	}
+	if (maxc > 0) {
+		int rc;
+		size_t pn = (size_t)g->batch * maxc, cn = (size_t)S * maxc;
+
+		if ((rc = dalloc((void **)&g->bn_pa, pn * sizeof(double))) ||
+		    (rc = dalloc((void **)&g->bn_pb, pn * sizeof(double))) ||
+		    (rc = dalloc((void **)&g->bn_dm, cn * sizeof(double))) ||
+		    (rc = dalloc((void **)&g->bn_sg, cn * sizeof(double))) ||
+		    (rc = dalloc((void **)&g->bn_sb, cn * sizeof(double))))
 			return rc;
 	}
 	{
@@ -222,6 +303,10 @@ net_build(struct sv_cuda_net *g, const struct sv_cuda_net_desc *d)
 		    (rc = dalloc((void **)&g->gbuf[1], sizeof(float) * g->batch * maxact)))
 			return rc;
 	}
+	/* a SAVE's output is its input, kept where it is */
+	for (int i = 0; i < g->nl; i++)
+		if (g->l[i].d.op == SV_CUDA_SAVE)
+			g->l[i].out = i == 0 ? g->x : g->l[i - 1].out;
 	return 0;
 }
 
@@ -234,7 +319,7 @@ net_new(const struct sv_cuda_net_desc *d)
 		fail(3, "out of memory");
 		return NULL;
 	}
-	if (net_build(g, d) != 0) {
+	if (net_build(g, d, 1) != 0) {
 		net_free(g);
 		return NULL;
 	}
@@ -268,10 +353,24 @@ layer_in(const struct sv_cuda_net *g, int i)
 	return i == 0 ? g->x : g->l[i - 1].out;
 }
 
+static struct sv_bbn
+bn_args(const struct sv_cuda_net *g, const struct gpu_layer *l, int S,
+        int n, const float *in, const float *dout, float *din)
+{
+	const struct sv_cuda_layer *d = &l->d;
+
+	return (struct sv_bbn){ in, dout, g->p[d->w], g->p[d->b], l->out, din,
+	                        g->p[d->rm], g->p[d->rv], l->mean, l->invstd,
+	                        g->g[d->w], g->g[d->b], g->bn_dm, g->bn_sg,
+	                        g->bn_sb, g->bn_pa, g->bn_pb, n,
+	                        (long)d->ih * d->iw, S, d->ic, 1e-5f, 0.1f };
+}
+
 /* The layers forward over S slots of n images each (S = 1: one network),
- * from g->x; queued on g->s. */
+ * from g->x; train: BatchNorm on the batch's statistics.  Queued on
+ * g->s. */
 static int
-layers_forward(struct sv_cuda_net *g, int S, int n)
+layers_forward(struct sv_cuda_net *g, int S, int n, int train)
 {
 	long N = (long)S * n;
 
@@ -307,6 +406,24 @@ layers_forward(struct sv_cuda_net *g, int S, int n)
 			e = svk_blinear_fwd(&a, g->s);
 			break;
 		}
+		case SV_CUDA_BN: {
+			struct sv_bbn a = bn_args(g, l, S, n, in, NULL, NULL);
+
+			e = svk_bbn_fwd(&a, train, g->s);
+			break;
+		}
+		case SV_CUDA_GMAX:
+			e = svk_bgmax_fwd(in, l->out, l->arg, N, d->ih * d->iw, d->ic,
+			                  g->s);
+			break;
+		case SV_CUDA_SCALE:
+			e = svk_scale(in, l->out, d->scale, N * l->osz, g->s);
+			break;
+		case SV_CUDA_SAVE:
+			break;  /* l->out is in */
+		case SV_CUDA_ADD:
+			e = svk_add(in, g->l[d->save].out, l->out, N * l->osz, g->s);
+			break;
 		}
 		CK(e, "forward kernel");
 	}
@@ -358,6 +475,35 @@ layers_backward(struct sv_cuda_net *g, int S, int n)
 			e = svk_blinear_bwd(&a, g->s);
 			break;
 		}
+		case SV_CUDA_BN:
+			/* as sv_net_backward: nothing below the first layer */
+			if (din) {
+				struct sv_bbn a = bn_args(g, l, S, n, in, dout, din);
+
+				e = svk_bbn_bwd(&a, g->s);
+			}
+			break;
+		case SV_CUDA_GMAX:
+			if (din)
+				e = svk_bgmax_bwd(dout, l->arg, din, N, d->ih * d->iw,
+				                  d->ic, g->s);
+			break;
+		case SV_CUDA_SCALE:
+			if (din)
+				e = svk_scale(dout, din, d->scale, N * l->isz, g->s);
+			break;
+		case SV_CUDA_SAVE:
+			if (din)
+				e = svk_add(dout, l->skip, din, N * l->isz, g->s);
+			break;
+		case SV_CUDA_ADD:
+			e = cudaMemcpyAsync(g->l[d->save].skip, dout,
+			                    sizeof(float) * N * l->isz,
+			                    cudaMemcpyDeviceToDevice, g->s);
+			if (e == cudaSuccess && din)
+				e = cudaMemcpyAsync(din, dout, sizeof(float) * N * l->isz,
+				                    cudaMemcpyDeviceToDevice, g->s);
+			break;
 		}
 		CK(e, "backward kernel");
 		cur = 1 - cur;
@@ -372,12 +518,11 @@ forward(struct sv_cuda_net *g, const float *x, int n, int train,
 {
 	int rc;
 
-	(void)train; /* no layer here differs between training and eval */
 	if (n < 1 || n > g->batch)
 		return fail(2, "forward: %d images, the batch holds %d", n, g->batch);
 	CK(cudaMemcpyAsync(g->x, x, sizeof(float) * n * g->insz,
 	                   cudaMemcpyHostToDevice, g->s), "copy batch in");
-	if ((rc = layers_forward(g, 1, n)) != 0)
+	if ((rc = layers_forward(g, 1, n, train)) != 0)
 		return rc;
 	CK(cudaMemcpyAsync(logits, g->l[g->nl - 1].out,
 	                   sizeof(float) * n * g->nclass, cudaMemcpyDeviceToHost,
@@ -400,7 +545,7 @@ backward(struct sv_cuda_net *g, const float *dlogits, int n)
 static int
 sgd(struct sv_cuda_net *g, float lr, float momentum, float wd, int nesterov)
 {
-	for (int i = 0; i < g->np; i++)
+	for (int i = 0; i < g->ntrain; i++)
 		CK(svk_sgd(g->p[i], g->g[i], g->m[i], (long)g->count[i], lr,
 		           momentum, wd, nesterov, !g->have_mom, g->s), "sgd kernel");
 	g->have_mom = 1;
@@ -423,9 +568,13 @@ struct sv_cuda_cohort {
 	uint32_t ntrain, ntest;
 	long ntrain_order;       /* images in each slot's order */
 	long per;                /* bytes an image */
-	int c;
+	int c, h, w;
 	float *lut;
 	float *hlogits;          /* pinned, S * batch * nclass */
+	uint64_t *aug_keys;      /* S */
+	struct sv_aug *aug;      /* (S, nchunk): this epoch's */
+	long nchunk;
+	int aug_on;              /* this epoch augments */
 };
 
 static void
@@ -439,6 +588,8 @@ cohort_free(struct sv_cuda_cohort *c)
 	cudaFree(c->order);
 	cudaFree(c->iota);
 	cudaFree(c->lut);
+	cudaFree(c->aug_keys);
+	cudaFree(c->aug);
 	cudaFreeHost(c->hlogits);
 	free(c->frozen);
 	free(c);
@@ -448,7 +599,6 @@ static int
 cohort_build(struct sv_cuda_cohort *c, const struct sv_cuda_net_desc *d,
              int S, const struct sv_cuda_data *data, const char *frozen)
 {
-	struct sv_cuda_net_desc all = *d;
 	uint32_t *iota;
 	int rc;
 
@@ -460,41 +610,33 @@ cohort_build(struct sv_cuda_cohort *c, const struct sv_cuda_net_desc *d,
 		            d->in_w, d->in_c);
 	c->S = S;
 	c->slot_batch = d->batch;
-	all.batch = S * d->batch;
 	if (!(c->g = (struct sv_cuda_net *)calloc(1, sizeof *c->g)))
 		return fail(3, "out of memory");
-	if ((rc = net_build(c->g, &all)) != 0)
+	if ((rc = net_build(c->g, d, S)) != 0)
 		return rc;
-	/* S slots a tensor */
-	for (int i = 0; i < c->g->np; i++) {
-		size_t bytes = sizeof(float) * S * c->g->count[i];
-
-		cudaFree(c->g->p[i]);
-		cudaFree(c->g->g[i]);
-		cudaFree(c->g->m[i]);
-		c->g->p[i] = c->g->g[i] = c->g->m[i] = NULL;
-		if ((rc = dalloc((void **)&c->g->p[i], bytes)) ||
-		    (rc = dalloc((void **)&c->g->g[i], bytes)) ||
-		    (rc = dalloc((void **)&c->g->m[i], bytes)))
-			return rc;
-	}
 	if (!(c->frozen = (char *)calloc((size_t)c->g->np + 1, 1)))
 		return fail(3, "out of memory");
 	if (frozen)
 		memcpy(c->frozen, frozen, (size_t)c->g->np);
 	c->ntrain = data->ntrain;
 	c->ntest = data->ntest;
-	c->c = data->c;
+	c->c = data->c, c->h = data->h, c->w = data->w;
 	c->per = (long)data->h * data->w * data->c;
+	c->nchunk = ((long)c->ntrain + SV_AUG_CHUNK - 1) / SV_AUG_CHUNK;
+	if (c->nchunk < 1)
+		c->nchunk = 1;
 	if ((rc = dalloc((void **)&c->train_x, (size_t)c->ntrain * c->per)) ||
 	    (rc = dalloc((void **)&c->test_x, (size_t)c->ntest * c->per)) ||
 	    (rc = dalloc((void **)&c->order, sizeof(uint32_t) * S *
 	                 (size_t)(c->ntrain ? c->ntrain : 1))) ||
 	    (rc = dalloc((void **)&c->iota, sizeof(uint32_t) *
 	                 (size_t)(c->ntest ? c->ntest : 1))) ||
-	    (rc = dalloc((void **)&c->lut, sizeof(float) * 256 * data->c)))
+	    (rc = dalloc((void **)&c->lut, sizeof(float) * 256 * data->c)) ||
+	    (rc = dalloc((void **)&c->aug_keys, sizeof(uint64_t) * S)) ||
+	    (rc = dalloc((void **)&c->aug, sizeof(struct sv_aug) * S *
+	                 (size_t)c->nchunk)))
 		return rc;
-	CK(cudaMallocHost((void **)&c->hlogits, sizeof(float) * all.batch *
+	CK(cudaMallocHost((void **)&c->hlogits, sizeof(float) * c->g->batch *
 	                  d->nclass), "cudaMallocHost");
 	if (!(iota = (uint32_t *)malloc(sizeof *iota * (c->ntest + 1))))
 		return fail(3, "out of memory");
@@ -547,8 +689,9 @@ cohort_set_params(struct sv_cuda_cohort *c, int s, float *const *p)
 
 		CK(cudaMemcpyAsync(g->p[i] + (size_t)s * n, p[i], sizeof(float) * n,
 		                   cudaMemcpyHostToDevice, g->s), "copy weights in");
-		CK(cudaMemsetAsync(g->m[i] + (size_t)s * n, 0, sizeof(float) * n,
-		                   g->s), "clear momentum");
+		if (i < g->ntrain)
+			CK(cudaMemsetAsync(g->m[i] + (size_t)s * n, 0,
+			                   sizeof(float) * n, g->s), "clear momentum");
 	}
 	CK(cudaStreamSynchronize(g->s), "copy weights in");
 	g->have_mom = 0;
@@ -571,7 +714,8 @@ cohort_get_params(struct sv_cuda_cohort *c, int s, float *const *p)
 }
 
 static int
-cohort_set_order(struct sv_cuda_cohort *c, const uint32_t *order, long n)
+cohort_set_order(struct sv_cuda_cohort *c, const uint32_t *order, long n,
+                 const uint64_t *aug_keys, int epoch)
 {
 	if (n < 0 || n > (long)c->ntrain)
 		return fail(2, "cohort: an order of %ld images, the training set "
@@ -579,11 +723,20 @@ cohort_set_order(struct sv_cuda_cohort *c, const uint32_t *order, long n)
 	c->ntrain_order = n;
 	CK(cudaMemcpyAsync(c->order, order, sizeof(uint32_t) * c->S * (size_t)n,
 	                   cudaMemcpyHostToDevice, c->g->s), "copy the order in");
+	c->aug_on = aug_keys != NULL;
+	if (!aug_keys)
+		return 0;
+	CK(cudaMemcpyAsync(c->aug_keys, aug_keys, sizeof(uint64_t) * c->S,
+	                   cudaMemcpyHostToDevice, c->g->s), "copy the keys in");
+	/* the host's order and keys are the caller's again after this */
+	CK(svk_baug_draw(c->aug_keys, (uint32_t)epoch, c->aug, c->S, c->nchunk,
+	                 c->h, c->w, c->g->s), "augmentation kernel");
+	CK(cudaStreamSynchronize(c->g->s), "copy the order in");
 	return 0;
 }
 
 static int
-cohort_forward(struct sv_cuda_cohort *c, int test, long at, int n,
+cohort_forward(struct sv_cuda_cohort *c, int test, long at, int n, int train,
                float *logits)
 {
 	struct sv_cuda_net *g = c->g;
@@ -592,7 +745,8 @@ cohort_forward(struct sv_cuda_cohort *c, int test, long at, int n,
 	struct sv_bgather ga = { test ? c->test_x : c->train_x, NULL,
 	                         test ? c->iota : c->order, c->lut, g->x, NULL,
 	                         c->per, test ? 0 : c->ntrain_order, at, S, n,
-	                         c->c };
+	                         c->c, !test && c->aug_on ? c->aug : NULL,
+	                         c->nchunk, c->h, c->w };
 	int rc;
 
 	if (n < 1 || n > c->slot_batch)
@@ -602,7 +756,7 @@ cohort_forward(struct sv_cuda_cohort *c, int test, long at, int n,
 		return fail(2, "forward: images %ld..%ld past the set", at,
 		            at + n - 1);
 	CK(svk_bgather(&ga, g->s), "gather kernel");
-	if ((rc = layers_forward(g, S, n)) != 0)
+	if ((rc = layers_forward(g, S, n, train)) != 0)
 		return rc;
 	CK(cudaMemcpyAsync(c->hlogits, g->l[g->nl - 1].out,
 	                   sizeof(float) * N * g->nclass, cudaMemcpyDeviceToHost,
@@ -633,7 +787,7 @@ cohort_sgd(struct sv_cuda_cohort *c, float lr, float momentum, float wd,
 {
 	struct sv_cuda_net *g = c->g;
 
-	for (int i = 0; i < g->np; i++)
+	for (int i = 0; i < g->ntrain; i++)
 		if (!c->frozen[i])
 			CK(svk_sgd(g->p[i], g->g[i], g->m[i],
 			           (long)c->S * (long)g->count[i], lr, momentum, wd,

@@ -14,6 +14,27 @@ nblocks(long n, int threads)
 	return (unsigned)((n + threads - 1) / threads);
 }
 
+/* Every index 0..total-1 of a body in one thread: f(i) is a device
+ * lambda holding the body's arguments by value. */
+template <class F>
+__global__ static void
+each_k(F f, long total)
+{
+	long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
+
+	if (i < total)
+		f(i);
+}
+
+template <class F>
+static cudaError_t
+each(long total, cudaStream_t s, F f)
+{
+	if (total > 0)
+		each_k<<<nblocks(total, THREADS), THREADS, 0, s>>>(f, total);
+	return cudaGetLastError();
+}
+
 /* One thread per index of a batched body (lib/kernels/batched.h); the
  * arguments travel by value. */
 __global__ static void
@@ -228,25 +249,6 @@ bgather_k(struct sv_bgather a, long npx, long total)
 		sv_bgather_label(&a, i - npx);
 }
 
-/* sv_net_sgd for one tensor:
- * g = fmaf(wd, p, grad); m = first ? g : fmaf(mom, m, g);
- * d = nesterov ? fmaf(mom, m, g) : m; p = fmaf(-lr, d, p) */
-__global__ static void
-sgd_k(float *p, const float *g, float *m, long n, float lr, float momentum,
-      float wd, int nesterov, int first)
-{
-	long j = (long)blockIdx.x * blockDim.x + threadIdx.x;
-
-	if (j >= n)
-		return;
-	float gj = fmaf(wd, p[j], g[j]);
-	float mj = first ? gj : fmaf(momentum, m[j], gj);
-	float d = nesterov ? fmaf(momentum, mj, gj) : mj;
-
-	m[j] = mj;
-	p[j] = fmaf(-lr, d, p[j]);
-}
-
 cudaError_t
 svk_bconv_fwd(const struct sv_bconv *a, cudaStream_t s)
 {
@@ -437,9 +439,91 @@ cudaError_t
 svk_sgd(float *p, const float *g, float *m, long n, float lr, float momentum,
         float wd, int nesterov, int first, cudaStream_t s)
 {
-	if (n > 0)
-		sgd_k<<<nblocks(n, THREADS), THREADS, 0, s>>>(p, g, m, n, lr,
-		                                              momentum, wd,
-		                                              nesterov, first);
-	return cudaGetLastError();
+	return each(n, s, [=] __device__ (long j) {
+		sv_bsgd(p, g, m, j, lr, momentum, wd, nesterov, first);
+	});
+}
+
+/* a chain of calls that stops at the first failed launch */
+#define THEN(e, call) ((e) == cudaSuccess ? (call) : (e))
+
+cudaError_t
+svk_bbn_fwd(const struct sv_bbn *a, int train, cudaStream_t s)
+{
+	struct sv_bbn b = *a;
+	long nc = (long)b.S * b.N * b.C, sc = (long)b.S * b.C;
+	cudaError_t e = cudaSuccess;
+
+	if (train) {
+		e = each(nc, s, [=] __device__ (long i) { sv_bbn_part_sum(&b, i); });
+		e = THEN(e, each(sc, s, [=] __device__ (long i) { sv_bbn_mean(&b, i); }));
+		e = THEN(e, each(nc, s, [=] __device__ (long i) { sv_bbn_part_sq(&b, i); }));
+	}
+	e = THEN(e, each(sc, s, [=] __device__ (long i) {
+		sv_bbn_stats(&b, i, !train);
+	}));
+	return THEN(e, each(nc * b.P, s, [=] __device__ (long i) {
+		sv_bbn_apply(&b, i);
+	}));
+}
+
+cudaError_t
+svk_bbn_bwd(const struct sv_bbn *a, cudaStream_t s)
+{
+	struct sv_bbn b = *a;
+	long nc = (long)b.S * b.N * b.C, sc = (long)b.S * b.C;
+	cudaError_t e;
+
+	e = each(nc, s, [=] __device__ (long i) { sv_bbn_part_grad(&b, i); });
+	e = THEN(e, each(sc, s, [=] __device__ (long i) { sv_bbn_grads(&b, i); }));
+	return THEN(e, each(nc * b.P, s, [=] __device__ (long i) {
+		sv_bbn_dx(&b, i);
+	}));
+}
+
+cudaError_t
+svk_bgmax_fwd(const float *in, float *out, int32_t *arg, long N, int P,
+              int C, cudaStream_t s)
+{
+	return each(N * C, s, [=] __device__ (long i) {
+		sv_bgmax_fwd(in, out, arg, P, C, i);
+	});
+}
+
+cudaError_t
+svk_bgmax_bwd(const float *dout, const int32_t *arg, float *din, long N,
+              int P, int C, cudaStream_t s)
+{
+	cudaError_t e = cudaMemsetAsync(din, 0, sizeof(float) * N * P * C, s);
+
+	if (e != cudaSuccess)
+		return e;
+	return each(N * C, s, [=] __device__ (long i) {
+		sv_bgmax_bwd(dout, arg, din, P, C, i);
+	});
+}
+
+cudaError_t
+svk_scale(const float *in, float *out, float scale, long n, cudaStream_t s)
+{
+	return each(n, s, [=] __device__ (long i) {
+		sv_bscale(in, out, scale, i);
+	});
+}
+
+cudaError_t
+svk_add(const float *x, const float *y, float *out, long n, cudaStream_t s)
+{
+	return each(n, s, [=] __device__ (long i) {
+		sv_badd(x, y, out, i);
+	});
+}
+
+cudaError_t
+svk_baug_draw(const uint64_t *keys, uint32_t epoch, struct sv_aug *aug,
+              int S, long nchunk, int h, int w, cudaStream_t s)
+{
+	return each((long)S * nchunk, s, [=] __device__ (long i) {
+		sv_baug_draw(keys, epoch, aug, nchunk, h, w, i);
+	});
 }

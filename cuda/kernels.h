@@ -28,6 +28,28 @@ cudaError_t svk_blinear_bwd(const struct sv_blinear *a, cudaStream_t s);
 /* the images and the labels of every slot's batch */
 cudaError_t svk_bgather(const struct sv_bgather *a, cudaStream_t s);
 
+/* BatchNorm of S slots: the statistics (train: of the batch, else the
+ * running ones), then the outputs */
+cudaError_t svk_bbn_fwd(const struct sv_bbn *a, int train, cudaStream_t s);
+/* the gradients of weight and bias (and their double sums), then dx */
+cudaError_t svk_bbn_bwd(const struct sv_bbn *a, cudaStream_t s);
+/* in (N,P,C) -> out (N,C), arg (N,C) */
+cudaError_t svk_bgmax_fwd(const float *in, float *out, int32_t *arg, long N,
+                          int P, int C, cudaStream_t s);
+/* dout (N,C), arg -> din (N,P,C), zero elsewhere */
+cudaError_t svk_bgmax_bwd(const float *dout, const int32_t *arg, float *din,
+                          long N, int P, int C, cudaStream_t s);
+/* out (n) = in (n) * scale */
+cudaError_t svk_scale(const float *in, float *out, float scale, long n,
+                      cudaStream_t s);
+/* out (n) = x (n) + y (n) */
+cudaError_t svk_add(const float *x, const float *y, float *out, long n,
+                    cudaStream_t s);
+/* aug (S, nchunk): this epoch's augmentations from the slots' keys (S) */
+cudaError_t svk_baug_draw(const uint64_t *keys, uint32_t epoch,
+                          struct sv_aug *aug, int S, long nchunk, int h,
+                          int w, cudaStream_t s);
+
 /* The single-seed passes (S = 1) below, as the backend's network runs
  * them. */
 

@@ -23,12 +23,8 @@
 
 #include <stdint.h>
 
-#ifdef __CUDACC__
-#define SV_HD static __host__ __device__ __forceinline__
-#else
-#include <math.h>
-#define SV_HD static inline
-#endif
+#include "hd.h"
+#include "philox.h"
 
 /* A conv3x3 layer (stride 1, pad 1) of S seeds: in (S*N,H,W,C); w
  * (S,3,3,C,K); b (S,K) or NULL; out (S*N,H,W,K). */
@@ -214,90 +210,148 @@ sv_blinear_din(const struct sv_blinear *a, long i)
 	a->din[i] = acc;
 }
 
-/* BatchNorm of S slots, each over its own M rows (M = images x
- * positions) of C channels: x, y, dy, dx (S*M, C); g, b, rmean, rvar,
- * mean, invstd, dg, db (S, C).  Training mode: the statistics in double
- * over the slot's rows in order (sv_bn_fwd); eval: the running ones. */
+/* BatchNorm of S slots, each over its own N images of P positions and C
+ * channels: x, y, dy, dx (S*N*P, C); g, b, rmean, rvar, mean, invstd,
+ * dg, db (S, C).  Training mode: every statistic in double, summed in two
+ * levels (sv_bn_fwd): each image's sum over its P positions in order,
+ * then those N sums in image order -- the sum of x, of the squared
+ * deviations from the (double) mean, and the backward pass's sums of dy
+ * and dy * xhat.  The first level is S*N*C chains apart (pa, pb), the
+ * second S*C chains of N.  eval: the running statistics. */
 struct sv_bbn {
 	const float *x, *dy, *g, *b;
 	float *y, *dx, *rmean, *rvar, *mean, *invstd, *dg, *db;
-	double *sg, *sb;    /* (S, C): the backward pass's sums */
-	long M;
+	double *dmean, *sg, *sb;  /* (S, C): the mean; the backward sums */
+	double *pa, *pb;          /* (S*N, C): each image's sums */
+	long N, P;
 	int S, C;
 	float eps, mom;
 };
 
-/* Statistics i of (S, C): mean, invstd and the running statistics of
- * channel c of slot s (sv_bn_fwd's first part). */
+/* Image sum i of (S*N, C): of x over the image's positions. */
+SV_HD void
+sv_bbn_part_sum(const struct sv_bbn *a, long i)
+{
+	int C = a->C;
+	const float *x = a->x + i / C * a->P * C + i % C;
+	double sum = 0;
+
+	for (long p = 0; p < a->P; p++)
+		sum += x[p * C];
+	a->pa[i] = sum;
+}
+
+/* Mean i of (S, C): the slot's image sums in order, over N*P. */
+SV_HD void
+sv_bbn_mean(const struct sv_bbn *a, long i)
+{
+	int C = a->C;
+	const double *pa = a->pa + i / C * a->N * C + i % C;
+	double sum = 0;
+
+	for (long n = 0; n < a->N; n++)
+		sum += pa[n * C];
+	a->dmean[i] = sum / (double)(a->N * a->P);
+}
+
+/* Image sum i of (S*N, C): of (x - mean)^2, in double. */
+SV_HD void
+sv_bbn_part_sq(const struct sv_bbn *a, long i)
+{
+	int C = a->C;
+	const float *x = a->x + i / C * a->P * C + i % C;
+	double m = a->dmean[i / C / a->N * C + i % C], q = 0;
+
+	for (long p = 0; p < a->P; p++) {
+		double d = x[p * C] - m;
+
+		q += d * d;
+	}
+	a->pa[i] = q;
+}
+
+/* Statistics i of (S, C) after sv_bbn_part_sq: mean, invstd and the
+ * running statistics (momentum mom, unbiased variance); eval != 0: from
+ * the running statistics, nothing summed. */
 SV_HD void
 sv_bbn_stats(const struct sv_bbn *a, long i, int eval)
 {
-	int C = a->C, c = (int)(i % C);
-	long s = i / C, M = a->M;
-	const float *x = a->x + s * M * C + c;
-	double sum = 0, q = 0, var, uvar;
+	int C = a->C;
+	const double *pa = a->pa + i / C * a->N * C + i % C;
+	long M = a->N * a->P;
+	double q = 0, var, uvar;
 
 	if (eval) {
 		a->mean[i] = a->rmean[i];
 		a->invstd[i] = (float)(1.0 / sqrt((double)a->rvar[i] + a->eps));
 		return;
 	}
-	for (long m = 0; m < M; m++)
-		sum += x[m * C];
-	sum /= (double)M;
-	for (long m = 0; m < M; m++) {
-		double d = x[m * C] - sum;
-
-		q += d * d;
-	}
+	for (long n = 0; n < a->N; n++)
+		q += pa[n * C];
 	var = q / (double)M;
 	uvar = M > 1 ? q / (double)(M - 1) : var;
-	a->mean[i] = (float)sum;
+	a->mean[i] = (float)a->dmean[i];
 	a->invstd[i] = (float)(1.0 / sqrt(var + a->eps));
-	a->rmean[i] = (1.0f - a->mom) * a->rmean[i] + a->mom * (float)sum;
+	a->rmean[i] = (1.0f - a->mom) * a->rmean[i] + a->mom * (float)a->dmean[i];
 	a->rvar[i] = (1.0f - a->mom) * a->rvar[i] + a->mom * (float)uvar;
 }
 
-/* Output i of (S*M, C): y = fmaf((x - mean) * invstd, g, b). */
+/* Output i of (S*N*P, C): y = fmaf((x - mean) * invstd, g, b). */
 SV_HD void
 sv_bbn_apply(const struct sv_bbn *a, long i)
 {
 	int C = a->C, c = (int)(i % C);
-	long sc = i / C / a->M * C + c;
+	long sc = i / C / (a->N * a->P) * C + c;
 
 	a->y[i] = fmaf((a->x[i] - a->mean[sc]) * a->invstd[sc], a->g[sc],
 	               a->b[sc]);
 }
 
-/* The sums of the backward pass for channel c of slot s (i of (S, C)),
- * in double over the slot's rows in order, into sg and sb, and rounded
- * into dg and db (sv_bn_bwd). */
+/* Image sums i of (S*N, C) of the backward pass: dy into pa, dy * xhat
+ * into pb (xhat = (x - mean) * invstd in float). */
+SV_HD void
+sv_bbn_part_grad(const struct sv_bbn *a, long i)
+{
+	int C = a->C;
+	long off = i / C * a->P * C + i % C, sc = i / C / a->N * C + i % C;
+	const float *x = a->x + off, *dy = a->dy + off;
+	double sb = 0, sg = 0;
+
+	for (long p = 0; p < a->P; p++) {
+		float xh = (x[p * C] - a->mean[sc]) * a->invstd[sc];
+
+		sb += dy[p * C];
+		sg += (double)dy[p * C] * xh;
+	}
+	a->pa[i] = sb;
+	a->pb[i] = sg;
+}
+
+/* The backward sums i of (S, C) from the image sums, in image order,
+ * into sb and sg, and rounded into db and dg. */
 SV_HD void
 sv_bbn_grads(const struct sv_bbn *a, long i)
 {
-	int C = a->C, c = (int)(i % C);
-	long s = i / C, M = a->M;
-	const float *x = a->x + s * M * C + c, *dy = a->dy + s * M * C + c;
-	double sg = 0, sb = 0;
+	int C = a->C;
+	long off = i / C * a->N * C + i % C;
+	double sb = 0, sg = 0;
 
-	for (long m = 0; m < M; m++) {
-		float xh = (x[m * C] - a->mean[i]) * a->invstd[i];
-
-		sb += dy[m * C];
-		sg += (double)dy[m * C] * xh;
+	for (long n = 0; n < a->N; n++) {
+		sb += a->pa[off + n * C];
+		sg += a->pb[off + n * C];
 	}
-	a->sg[i] = sg;
 	a->sb[i] = sb;
-	a->dg[i] = (float)sg;
+	a->sg[i] = sg;
 	a->db[i] = (float)sb;
+	a->dg[i] = (float)sg;
 }
 
-/* Input gradient i of (S*M, C), after sv_bbn_grads (its double sums). */
+/* Input gradient i of (S*N*P, C), after sv_bbn_grads. */
 SV_HD void
 sv_bbn_dx(const struct sv_bbn *a, long i)
 {
 	int C = a->C, c = (int)(i % C);
-	long sc = i / C / a->M * C + c, M = a->M;
+	long M = a->N * a->P, sc = i / C / M * C + c;
 	float xh = (a->x[i] - a->mean[sc]) * a->invstd[sc];
 	double v = (double)M * a->dy[i] - a->sb[sc] - xh * a->sg[sc];
 
@@ -348,10 +402,63 @@ sv_bsgd(float *p, const float *g, float *m, long j, float lr, float momentum,
 	p[j] = fmaf(-lr, d, p[j]);
 }
 
+/* Training-image augmentation (the recipe's augment): each chunk of
+ * SV_AUG_CHUNK training images, in dataset order, gets one crop offset
+ * (-4..4 each way, from zero padding), flip, and the top-left corner of
+ * an 8x8 cutout a epoch, from the aug stream of the seed's key. */
+#define SV_AUG_CHUNK 500
+
+struct sv_aug {
+	int dy, dx, flip, cy, cx;
+};
+
+SV_HD struct sv_aug
+sv_aug_draw(uint64_t key, uint32_t epoch, uint32_t chunk, int h, int w)
+{
+	uint32_t r[4], q[4];
+	struct sv_aug a;
+
+	sv_rand4(key, SV_STREAM_AUG, epoch, 2 * (uint64_t)chunk, r);
+	sv_rand4(key, SV_STREAM_AUG, epoch, 2 * (uint64_t)chunk + 1, q);
+	a.dy = (int)sv_below(r[0], r[1], 9) - 4;
+	a.dx = (int)sv_below(r[2], r[3], 9) - 4;
+	a.flip = (int)(q[0] >> 31);
+	a.cy = (int)sv_below(q[1], q[2], (uint32_t)(h >= 8 ? h - 7 : 1));
+	a.cx = (int)sv_below(q[3], q[0], (uint32_t)(w >= 8 ? w - 7 : 1));
+	return a;
+}
+
+/* Element p of (H,W,C) of image src (bytes) under a, normalised through
+ * lut (C rows of 256); 0 where the crop leaves the image or the cutout
+ * covers it. */
+SV_HD float
+sv_aug_px(const struct sv_aug *a, const uint8_t *src, const float *lut,
+          int H, int W, int C, long p)
+{
+	int c = (int)(p % C);
+	int x = (int)(p / C % W), y = (int)(p / C / W);
+	int sy = y + a->dy, sx = a->flip ? W - 1 - x + a->dx : x + a->dx;
+	int cut = y >= a->cy && y < a->cy + 8 && x >= a->cx && x < a->cx + 8;
+
+	if (cut || sy < 0 || sy >= H || sx < 0 || sx >= W)
+		return 0.0f;
+	return lut[c * 256 + src[((long)sy * W + sx) * C + c]];
+}
+
+/* The augmentations of one epoch for S slots: aug (S, nchunk), entry i
+ * from slot i / nchunk's key. */
+SV_HD void
+sv_baug_draw(const uint64_t *keys, uint32_t epoch, struct sv_aug *aug,
+             long nchunk, int h, int w, long i)
+{
+	aug[i] = sv_aug_draw(keys[i / nchunk], epoch, (uint32_t)(i % nchunk), h, w);
+}
+
 /* The batch of every slot from the data: slot s takes images
  * order[s*ostride + at .. + N-1] of x (bytes, per = H*W*C a image),
  * normalised through lut (C rows of 256), into out (S*N, per), and their
- * labels into y (S*N) -- train.c's gather without augmentation. */
+ * labels into y (S*N) -- train.c's gather.  aug (S, nchunk) or NULL: the
+ * augmentations of this epoch (sv_baug_draw). */
 struct sv_bgather {
 	const uint8_t *x, *labels;
 	const uint32_t *order;
@@ -360,6 +467,9 @@ struct sv_bgather {
 	uint8_t *y;
 	long per, ostride, at;
 	int S, N, C;
+	const struct sv_aug *aug;
+	long nchunk;
+	int H, W;
 };
 
 SV_HD void
@@ -369,7 +479,12 @@ sv_bgather_px(const struct sv_bgather *a, long i)
 	long s = n / a->N, j = n % a->N;
 	uint32_t src = a->order[s * a->ostride + a->at + j];
 
-	a->out[i] = a->lut[(p % a->C) * 256 + a->x[src * a->per + p]];
+	if (a->aug)
+		a->out[i] = sv_aug_px(&a->aug[s * a->nchunk + src / SV_AUG_CHUNK],
+		                      a->x + src * a->per, a->lut, a->H, a->W, a->C,
+		                      p);
+	else
+		a->out[i] = a->lut[(p % a->C) * 256 + a->x[src * a->per + p]];
 }
 
 SV_HD void
@@ -378,6 +493,22 @@ sv_bgather_label(const struct sv_bgather *a, long i)
 	long s = i / a->N, j = i % a->N;
 
 	a->y[i] = a->labels[a->order[s * a->ostride + a->at + j]];
+}
+
+/* Element-wise layers of any number of slots: the loops of sv_net_forward
+ * and sv_net_backward, element i. */
+SV_HD void
+sv_bscale(const float *in, float *out, float scale, long i)
+{
+	out[i] = in[i] * scale;
+}
+
+/* the residual add forward (in + saved), and the gradient arriving at a
+ * save point (the gradient from above + the one through the skip) */
+SV_HD void
+sv_badd(const float *x, const float *y, float *out, long i)
+{
+	out[i] = x[i] + y[i];
 }
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batched.h"
 #include "simd.h"
 #include "base/util.h"
 
@@ -217,75 +218,57 @@ sv_linear_bwd(const float *dout, const float *in, const float *w, float *dw,
 	}
 }
 
-SV_CLONES void
+/* Run call (a body at index i) for i = 0..total-1 on nthreads threads. */
+#define EACH(nthreads, total, call) do {                                   \
+		long n_ = (total);                                         \
+		int nt_ = (nthreads);                                      \
+		_Pragma("omp parallel for num_threads(nt_)")              \
+		for (long i = 0; i < n_; i++)                              \
+			call;                                              \
+	} while (0)
+
+void
 sv_bn_fwd(const float *x, float *y, const float *g, const float *b,
-          float *rmean, float *rvar, float *mean, float *invstd, long M,
-          int C, float eps, float mom, int eval)
+          float *rmean, float *rvar, float *mean, float *invstd, long N,
+          long P, int C, float eps, float mom, int eval, int nthreads)
 {
-	if (eval) {
-		for (int c = 0; c < C; c++) {
-			mean[c] = rmean[c];
-			invstd[c] = (float)(1.0 / sqrt((double)rvar[c] + eps));
-		}
-	} else {
-		double s[C], q[C];
+	double *pa = eval ? NULL : sv_mallocarray((size_t)(N > 0 ? N : 1) * C,
+	                                          sizeof *pa);
+	double *dm = sv_mallocarray((size_t)C, sizeof *dm);
+	struct sv_bbn a = { x, NULL, g, b, y, NULL, rmean, rvar, mean, invstd,
+	                    NULL, NULL, dm, NULL, NULL, pa, NULL, N, P, 1, C,
+	                    eps, mom };
+	int nt = nthreads > 0 ? nthreads : 1;
 
-		for (int c = 0; c < C; c++)
-			s[c] = q[c] = 0;
-		for (long m = 0; m < M; m++)
-			for (int c = 0; c < C; c++)
-				s[c] += x[m * C + c];
-		for (int c = 0; c < C; c++)
-			s[c] /= (double)M;
-		for (long m = 0; m < M; m++)
-			for (int c = 0; c < C; c++) {
-				double d = x[m * C + c] - s[c];
-
-				q[c] += d * d;
-			}
-		for (int c = 0; c < C; c++) {
-			double var = q[c] / (double)M;
-			double uvar = M > 1 ? q[c] / (double)(M - 1) : var;
-
-			mean[c] = (float)s[c];
-			invstd[c] = (float)(1.0 / sqrt(var + eps));
-			rmean[c] = (1.0f - mom) * rmean[c] + mom * (float)s[c];
-			rvar[c] = (1.0f - mom) * rvar[c] + mom * (float)uvar;
-		}
+	if (!eval) {
+		EACH(nt, N * C, sv_bbn_part_sum(&a, i));
+		EACH(nt, C, sv_bbn_mean(&a, i));
+		EACH(nt, N * C, sv_bbn_part_sq(&a, i));
 	}
-	for (long m = 0; m < M; m++)
-		for (int c = 0; c < C; c++)
-			y[m * C + c] = fmaf((x[m * C + c] - mean[c]) * invstd[c],
-			                    g[c], b[c]);
+	EACH(nt, C, sv_bbn_stats(&a, i, eval));
+	EACH(nt, N * P * C, sv_bbn_apply(&a, i));
+	free(pa);
+	free(dm);
 }
 
-SV_CLONES void
+void
 sv_bn_bwd(const float *x, const float *dy, const float *g, const float *mean,
-          const float *invstd, float *dx, float *dg, float *db, long M,
-          int C)
+          const float *invstd, float *dx, float *dg, float *db, long N,
+          long P, int C, int nthreads)
 {
-	double sg[C], sb[C];
+	double *pa = sv_mallocarray((size_t)(N > 0 ? N : 1) * C, sizeof *pa);
+	double *pb = sv_mallocarray((size_t)(N > 0 ? N : 1) * C, sizeof *pb);
+	double *sg = sv_mallocarray((size_t)C, sizeof *sg);
+	double *sb = sv_mallocarray((size_t)C, sizeof *sb);
+	struct sv_bbn a = { x, dy, g, NULL, NULL, dx, NULL, NULL,
+	                    (float *)mean, (float *)invstd, dg, db, NULL, sg,
+	                    sb, pa, pb, N, P, 1, C, 0.0f, 0.0f };
+	int nt = nthreads > 0 ? nthreads : 1;
 
-	for (int c = 0; c < C; c++)
-		sg[c] = sb[c] = 0;
-	for (long m = 0; m < M; m++)
-		for (int c = 0; c < C; c++) {
-			float xh = (x[m * C + c] - mean[c]) * invstd[c];
-
-			sb[c] += dy[m * C + c];
-			sg[c] += (double)dy[m * C + c] * xh;
-		}
-	for (int c = 0; c < C; c++) {
-		dg[c] = (float)sg[c];
-		db[c] = (float)sb[c];
-	}
-	for (long m = 0; m < M; m++)
-		for (int c = 0; c < C; c++) {
-			float xh = (x[m * C + c] - mean[c]) * invstd[c];
-			double v = (double)M * dy[m * C + c] - sb[c] - xh * sg[c];
-
-			dx[m * C + c] = (float)((double)g[c] * invstd[c] / (double)M * v);
-		}
+	EACH(nt, N * C, sv_bbn_part_grad(&a, i));
+	EACH(nt, C, sv_bbn_grads(&a, i));
+	EACH(nt, N * P * C, sv_bbn_dx(&a, i));
+	free(pa), free(pb), free(sg), free(sb);
 }
 
 void

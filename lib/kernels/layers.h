@@ -45,18 +45,22 @@ void sv_linear_bwd(const float *dout, const float *in, const float *w,
                    float *dw, float *db, float *din, int N, int I, int O,
                    int nthreads, int accumulate);
 
-/* BatchNorm over (N,P,C) per channel, training mode: batch mean and
- * biased variance (double, index order), y = (x - mean) * invstd * g + b
- * in float; running stats: r = (1 - mom) * r + mom * stat, with the
- * unbiased variance.  mean/invstd (C) are saved for the backward pass.
- * eval != 0 uses the running statistics instead. */
+/* BatchNorm over x (N,P,C) per channel, training mode: batch mean and
+ * biased variance in double, each summed in two levels (each image's sum
+ * over its P positions in order, then the N image sums in order: the
+ * bodies of batched.h at S = 1), y = fmaf((x - mean) * invstd, g, b) in
+ * float; running stats: r = (1 - mom) * r + mom * stat, with the unbiased
+ * variance.  mean/invstd (C) are saved for the backward pass.  eval != 0
+ * uses the running statistics instead. */
 void sv_bn_fwd(const float *x, float *y, const float *g, const float *b,
                float *rmean, float *rvar, float *mean, float *invstd,
-               long M, int C, float eps, float mom, int eval);
-/* x (M,C), dy (M,C) -> dx (M,C), dg (C), db (C), training mode */
+               long N, long P, int C, float eps, float mom, int eval,
+               int nthreads);
+/* x (N,P,C), dy (N,P,C) -> dx (N,P,C), dg (C), db (C), training mode;
+ * the sums of dy and dy * xhat in the same two levels */
 void sv_bn_bwd(const float *x, const float *dy, const float *g,
                const float *mean, const float *invstd, float *dx,
-               float *dg, float *db, long M, int C);
+               float *dg, float *db, long N, long P, int C, int nthreads);
 
 /* logits (N,K), labels (N) -> dlogits (N,K) scaled by 1/N; returns the
  * batch mean of CE + ls_weight * CE_smoothed(eps).  Softmax in double.

@@ -109,6 +109,7 @@ sv_cohort_train(const struct sv_cohort_exec *ex, struct sv_net *net,
 	uint32_t n = tr->n;
 	struct slot *sl;
 	uint32_t *order;
+	uint64_t *aug_keys;
 	float *dz, **p;
 	uint8_t *labels;
 
@@ -118,10 +119,8 @@ sv_cohort_train(const struct sv_cohort_exec *ex, struct sv_net *net,
 	if (B < 1 || B > ex->batch)
 		return sv_seterr(err, errsz, SV_EXIT_USAGE, "cohort: batch %d, "
 		                 "the executor holds %d", B, ex->batch);
-	if (r->augment)
-		return sv_seterr(err, errsz, SV_EXIT_USAGE, "cohort: no "
-		                 "augmentation on the device yet");
 	sl = sv_calloc((size_t)S, sizeof *sl);
+	aug_keys = sv_calloc((size_t)S, sizeof *aug_keys);
 	p = sv_mallocarray(net->nparam + 1, sizeof *p);
 	for (size_t i = 0; i < net->nparam; i++)
 		p[i] = net->param[i].data;
@@ -131,6 +130,7 @@ sv_cohort_train(const struct sv_cohort_exec *ex, struct sv_net *net,
 		if (s < ns)
 			memset(&res[s], 0, sizeof *res);
 		sl[s].seed = seeds[s < ns ? s : 0];
+		aug_keys[s] = sv_stream_key(os, SV_VARY_AUG, sl[s].seed);
 		sl[s].pool = sv_mallocarray(tr->n ? tr->n : 1, sizeof *sl[s].pool);
 		/* every slot uses as many images: the split only picks which */
 		n = sv_train_pool(os, sv_stream_key(os, SV_VARY_SPLIT, sl[s].seed),
@@ -164,7 +164,9 @@ sv_cohort_train(const struct sv_cohort_exec *ex, struct sv_net *net,
 			           SV_STREAM_ORDER, (uint32_t)e);
 			sl[s].lsum = 0, sl[s].lcount = 0;
 		}
-		if ((rc = ex->set_order(ex->ctx, order, n)) != 0) {
+		if ((rc = ex->set_order(ex->ctx, order, n, r->augment ? aug_keys
+		                                                     : NULL,
+		                        e)) != 0) {
 			rc = pass_failed(ex, rc, "data order", err, errsz);
 			break;
 		}
@@ -225,6 +227,7 @@ out:
 	for (int s = 0; s < S; s++)
 		free(sl[s].pool);
 	free(sl);
+	free(aug_keys);
 	free(p);
 	return rc;
 }
@@ -254,22 +257,37 @@ sv_cohort_fit(size_t free_bytes, size_t data_bytes, size_t slot_bytes,
 
 /* --- the CPU executor: the batched bodies in loops */
 
+/* Run call (a body at index i) for i = 0..total-1 over c's threads. */
+#define EACH(c, total, call) do {                                          \
+		long n_ = (total);                                         \
+		int nt_ = (c)->nthreads;                                   \
+		_Pragma("omp parallel for num_threads(nt_)")              \
+		for (long i = 0; i < n_; i++)                              \
+			call;                                              \
+	} while (0)
+
 struct cpu_layer {
 	struct sv_cuda_layer d;
 	long isz, osz;        /* floats an image in and out */
-	float *out;           /* (S*batch, osz) */
+	float *out;           /* (S*batch, osz); SAVE: its input's */
 	int32_t *arg;         /* pool argmax */
+	float *mean, *invstd; /* BN: (S, C) */
+	float *skip;          /* SAVE: the gradient through the skip */
 };
 
 struct cpu_cohort {
-	int S, batch, nl, np, nthreads, have_mom;
+	int S, batch, nl, np, ntrain, nthreads, have_mom;
 	struct cpu_layer *l;
 	uint64_t *count;
-	float **p, **g, **m;  /* tensor i: S * count[i] floats */
+	float **p, **g, **m;  /* tensor i: S * count[i] floats (g, m: trained) */
 	char *frozen;
 	float *x, *gbuf[2];
+	double *bn_pa, *bn_pb;           /* BN image sums: S * batch * C */
+	double *bn_dm, *bn_sg, *bn_sb;   /* BN per channel: S * C */
 	uint32_t *order, *iota;
 	long norder;
+	struct sv_aug *aug;   /* (S, nchunk) this epoch's, or NULL */
+	long nchunk;
 	const struct sv_dataset *d;
 	float lut[3 * 256];
 	char err[256];
@@ -280,12 +298,12 @@ cpu_set_params(void *ctx, int s, float *const *p)
 {
 	struct cpu_cohort *c = ctx;
 
-	for (int i = 0; i < c->np; i++) {
+	for (int i = 0; i < c->np; i++)
 		memcpy(c->p[i] + (size_t)s * c->count[i], p[i],
 		       c->count[i] * sizeof(float));
+	for (int i = 0; i < c->ntrain; i++)
 		memset(c->m[i] + (size_t)s * c->count[i], 0,
 		       c->count[i] * sizeof(float));
-	}
 	c->have_mom = 0;
 	return 0;
 }
@@ -302,17 +320,27 @@ cpu_get_params(void *ctx, int s, float *const *p)
 }
 
 static int
-cpu_set_order(void *ctx, const uint32_t *order, long n)
+cpu_set_order(void *ctx, const uint32_t *order, long n,
+              const uint64_t *aug_keys, int epoch)
 {
 	struct cpu_cohort *c = ctx;
+	const struct sv_split *tr = &c->d->train;
 
 	if (n > c->norder) {
 		free(c->order);
 		c->order = sv_mallocarray((size_t)c->S * (size_t)n, sizeof *c->order);
-		c->norder = n;
 	}
 	memcpy(c->order, order, (size_t)c->S * (size_t)n * sizeof *order);
 	c->norder = n;
+	free(c->aug);
+	c->aug = NULL;
+	if (aug_keys) {
+		c->aug = sv_mallocarray((size_t)c->S * (size_t)c->nchunk,
+		                        sizeof *c->aug);
+		EACH(c, c->S * c->nchunk,
+		     sv_baug_draw(aug_keys, (uint32_t)epoch, c->aug, c->nchunk,
+		                  (int)tr->h, (int)tr->w, i));
+	}
 	return 0;
 }
 
@@ -320,6 +348,19 @@ static const float *
 layer_in(const struct cpu_cohort *c, int i)
 {
 	return i == 0 ? c->x : c->l[i - 1].out;
+}
+
+static struct sv_bbn
+bn_args(const struct cpu_cohort *c, const struct cpu_layer *l, int n,
+        const float *in, const float *dout, float *din)
+{
+	const struct sv_cuda_layer *d = &l->d;
+
+	return (struct sv_bbn){ in, dout, c->p[d->w], c->p[d->b], l->out, din,
+	                        c->p[d->rm], c->p[d->rv], l->mean, l->invstd,
+	                        c->g[d->w], c->g[d->b], c->bn_dm, c->bn_sg,
+	                        c->bn_sb, c->bn_pa, c->bn_pb, n,
+	                        (long)d->ih * d->iw, c->S, d->ic, 1e-5f, 0.1f };
 }
 
 static int
@@ -331,17 +372,14 @@ cpu_forward(void *ctx, int test, long at, int n, int train,
 	long per = (long)sp->h * sp->w * sp->c;
 	struct sv_bgather g = { sp->x, sp->y, test ? c->iota : c->order, c->lut,
 	                        c->x, NULL, per, test ? 0 : c->norder, at,
-	                        c->S, n, (int)sp->c };
-	long total = (long)c->S * n * per;
+	                        c->S, n, (int)sp->c, test ? NULL : c->aug,
+	                        c->nchunk, (int)sp->h, (int)sp->w };
 
-	(void)train;  /* no layer differs between training and evaluation */
 	if (n < 1 || n > c->batch)
 		return sv_seterr(c->err, sizeof c->err, SV_EXIT_USAGE,
 		                 "forward: %d images a slot, %d at most", n,
 		                 c->batch);
-#pragma omp parallel for num_threads(c->nthreads)
-	for (long i = 0; i < total; i++)
-		sv_bgather_px(&g, i);
+	EACH(c, c->S * n * per, sv_bgather_px(&g, i));
 	for (int li = 0; li < c->nl; li++) {
 		struct cpu_layer *l = &c->l[li];
 		const struct sv_cuda_layer *d = &l->d;
@@ -355,10 +393,7 @@ cpu_forward(void *ctx, int test, long at, int n, int train,
 			                      l->out, NULL, NULL, NULL, c->S, n,
 			                      d->ih, d->iw, d->ic, d->oc };
 
-			total = N * l->osz;
-#pragma omp parallel for num_threads(c->nthreads)
-			for (long i = 0; i < total; i++)
-				sv_bconv_fwd(&a, i);
+			EACH(c, N * l->osz, sv_bconv_fwd(&a, i));
 			break;
 		}
 		case SV_CUDA_RELU:
@@ -374,12 +409,34 @@ cpu_forward(void *ctx, int test, long at, int n, int train,
 			                        l->out, NULL, NULL, NULL, c->S, n,
 			                        (int)l->isz, d->oc };
 
-			total = N * d->oc;
-#pragma omp parallel for num_threads(c->nthreads)
-			for (long i = 0; i < total; i++)
-				sv_blinear_fwd(&a, i);
+			EACH(c, N * d->oc, sv_blinear_fwd(&a, i));
 			break;
 		}
+		case SV_CUDA_BN: {
+			struct sv_bbn a = bn_args(c, l, n, in, NULL, NULL);
+
+			if (train) {
+				EACH(c, N * d->ic, sv_bbn_part_sum(&a, i));
+				EACH(c, (long)c->S * d->ic, sv_bbn_mean(&a, i));
+				EACH(c, N * d->ic, sv_bbn_part_sq(&a, i));
+			}
+			EACH(c, (long)c->S * d->ic, sv_bbn_stats(&a, i, !train));
+			EACH(c, N * l->osz, sv_bbn_apply(&a, i));
+			break;
+		}
+		case SV_CUDA_GMAX:
+			EACH(c, N * l->osz, sv_bgmax_fwd(in, l->out, l->arg,
+			                                 d->ih * d->iw, d->ic, i));
+			break;
+		case SV_CUDA_SCALE:
+			EACH(c, N * l->osz, sv_bscale(in, l->out, d->scale, i));
+			break;
+		case SV_CUDA_SAVE:
+			l->out = (float *)in;
+			break;
+		case SV_CUDA_ADD:
+			EACH(c, N * l->osz, sv_badd(in, c->l[d->save].out, l->out, i));
+			break;
 		}
 	}
 	*logits = c->l[c->nl - 1].out;
@@ -400,7 +457,6 @@ cpu_backward(void *ctx, const float *dlogits, int n)
 		const struct sv_cuda_layer *d = &l->d;
 		const float *in = layer_in(c, li), *dout = c->gbuf[cur];
 		float *din = li > 0 ? c->gbuf[1 - cur] : NULL;
-		long total;
 
 		switch (d->op) {
 		case SV_CUDA_CONV: {
@@ -408,14 +464,8 @@ cpu_backward(void *ctx, const float *dlogits, int n)
 			                      c->g[d->w], d->b >= 0 ? c->g[d->b] : NULL,
 			                      c->S, n, d->ih, d->iw, d->ic, d->oc };
 
-			total = sv_bconv_filter_outputs(&a);
-#pragma omp parallel for num_threads(c->nthreads)
-			for (long i = 0; i < total; i++)
-				sv_bconv_bwd_filter(&a, i);
-			total = din ? N * l->isz : 0;
-#pragma omp parallel for num_threads(c->nthreads)
-			for (long i = 0; i < total; i++)
-				sv_bconv_bwd_data(&a, i);
+			EACH(c, sv_bconv_filter_outputs(&a), sv_bconv_bwd_filter(&a, i));
+			EACH(c, din ? N * l->isz : 0, sv_bconv_bwd_data(&a, i));
 			break;
 		}
 		case SV_CUDA_RELU:
@@ -432,19 +482,41 @@ cpu_backward(void *ctx, const float *dlogits, int n)
 			                        c->g[d->w],
 			                        d->b >= 0 ? c->g[d->b] : NULL, c->S, n,
 			                        (int)l->isz, d->oc };
-			long nw = (long)c->S * d->oc * l->isz;
 
-#pragma omp parallel for num_threads(c->nthreads)
-			for (long i = 0; i < nw; i++)
-				sv_blinear_dw(&a, i);
-			for (long i = 0; a.db && i < (long)c->S * d->oc; i++)
-				sv_blinear_db(&a, i);
-			total = din ? N * l->isz : 0;
-#pragma omp parallel for num_threads(c->nthreads)
-			for (long i = 0; i < total; i++)
-				sv_blinear_din(&a, i);
+			EACH(c, (long)c->S * d->oc * l->isz, sv_blinear_dw(&a, i));
+			EACH(c, a.db ? (long)c->S * d->oc : 0, sv_blinear_db(&a, i));
+			EACH(c, din ? N * l->isz : 0, sv_blinear_din(&a, i));
 			break;
 		}
+		case SV_CUDA_BN:
+			/* as sv_net_backward: nothing below the first layer */
+			if (din) {
+				struct sv_bbn a = bn_args(c, l, n, in, dout, din);
+
+				EACH(c, N * d->ic, sv_bbn_part_grad(&a, i));
+				EACH(c, (long)c->S * d->ic, sv_bbn_grads(&a, i));
+				EACH(c, N * l->isz, sv_bbn_dx(&a, i));
+			}
+			break;
+		case SV_CUDA_GMAX:
+			if (din) {
+				memset(din, 0, (size_t)N * l->isz * sizeof *din);
+				EACH(c, N * l->osz, sv_bgmax_bwd(dout, l->arg, din,
+				                                 d->ih * d->iw, d->ic, i));
+			}
+			break;
+		case SV_CUDA_SCALE:
+			EACH(c, din ? N * l->isz : 0, sv_bscale(dout, din, d->scale, i));
+			break;
+		case SV_CUDA_SAVE:
+			EACH(c, din ? N * l->isz : 0, sv_badd(dout, l->skip, din, i));
+			break;
+		case SV_CUDA_ADD:
+			memcpy(c->l[d->save].skip, dout, (size_t)N * l->isz *
+			       sizeof(float));
+			if (din)
+				memcpy(din, dout, (size_t)N * l->isz * sizeof(float));
+			break;
 		}
 		cur = 1 - cur;
 	}
@@ -456,16 +528,11 @@ cpu_sgd(void *ctx, float lr, float momentum, float wd, int nesterov)
 {
 	struct cpu_cohort *c = ctx;
 
-	for (int i = 0; i < c->np; i++) {
-		long total = (long)c->S * (long)c->count[i];
-
-		if (c->frozen[i])
-			continue;   /* --freeze: no update, no weight decay */
-#pragma omp parallel for num_threads(c->nthreads)
-		for (long j = 0; j < total; j++)
-			sv_bsgd(c->p[i], c->g[i], c->m[i], j, lr, momentum, wd,
-			        nesterov, !c->have_mom);
-	}
+	for (int t = 0; t < c->ntrain; t++)
+		if (!c->frozen[t])  /* --freeze: no update, no weight decay */
+			EACH(c, (long)c->S * (long)c->count[t],
+			     sv_bsgd(c->p[t], c->g[t], c->m[t], i, lr, momentum, wd,
+			             nesterov, !c->have_mom));
 	c->have_mom = 1;
 	return 0;
 }
@@ -484,8 +551,11 @@ cpu_close(void *ctx)
 	if (!c)
 		return;
 	for (int i = 0; i < c->nl; i++) {
-		free(c->l[i].out);
-		free(c->l[i].arg);
+		struct cpu_layer *l = &c->l[i];
+
+		if (l->d.op != SV_CUDA_SAVE)
+			free(l->out);
+		free(l->arg), free(l->mean), free(l->invstd), free(l->skip);
 	}
 	for (int i = 0; i < c->np; i++) {
 		free(c->p[i]);
@@ -494,7 +564,9 @@ cpu_close(void *ctx)
 	}
 	free(c->l), free(c->count), free(c->p), free(c->g), free(c->m);
 	free(c->frozen), free(c->x), free(c->gbuf[0]), free(c->gbuf[1]);
-	free(c->order), free(c->iota);
+	free(c->order), free(c->iota), free(c->aug);
+	free(c->bn_pa), free(c->bn_pb), free(c->bn_dm), free(c->bn_sg);
+	free(c->bn_sb);
 	free(c);
 }
 
@@ -507,7 +579,8 @@ sv_cohort_cpu(struct sv_cohort_exec *ex, const struct sv_net *net,
 	struct sv_cuda_layer *ls = sv_calloc((size_t)def->nlayers, sizeof *ls);
 	struct cpu_cohort *c = sv_calloc(1, sizeof *c);
 	struct sv_cuda_net_desc desc;
-	long maxsz, insz = (long)net->in_h * net->in_w * net->in_c;
+	long maxsz, insz = (long)net->in_h * net->in_w * net->in_c, maxc = 1;
+	size_t imgs = (size_t)S * batch;
 	float lut[3][256];
 	int rc;
 
@@ -520,7 +593,11 @@ sv_cohort_cpu(struct sv_cohort_exec *ex, const struct sv_net *net,
 		return rc;
 	}
 	c->S = S, c->batch = batch, c->nthreads = nthreads > 0 ? nthreads : 1;
-	c->nl = desc.nlayers, c->np = desc.nparam, c->d = d;
+	c->nl = desc.nlayers, c->np = desc.nparam, c->ntrain = desc.ntrain;
+	c->d = d;
+	c->nchunk = (long)(d->train.n + SV_AUG_CHUNK - 1) / SV_AUG_CHUNK;
+	if (c->nchunk < 1)
+		c->nchunk = 1;
 	c->l = sv_calloc((size_t)c->nl, sizeof *c->l);
 	maxsz = insz;
 	for (int i = 0; i < c->nl; i++) {
@@ -529,10 +606,18 @@ sv_cohort_cpu(struct sv_cohort_exec *ex, const struct sv_net *net,
 		l->d = ls[i];
 		l->isz = (long)ls[i].ih * ls[i].iw * ls[i].ic;
 		l->osz = (long)ls[i].oh * ls[i].ow * ls[i].oc;
-		l->out = sv_mallocarray((size_t)S * batch * l->osz, sizeof(float));
-		if (ls[i].op == SV_CUDA_POOL)
-			l->arg = sv_mallocarray((size_t)S * batch * l->osz,
-			                        sizeof(int32_t));
+		if (ls[i].op == SV_CUDA_SAVE)
+			l->skip = sv_mallocarray(imgs * l->osz, sizeof(float));
+		else
+			l->out = sv_mallocarray(imgs * l->osz, sizeof(float));
+		if (ls[i].op == SV_CUDA_POOL || ls[i].op == SV_CUDA_GMAX)
+			l->arg = sv_mallocarray(imgs * l->osz, sizeof(int32_t));
+		if (ls[i].op == SV_CUDA_BN) {
+			l->mean = sv_mallocarray((size_t)S * ls[i].ic, sizeof(float));
+			l->invstd = sv_mallocarray((size_t)S * ls[i].ic, sizeof(float));
+			if (ls[i].ic > maxc)
+				maxc = ls[i].ic;
+		}
 		if (l->osz > maxsz)
 			maxsz = l->osz;
 	}
@@ -543,13 +628,20 @@ sv_cohort_cpu(struct sv_cohort_exec *ex, const struct sv_net *net,
 	c->frozen = sv_calloc((size_t)c->np + 1, 1);
 	for (int i = 0; i < c->np; i++) {
 		c->p[i] = sv_mallocarray((size_t)S * c->count[i], sizeof(float));
+		if (i >= c->ntrain)
+			continue;   /* a buffer: no gradient, no momentum */
 		c->g[i] = sv_calloc((size_t)S * c->count[i], sizeof(float));
 		c->m[i] = sv_calloc((size_t)S * c->count[i], sizeof(float));
 		c->frozen[i] = net->frozen ? net->frozen[i] : 0;
 	}
-	c->x = sv_mallocarray((size_t)S * batch * insz, sizeof(float));
-	c->gbuf[0] = sv_mallocarray((size_t)S * batch * maxsz, sizeof(float));
-	c->gbuf[1] = sv_mallocarray((size_t)S * batch * maxsz, sizeof(float));
+	c->x = sv_mallocarray(imgs * insz, sizeof(float));
+	c->bn_pa = sv_mallocarray(imgs * maxc, sizeof(double));
+	c->bn_pb = sv_mallocarray(imgs * maxc, sizeof(double));
+	c->bn_dm = sv_mallocarray((size_t)S * maxc, sizeof(double));
+	c->bn_sg = sv_mallocarray((size_t)S * maxc, sizeof(double));
+	c->bn_sb = sv_mallocarray((size_t)S * maxc, sizeof(double));
+	c->gbuf[0] = sv_mallocarray(imgs * maxsz, sizeof(float));
+	c->gbuf[1] = sv_mallocarray(imgs * maxsz, sizeof(float));
 	c->iota = sv_mallocarray(d->test.n ? d->test.n : 1, sizeof *c->iota);
 	for (uint32_t i = 0; i < d->test.n; i++)
 		c->iota[i] = i;

@@ -36,8 +36,11 @@ struct sv_cohort_exec {
 	/* slot s's weights into p[] */
 	int (*get_params)(void *ctx, int s, float *const *p);
 	/* this epoch's data orders: order[s*n .. s*n+n-1] is slot s's (indexes
-	 * into the training split) */
-	int (*set_order)(void *ctx, const uint32_t *order, long n);
+	 * into the training split); aug_keys[S] (or NULL: none) the slots'
+	 * augmentation keys, drawn for this epoch (sv_aug_draw) on the
+	 * executor */
+	int (*set_order)(void *ctx, const uint32_t *order, long n,
+	                 const uint64_t *aug_keys, int epoch);
 	/* Images at .. at+n-1 (n <= batch) of each slot's order (test: of the
 	 * test split, in order, the same for every slot) through the network:
 	 * *logits (S*n, nclass), slot after slot, valid until the next call. */
@@ -58,9 +61,8 @@ struct sv_cohort_exec {
  * after each evaluated epoch, slot after slot), res[i] its result.  net
  * is the host network of the model (built for the data; its tensors are
  * the staging area of the weights).  Slots past ns train a copy of seed
- * 0, and nothing of them is reported.  Returns 0, 2 (a recipe the cohort
- * cannot run: augmentation, a batch larger than the executor's; err says
- * so) or a pass's status. */
+ * 0, and nothing of them is reported.  Returns 0, 2 (a batch larger than
+ * the executor's; err says so) or a pass's status. */
 int sv_cohort_train(const struct sv_cohort_exec *ex, struct sv_net *net,
                     const struct sv_dataset *d, const struct sv_train_opts *o,
                     const uint64_t *seeds, int ns, struct sv_train_result *res,

@@ -101,9 +101,10 @@ op_name(enum sv_op op)
 	       names[op] : "unknown";
 }
 
-/* Describe net for the backend: ls[def->nlayers] and count[ntrain] are
+/* Describe net for the backend: ls[def->nlayers] and count[nparam] are
  * the caller's.  The layer order is sv_net_init's (a ReLU before a pool
- * runs after it), the tensor numbering too; both are checked against
+ * runs after it), the tensor numbering too (trained tensors in layer
+ * order, then the BatchNorm buffers); both are checked against
  * net->param.  Returns 0 or 2 with err set. */
 int
 sv_gpu_describe(const struct sv_net *net, struct sv_cuda_layer *ls, uint64_t *count,
@@ -111,6 +112,7 @@ sv_gpu_describe(const struct sv_net *net, struct sv_cuda_layer *ls, uint64_t *co
 {
 	const struct sv_model_def *def = net->def;
 	int h = net->in_h, w = net->in_w, c = net->in_c, np = 0, rc = 0;
+	int nbuf = 0, stack[8], sp = 0;
 	struct sv_layer_def *ld = sv_mallocarray((size_t)def->nlayers, sizeof *ld);
 
 	memcpy(ld, def->layers, (size_t)def->nlayers * sizeof *ld);
@@ -125,8 +127,9 @@ sv_gpu_describe(const struct sv_net *net, struct sv_cuda_layer *ls, uint64_t *co
 	for (int i = 0; i < def->nlayers && rc == 0; i++) {
 		struct sv_cuda_layer *l = &ls[i];
 
+		memset(l, 0, sizeof *l);
 		l->ih = h, l->iw = w, l->ic = c;
-		l->w = l->b = -1;
+		l->w = l->b = l->rm = l->rv = l->save = -1;
 		switch (ld[i].op) {
 		case SV_OP_CONV:
 			l->op = SV_CUDA_CONV;
@@ -150,10 +153,33 @@ sv_gpu_describe(const struct sv_net *net, struct sv_cuda_layer *ls, uint64_t *co
 			h = w = 1;
 			c = ld[i].arg ? ld[i].arg : net->nclass;
 			break;
+		case SV_OP_BN:
+			l->op = SV_CUDA_BN;
+			l->w = np++;
+			l->b = np++;
+			l->rm = (int)net->ntrain + nbuf++;
+			l->rv = (int)net->ntrain + nbuf++;
+			break;
+		case SV_OP_GMAX:
+			l->op = SV_CUDA_GMAX;
+			h = w = 1;
+			break;
+		case SV_OP_SCALE:
+			l->op = SV_CUDA_SCALE;
+			l->scale = ld[i].scale;
+			break;
+		case SV_OP_SAVE:
+			l->op = SV_CUDA_SAVE;
+			if (sp < 8)
+				stack[sp++] = i;
+			break;
+		case SV_OP_ADD:
+			l->op = SV_CUDA_ADD;
+			l->save = sp > 0 ? stack[--sp] : -1;
+			break;
 		default:
-			snprintf(err, errsz, "model %s: layer %d (%s): no GPU kernel "
-			         "(the GPU backend runs conv, relu, pool and linear "
-			         "layers)", def->name, i + 1, op_name(ld[i].op));
+			snprintf(err, errsz, "model %s: layer %d (%s): no GPU kernel",
+			         def->name, i + 1, op_name(ld[i].op));
 			rc = SV_EXIT_USAGE;
 		}
 		l->oh = h, l->ow = w, l->oc = c;
@@ -161,19 +187,20 @@ sv_gpu_describe(const struct sv_net *net, struct sv_cuda_layer *ls, uint64_t *co
 	free(ld);
 	if (rc)
 		return rc;
-	if ((size_t)np != net->ntrain || net->nparam != net->ntrain) {
-		snprintf(err, errsz, "model %s: %d trainable tensors on the GPU, "
-		         "%zu on the CPU", def->name, np, net->nparam);
+	if ((size_t)np != net->ntrain || (size_t)(np + nbuf) != net->nparam) {
+		snprintf(err, errsz, "model %s: %d tensors on the GPU, %zu on the "
+		         "CPU", def->name, np + nbuf, net->nparam);
 		return SV_EXIT_USAGE;
 	}
-	for (int i = 0; i < np; i++)
+	for (size_t i = 0; i < net->nparam; i++)
 		count[i] = sv_tensor_count(&net->param[i]);
 	desc->batch = net->batch;
 	desc->in_h = net->in_h, desc->in_w = net->in_w, desc->in_c = net->in_c;
 	desc->nclass = net->nclass;
 	desc->nlayers = def->nlayers;
 	desc->layers = ls;
-	desc->nparam = np;
+	desc->nparam = (int)net->nparam;
+	desc->ntrain = np;
 	desc->count = count;
 	return 0;
 }
@@ -344,11 +371,12 @@ gc_get_params(void *ctx, int s, float *const *p)
 }
 
 static int
-gc_set_order(void *ctx, const uint32_t *order, long n)
+gc_set_order(void *ctx, const uint32_t *order, long n,
+             const uint64_t *aug_keys, int epoch)
 {
 	struct gpu_cohort *gc = ctx;
 
-	return gc->api->cohort_set_order(gc->c, order, n);
+	return gc->api->cohort_set_order(gc->c, order, n, aug_keys, epoch);
 }
 
 static int
@@ -357,9 +385,8 @@ gc_forward(void *ctx, int test, long at, int n, int train,
 {
 	struct gpu_cohort *gc = ctx;
 
-	(void)train;
 	*logits = gc->logits;
-	return gc->api->cohort_forward(gc->c, test, at, n, gc->logits);
+	return gc->api->cohort_forward(gc->c, test, at, n, train, gc->logits);
 }
 
 static int
@@ -399,17 +426,20 @@ gc_close(void *ctx)
 }
 
 /* GPU memory one slot of net takes in a cohort: weights, gradients and
- * momentum, activations and gradients of batch images, the data order
- * (an estimate: the backend allocates a little more). */
+ * momentum, the activations of batch images (each layer's output, its
+ * gradients, skip gradients and pool positions: sv_net_bytes' share of
+ * an image, and a quarter more), the data order (an estimate: the
+ * backend allocates a little more). */
 static size_t
 slot_bytes(const struct sv_net *net, const struct sv_dataset *d, int batch)
 {
-	size_t params = 0;
+	size_t params = 0, all = sv_net_bytes(net), per_image;
 
 	for (size_t i = 0; i < net->nparam; i++)
 		params += sv_tensor_count(&net->param[i]);
-	return 3 * params * sizeof(float) +
-	       (size_t)batch * (net->maxact * 4 + 2 * net->maxact) * sizeof(float) +
+	per_image = all > 3 * params * sizeof(float) && net->batch > 0 ?
+	            (all - 3 * params * sizeof(float)) / (size_t)net->batch : 0;
+	return 3 * params * sizeof(float) + (size_t)batch * per_image * 5 / 4 +
 	       (size_t)d->train.n * sizeof(uint32_t);
 }
 

@@ -26,14 +26,21 @@
 extern "C" {
 #endif
 
-#define SV_CUDA_ABI 2
+#define SV_CUDA_ABI 3
 
-/* The layer kinds the backend runs (a subset of enum sv_op). */
+/* The layer kinds the backend runs (enum sv_op). */
 enum sv_cuda_op {
 	SV_CUDA_CONV = 1,   /* conv3x3 pad 1, bias tensor or none */
 	SV_CUDA_RELU = 2,
 	SV_CUDA_POOL = 3,   /* maxpool 2x2 stride 2 */
-	SV_CUDA_LINEAR = 4  /* flatten then linear, bias tensor or none */
+	SV_CUDA_LINEAR = 4, /* flatten then linear, bias tensor or none */
+	SV_CUDA_BN = 5,     /* BatchNorm: w weight, b bias, rm and rv the
+	                       running statistics (buffers); eps 1e-5,
+	                       momentum 0.1 (sv_bn_fwd) */
+	SV_CUDA_GMAX = 6,   /* global max pool */
+	SV_CUDA_SCALE = 7,  /* multiply by scale */
+	SV_CUDA_SAVE = 8,   /* its output is its input, kept for an ADD */
+	SV_CUDA_ADD = 9     /* input + the output of layer save (a SAVE) */
 };
 
 /* One layer as the CPU network runs it (after the ReLU/pool swap of
@@ -41,16 +48,20 @@ enum sv_cuda_op {
 struct sv_cuda_layer {
 	int op;             /* enum sv_cuda_op */
 	int ih, iw, ic, oh, ow, oc;
-	int w, b;           /* index into the parameter tensors, or -1 */
+	int w, b;           /* index into the tensors, or -1 */
+	int rm, rv;         /* BN: the running statistics' tensors, or -1 */
+	int save;           /* ADD: the index of its SAVE layer, or -1 */
+	float scale;        /* SCALE */
 };
 
-/* A network: layers in order, and the element count of each trainable
- * tensor (the first nparam of sv_net.param, in that order). */
+/* A network: layers in order, and the element count of each tensor of
+ * sv_net.param, in that order: the first ntrain are trained, the rest
+ * are buffers (BatchNorm running statistics) that travel with them. */
 struct sv_cuda_net_desc {
 	int batch, in_h, in_w, in_c, nclass;
 	int nlayers;
 	const struct sv_cuda_layer *layers;
-	int nparam;
+	int nparam, ntrain;
 	const uint64_t *count;
 };
 
@@ -82,7 +93,8 @@ struct sv_cuda_api {
 	int (*set_params)(struct sv_cuda_net *g, float *const *p);
 	/* Copy the weights out into p[i]. */
 	int (*get_params)(struct sv_cuda_net *g, float *const *p);
-	/* x (n,H,W,C) host -> logits (n,nclass) host; sv_net_forward */
+	/* x (n,H,W,C) host -> logits (n,nclass) host; sv_net_forward
+	 * (train: BatchNorm on the batch's statistics) */
 	int (*forward)(struct sv_cuda_net *g, const float *x, int n, int train,
 	               float *logits);
 	/* dlogits (n,nclass) host -> gradients on the GPU; sv_net_backward */
@@ -102,9 +114,9 @@ struct sv_cuda_api {
 	int (*cohort_set_params)(struct sv_cuda_cohort *c, int s, float *const *p);
 	int (*cohort_get_params)(struct sv_cuda_cohort *c, int s, float *const *p);
 	int (*cohort_set_order)(struct sv_cuda_cohort *c, const uint32_t *order,
-	                        long n);
+	                        long n, const uint64_t *aug_keys, int epoch);
 	int (*cohort_forward)(struct sv_cuda_cohort *c, int test, long at, int n,
-	                      float *logits);
+	                      int train, float *logits);
 	int (*cohort_backward)(struct sv_cuda_cohort *c, const float *dlogits,
 	                       int n);
 	int (*cohort_sgd)(struct sv_cuda_cohort *c, float lr, float momentum,

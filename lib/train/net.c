@@ -354,8 +354,9 @@ sv_net_forward(struct sv_net *net, int n, int train)
 		case SV_OP_BN:
 			sv_bn_fwd(in, l->out, net->param[l->w].data,
 			          net->param[l->b].data, net->param[l->rm].data,
-			          net->param[l->rv].data, l->mean, l->invstd,
-			          (long)n * l->ih * l->iw, l->ic, 1e-5f, 0.1f, !train);
+			          net->param[l->rv].data, l->mean, l->invstd, n,
+			          (long)l->ih * l->iw, l->ic, 1e-5f, 0.1f, !train,
+			          nt);
 			break;
 		case SV_OP_GMAX:
 			sv_gmaxpool_fwd(in, l->out, l->arg, n, l->ih * l->iw, l->ic);
@@ -422,7 +423,8 @@ sv_net_backward(struct sv_net *net, const float *dlogits, int n,
 			if (din)
 				sv_bn_bwd(in, dout, net->param[l->w].data, l->mean,
 				          l->invstd, din, net->grad[l->w],
-				          net->grad[l->b], (long)n * l->ih * l->iw, l->ic);
+				          net->grad[l->b], n, (long)l->ih * l->iw,
+				          l->ic, nt);
 			break;
 		case SV_OP_GMAX:
 			if (din)

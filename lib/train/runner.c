@@ -293,7 +293,7 @@ sv_runner_run(const struct sv_runner_cfg *cfg, struct sv_seed_source *src,
 	                                 sizeof srcerr)) == SV_REC_DATA)
 		if (!sv_scan_has(cfg->skip, cfg->nskip, seed))
 			ahead[nahead++] = seed;
-	if ((gpu || cfg->cohort_cpu) && !cfg->o.r.augment) {
+	if (gpu || cfg->cohort_cpu) {
 		/* ahead[] holds the first seeds */
 		rc = run_cohorts(&R, src, &R.w[0].net, ahead, nahead, st, status,
 		                 srcerr, err, errsz);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/batched.h"
 #include "kernels/layers.h"
 #include "kernels/philox.h"
 #include "base/util.h"
@@ -103,29 +104,6 @@ sv_train_pool(const struct sv_train_opts *o, uint64_t k_split, uint32_t n,
 	return n;
 }
 
-/* Augmentation of one chunk of 500 training images (in dataset order):
- * crop offset (0..8 each way from 4-pixel zero padding), flip, and the
- * top-left corner of an 8x8 cutout. */
-struct aug {
-	int dy, dx, flip, cy, cx;
-};
-
-static struct aug
-aug_params(uint64_t seed, int epoch, uint32_t chunk, int h, int w)
-{
-	uint32_t r[4], q[4];
-	struct aug a;
-
-	sv_rand4(seed, SV_STREAM_AUG, (uint32_t)epoch, 2 * (uint64_t)chunk, r);
-	sv_rand4(seed, SV_STREAM_AUG, (uint32_t)epoch, 2 * (uint64_t)chunk + 1, q);
-	a.dy = (int)sv_below(r[0], r[1], 9) - 4;
-	a.dx = (int)sv_below(r[2], r[3], 9) - 4;
-	a.flip = (int)(q[0] >> 31);
-	a.cy = (int)sv_below(q[1], q[2], (uint32_t)(h >= 8 ? h - 7 : 1));
-	a.cx = (int)sv_below(q[3], q[0], (uint32_t)(w >= 8 ? w - 7 : 1));
-	return a;
-}
-
 /* Fill net->x with images idx[0..n-1] of s, normalised through lut;
  * with augment != 0 apply each image's chunk augmentation (aug stream of
  * aug_seed, epoch). */
@@ -148,24 +126,11 @@ gather(struct sv_net *net, const struct sv_split *s, const uint32_t *idx,
 			continue;
 		}
 		{
-			struct aug a = aug_params(aug_seed, epoch, idx[i] / 500, H, W);
+			struct sv_aug a = sv_aug_draw(aug_seed, (uint32_t)epoch,
+			                              idx[i] / SV_AUG_CHUNK, H, W);
 
-			for (int y = 0; y < H; y++)
-				for (int x = 0; x < W; x++) {
-					int sy = y + a.dy, sx = x + a.dx;
-					int cut = y >= a.cy && y < a.cy + 8 &&
-					          x >= a.cx && x < a.cx + 8;
-
-					if (a.flip)
-						sx = W - 1 - x + a.dx;
-					for (int c = 0; c < C; c++) {
-						float v = 0.0f;
-
-						if (!cut && sy >= 0 && sy < H && sx >= 0 && sx < W)
-							v = lut[c][src[((size_t)sy * W + sx) * C + c]];
-						dst[((size_t)y * W + x) * C + c] = v;
-					}
-				}
+			for (size_t p = 0; p < per; p++)
+				dst[p] = sv_aug_px(&a, src, lut[0], H, W, C, (long)p);
 		}
 	}
 }

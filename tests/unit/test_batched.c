@@ -142,7 +142,7 @@ gather_case(int S, int N, int C)
 	uint32_t order[7 * NIMG];
 	float lut[3 * 256], out[7 * 5 * HW * 3];
 	struct sv_bgather a = { x, labels, order, lut, out, y, per, NIMG, 4,
-	                        S, N, C };
+	                        S, N, C, NULL, 1, 1, HW };
 	int good = 1;
 
 	for (int i = 0; i < NIMG * HW * 3; i++)
@@ -173,11 +173,147 @@ gather_case(int S, int N, int C)
 	   N, C);
 }
 
-/* BatchNorm (training and eval) and the global max pool, slot by slot */
+/* The augmented gather: each slot's images cropped, flipped and cut out
+ * by its own key's draw for the image's chunk, against the loops of the
+ * augmentation written out here (shift, mirror, zero outside and under
+ * the 8x8 cutout) */
 static void
-bn_case(int S, long M, int C)
+aug_case(int S, int H, int W, int C)
 {
-	long n = M * C;
+	enum { NIMG = 1300, N = 6 };
+	long per = (long)H * W * C, nchunk = (NIMG + SV_AUG_CHUNK - 1) / SV_AUG_CHUNK;
+	uint8_t *x = malloc((size_t)NIMG * per), labels[NIMG];
+	uint32_t *order = malloc(sizeof *order * S * NIMG);
+	uint64_t keys[4];
+	struct sv_aug *aug = malloc(sizeof *aug * S * nchunk);
+	float lut[3 * 256], *out = malloc(sizeof *out * S * N * per);
+	struct sv_bgather a = { x, labels, order, lut, out, NULL, per, NIMG, 3,
+	                        S, N, C, aug, nchunk, H, W };
+	int good = 1, flips = 0, shifted = 0;
+
+	for (long i = 0; i < NIMG * per; i++)
+		x[i] = (uint8_t)(i * 37 + 11);
+	for (int c = 0; c < 3; c++)
+		for (int v = 0; v < 256; v++)
+			lut[c * 256 + v] = (float)v / 255.0f + (float)c;
+	for (int s = 0; s < S; s++) {
+		keys[s] = 0x9e3779b97f4a7c15ull * (uint64_t)(s + 1);
+		for (int i = 0; i < NIMG; i++)   /* images from every chunk */
+			order[s * NIMG + i] = (uint32_t)((i * 431 + s * 97) % NIMG);
+	}
+	for (long i = 0; i < S * nchunk; i++)
+		sv_baug_draw(keys, 5, aug, nchunk, H, W, i);
+	for (long i = 0; i < S * N * per; i++)
+		sv_bgather_px(&a, i);
+	for (int s = 0; s < S; s++)
+		for (int j = 0; j < N; j++) {
+			uint32_t src = order[s * NIMG + 3 + j];
+			struct sv_aug d = sv_aug_draw(keys[s], 5, src / 500, H, W);
+			const float *img = out + ((long)s * N + j) * per;
+
+			good &= d.dy >= -4 && d.dy <= 4 && d.dx >= -4 && d.dx <= 4 &&
+			        d.cy >= 0 && d.cy <= (H >= 8 ? H - 8 : 0) &&
+			        d.cx >= 0 && d.cx <= (W >= 8 ? W - 8 : 0);
+			flips += d.flip;
+			shifted += d.dy != 0 || d.dx != 0;
+			for (int yy = 0; yy < H; yy++)
+				for (int xx = 0; xx < W; xx++) {
+					int sy = yy + d.dy;
+					int sx = (d.flip ? W - 1 - xx : xx) + d.dx;
+					int cut = yy >= d.cy && yy < d.cy + 8 &&
+					          xx >= d.cx && xx < d.cx + 8;
+
+					for (int c = 0; c < C; c++) {
+						float want = 0.0f;
+
+						if (!cut && sy >= 0 && sy < H && sx >= 0 &&
+						    sx < W)
+							want = lut[c * 256 +
+							           x[src * per +
+							             ((long)sy * W + sx) * C + c]];
+						good &= img[((long)yy * W + xx) * C + c] == want;
+					}
+				}
+		}
+	ok(good, "augmented gather, S=%d %dx%dx%d: each image as its slot's "
+	   "draw for its chunk makes it", S, H, W, C);
+	ok(S < 3 || (flips > 0 && flips < S * N && shifted > 0),
+	   "S=%d: the draws differ (%d of %d flipped, %d shifted)", S, flips,
+	   S * N, shifted);
+	free(x), free(order), free(aug), free(out);
+}
+
+/* BatchNorm of one slot written out plainly in the documented order
+ * (two levels: each image's sum over its positions, then the image sums
+ * in order), training mode: y, mean, invstd, running statistics, and the
+ * gradients */
+static void
+bn_plain(const float *x, const float *dy, const float *g, const float *b,
+         float *rm, float *rv, long N, long P, int C, float *y, float *mean,
+         float *inv, float *dx, float *dg, float *db)
+{
+	long M = N * P;
+
+	for (int c = 0; c < C; c++) {
+		double sum = 0, q = 0, sbv = 0, sgv = 0, m, var;
+
+		for (long n = 0; n < N; n++) {
+			double part = 0;
+
+			for (long p = 0; p < P; p++)
+				part += x[(n * P + p) * C + c];
+			sum += part;
+		}
+		m = sum / (double)M;
+		for (long n = 0; n < N; n++) {
+			double part = 0;
+
+			for (long p = 0; p < P; p++) {
+				double d = x[(n * P + p) * C + c] - m;
+
+				part += d * d;
+			}
+			q += part;
+		}
+		var = q / (double)M;
+		mean[c] = (float)m;
+		inv[c] = (float)(1.0 / sqrt(var + 1e-5f));
+		rm[c] = (1.0f - 0.1f) * rm[c] + 0.1f * (float)m;
+		rv[c] = (1.0f - 0.1f) * rv[c] +
+		        0.1f * (float)(M > 1 ? q / (double)(M - 1) : var);
+		for (long k = 0; k < M; k++)
+			y[k * C + c] = fmaf((x[k * C + c] - mean[c]) * inv[c], g[c],
+			                    b[c]);
+		for (long n = 0; n < N; n++) {
+			double pb = 0, pg = 0;
+
+			for (long p = 0; p < P; p++) {
+				long k = (n * P + p) * C + c;
+				float xh = (x[k] - mean[c]) * inv[c];
+
+				pb += dy[k];
+				pg += (double)dy[k] * xh;
+			}
+			sbv += pb;
+			sgv += pg;
+		}
+		db[c] = (float)sbv;
+		dg[c] = (float)sgv;
+		for (long k = 0; k < M; k++) {
+			float xh = (x[k * C + c] - mean[c]) * inv[c];
+			double v = (double)M * dy[k * C + c] - sbv - xh * sgv;
+
+			dx[k * C + c] = (float)((double)g[c] * inv[c] / (double)M * v);
+		}
+	}
+}
+
+/* BatchNorm (training and eval), slot by slot: the batched bodies and
+ * sv_bn_fwd/sv_bn_bwd against the order written out in bn_plain */
+static void
+bn_case(int S, long N, long P, int C)
+{
+	long M = N * P, n = M * C;
 	float *x = randf(S * n, 9000 + S, -2, 3);
 	float *dy = randf(S * n, 9100 + S, -1, 1);
 	float *g = randf((long)S * C, 9200 + S, 0.5f, 1.5f);
@@ -190,35 +326,62 @@ bn_case(int S, long M, int C)
 	float *mean = calloc((size_t)S * C, sizeof *mean);
 	float *inv = calloc((size_t)S * C, sizeof *inv);
 	float *dg = calloc((size_t)S * C, sizeof *dg), *db = calloc((size_t)S * C, sizeof *db);
+	double *dm = calloc((size_t)S * C, sizeof *dm);
 	double *sg = calloc((size_t)S * C, sizeof *sg), *sb = calloc((size_t)S * C, sizeof *sb);
+	double *pa = calloc((size_t)S * N * C, sizeof *pa);
+	double *pb = calloc((size_t)S * N * C, sizeof *pb);
 	float *wy = malloc((size_t)n * sizeof *wy), *wdx = malloc((size_t)n * sizeof *wdx);
+	float *ky = malloc((size_t)n * sizeof *ky), *kdx = malloc((size_t)n * sizeof *kdx);
 	float wmean[64], winv[64], wdg[64], wdb[64], wrm[64], wrv[64];
-	struct sv_bbn a = { x, dy, g, b, y, dx, rm, rv, mean, inv, dg, db, sg, sb,
-	                    M, S, C, 1e-5f, 0.1f };
-	int fwd = 1, bwd = 1, ev = 1;
+	float kmean[64], kinv[64], kdg[64], kdb[64], krm[64], krv[64];
+	struct sv_bbn a = { x, dy, g, b, y, dx, rm, rv, mean, inv, dg, db, dm,
+	                    sg, sb, pa, pb, N, P, S, C, 1e-5f, 0.1f };
+	int fwd = 1, bwd = 1, ev = 1, cpu = 1;
 
 	memcpy(rm0, rm, (size_t)S * C * sizeof *rm);
 	memcpy(rv0, rv, (size_t)S * C * sizeof *rv);
+	/* each index space run backwards: no element depends on another's */
+	for (long i = (long)S * N * C - 1; i >= 0; i--)
+		sv_bbn_part_sum(&a, i);
+	for (long i = (long)S * C - 1; i >= 0; i--)
+		sv_bbn_mean(&a, i);
+	for (long i = (long)S * N * C - 1; i >= 0; i--)
+		sv_bbn_part_sq(&a, i);
 	for (long i = (long)S * C - 1; i >= 0; i--)
 		sv_bbn_stats(&a, i, 0);
-	for (long i = 0; i < S * n; i++)
+	for (long i = S * n - 1; i >= 0; i--)
 		sv_bbn_apply(&a, i);
-	for (long i = 0; i < (long)S * C; i++)
+	for (long i = (long)S * N * C - 1; i >= 0; i--)
+		sv_bbn_part_grad(&a, i);
+	for (long i = (long)S * C - 1; i >= 0; i--)
 		sv_bbn_grads(&a, i);
-	for (long i = 0; i < S * n; i++)
+	for (long i = S * n - 1; i >= 0; i--)
 		sv_bbn_dx(&a, i);
 	for (int s = 0; s < S; s++) {
 		memcpy(wrm, rm0 + s * C, C * sizeof *wrm);
 		memcpy(wrv, rv0 + s * C, C * sizeof *wrv);
-		sv_bn_fwd(x + s * n, wy, g + s * C, b + s * C, wrm, wrv, wmean, winv,
-		          M, C, 1e-5f, 0.1f, 0);
+		memcpy(krm, wrm, sizeof krm);
+		memcpy(krv, wrv, sizeof krv);
+		bn_plain(x + s * n, dy + s * n, g + s * C, b + s * C, wrm, wrv, N,
+		         P, C, wy, wmean, winv, wdx, wdg, wdb);
 		fwd &= same_slot(y, wy, n, s) && same_slot(mean, wmean, C, s) &&
 		       same_slot(inv, winv, C, s) && same_slot(rm, wrm, C, s) &&
 		       same_slot(rv, wrv, C, s);
-		sv_bn_bwd(x + s * n, dy + s * n, g + s * C, wmean, winv, wdx, wdg,
-		          wdb, M, C);
 		bwd &= same_slot(dx, wdx, n, s) && same_slot(dg, wdg, C, s) &&
 		       same_slot(db, wdb, C, s);
+		/* the CPU layer: the same bits, on 3 threads */
+		sv_bn_fwd(x + s * n, ky, g + s * C, b + s * C, krm, krv, kmean,
+		          kinv, N, P, C, 1e-5f, 0.1f, 0, 3);
+		sv_bn_bwd(x + s * n, dy + s * n, g + s * C, kmean, kinv, kdx, kdg,
+		          kdb, N, P, C, 3);
+		cpu &= !memcmp(ky, wy, n * sizeof *ky) &&
+		       !memcmp(kdx, wdx, n * sizeof *kdx) &&
+		       !memcmp(kmean, wmean, C * sizeof *kmean) &&
+		       !memcmp(kinv, winv, C * sizeof *kinv) &&
+		       !memcmp(krm, wrm, C * sizeof *krm) &&
+		       !memcmp(krv, wrv, C * sizeof *krv) &&
+		       !memcmp(kdg, wdg, C * sizeof *kdg) &&
+		       !memcmp(kdb, wdb, C * sizeof *kdb);
 	}
 	/* eval: the running statistics */
 	for (long i = 0; i < (long)S * C; i++)
@@ -229,16 +392,23 @@ bn_case(int S, long M, int C)
 		memcpy(wrm, rm + s * C, C * sizeof *wrm);
 		memcpy(wrv, rv + s * C, C * sizeof *wrv);
 		sv_bn_fwd(x + s * n, wy, g + s * C, b + s * C, wrm, wrv, wmean, winv,
-		          M, C, 1e-5f, 0.1f, 1);
-		ev &= same_slot(y, wy, n, s) && same_slot(inv, winv, C, s);
+		          N, P, C, 1e-5f, 0.1f, 1, 1);
+		ev &= same_slot(y, wy, n, s) && same_slot(inv, winv, C, s) &&
+		      !memcmp(wrm, rm + s * C, C * sizeof *wrm);
+		for (int c = 0; c < C; c++)
+			ev &= winv[c] == (float)(1.0 / sqrt((double)wrv[c] + 1e-5f));
 	}
-	ok(fwd, "batchnorm forward (training), S=%d M=%ld C=%d: outputs, "
-	   "statistics and running statistics", S, M, C);
-	ok(bwd, "batchnorm gradients, S=%d M=%ld C=%d", S, M, C);
-	ok(ev, "batchnorm forward (eval), S=%d M=%ld C=%d", S, M, C);
+	ok(fwd, "batchnorm forward (training), S=%d N=%ld P=%ld C=%d: outputs, "
+	   "statistics and running statistics in the two-level order", S, N, P,
+	   C);
+	ok(bwd, "batchnorm gradients, S=%d N=%ld P=%ld C=%d", S, N, P, C);
+	ok(cpu, "sv_bn_fwd/sv_bn_bwd give the same bits, S=%d N=%ld P=%ld C=%d",
+	   S, N, P, C);
+	ok(ev, "batchnorm forward (eval), S=%d N=%ld P=%ld C=%d", S, N, P, C);
 	free(x), free(dy), free(g), free(b), free(rm), free(rv), free(rm0);
 	free(rv0), free(y), free(dx), free(mean), free(inv), free(dg), free(db);
-	free(sg), free(sb), free(wy), free(wdx);
+	free(dm), free(sg), free(sb), free(pa), free(pb), free(wy), free(wdx);
+	free(ky), free(kdx);
 }
 
 static void
@@ -284,8 +454,10 @@ main(void)
 		linear_case(S, 3, 13, 10, 1);
 		linear_case(S, 1, 5, 2, 0);
 		gather_case(S, S == 7 ? 5 : 2, S == 1 ? 1 : 3);
-		bn_case(S, 37, 5);
-		bn_case(S, 1, 3);
+		aug_case(S < 4 ? S : 4, S == 7 ? 9 : 12, 11, S == 1 ? 1 : 3);
+		bn_case(S, 5, 37, 5);
+		bn_case(S, 7, 1, 3);
+		bn_case(S, 1, 2, 4);
 		gmax_case(S, 3, 9, 4);
 	}
 	return tap_done();

@@ -3,7 +3,9 @@
  * executor (the batched bodies the GPU runs too) against sv_train_seed,
  * bit for bit in init_hash, hash, correct, test_loss and train_loss, for
  * several slot counts, a cohort with idle slots, a partial last batch, a
- * training subset drawn per seed, every epoch's record and epochs 0. */
+ * training subset drawn per seed, every epoch's record and epochs 0, and
+ * the paper's resnet9 (BatchNorm, residuals, global max pool, scale) with
+ * its augmentation. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +57,8 @@ same(const struct sv_epoch_result *a, const struct sv_epoch_result *b)
 
 static void
 run_case(const char *model, const char *data, int S, int ns, int epochs,
-         int batch, uint32_t train_size, int every_epoch, unsigned vary)
+         int batch, uint32_t train_size, int every_epoch, unsigned vary,
+         int augment)
 {
 	const struct sv_model_def *def = sv_model_find(model);
 	static const uint64_t seeds[] = { 3, 5, 8, 13, 21, 34, 55 };
@@ -79,7 +82,7 @@ run_case(const char *model, const char *data, int S, int ns, int epochs,
 		o[s].r = def->recipe;
 		o[s].r.epochs = epochs;
 		o[s].r.batch = batch;
-		o[s].r.augment = 0;
+		o[s].r.augment = augment;
 		o[s].vary = vary;
 		o[s].base_seed = 7;
 		o[s].train_size = train_size;
@@ -92,9 +95,10 @@ run_case(const char *model, const char *data, int S, int ns, int epochs,
 	if (!ok(rc == 0, "CPU executor, %d slots: %s", S, rc ? err : "built"))
 		return;
 	rc = sv_cohort_train(&ex, &net, &d, o, seeds, ns, res, err, sizeof err);
-	ok(rc == 0, "%s on %s, %d seeds in %d slots, %d epochs, batch %d%s: "
+	ok(rc == 0, "%s on %s, %d seeds in %d slots, %d epochs, batch %d%s%s: "
 	   "trained%s%s", model, data, ns, S, epochs, batch,
-	   train_size ? ", a subset" : "", rc ? ": " : "", rc ? err : "");
+	   train_size ? ", a subset" : "", augment ? ", augmented" : "",
+	   rc ? ": " : "", rc ? err : "");
 	for (int s = 0; s < ns && rc == 0; s++) {
 		struct sv_train_opts oa = o[s];
 
@@ -153,12 +157,21 @@ main(void)
 	const char *small = "synthetic:n=200,test=70,h=28,w=28,c=1,classes=10";
 	const char *tiny = "synthetic:n=90,test=30,h=28,w=28,c=1,classes=10";
 
-	run_case("mlp", small, 1, 1, 2, 64, 0, 0, SV_VARY_ALL);
-	run_case("mlp", small, 3, 3, 2, 64, 0, 1, SV_VARY_ALL);
-	run_case("mlp", small, 4, 3, 1, 48, 150, 0, SV_VARY_ALL);
-	run_case("mlp", small, 2, 2, 0, 64, 0, 0, SV_VARY_ALL);
-	run_case("mlp", small, 3, 3, 1, 64, 120, 0, SV_VARY_ORDER);
-	run_case("mlp", small, 7, 5, 1, 50, 130, 0, SV_VARY_ALL);
-	run_case("fmnist-small", tiny, 3, 2, 1, 40, 0, 1, SV_VARY_ALL);
+	/* 1100 images: three augmentation chunks, the subset draws from all */
+	const char *color = "synthetic:n=1100,test=10,h=9,w=9,c=3,classes=10";
+
+	run_case("mlp", small, 1, 1, 2, 64, 0, 0, SV_VARY_ALL, 0);
+	run_case("mlp", small, 3, 3, 2, 64, 0, 1, SV_VARY_ALL, 0);
+	run_case("mlp", small, 4, 3, 1, 48, 150, 0, SV_VARY_ALL, 0);
+	run_case("mlp", small, 2, 2, 0, 64, 0, 0, SV_VARY_ALL, 0);
+	run_case("mlp", small, 3, 3, 1, 64, 120, 0, SV_VARY_ORDER, 0);
+	run_case("mlp", small, 7, 5, 1, 50, 130, 0, SV_VARY_ALL, 0);
+	run_case("fmnist-small", tiny, 3, 2, 1, 40, 0, 1, SV_VARY_ALL, 0);
+	run_case("mlp", "synthetic:n=1100,test=70,h=28,w=28,c=1,classes=10",
+	         3, 2, 2, 64, 150, 1, SV_VARY_ALL, 1);
+	/* eval mode BatchNorm on every epoch's record; 2 slots, 3 with one
+	 * idle, a partial last batch is dropped by the recipe */
+	run_case("resnet9", color, 2, 2, 2, 6, 15, 1, SV_VARY_ALL, 1);
+	run_case("resnet9", color, 3, 2, 1, 4, 12, 0, SV_VARY_AUG, 1);
 	return tap_done();
 }
