@@ -6,9 +6,10 @@
 # Where no GPU is usable it builds the bundle for a GPU machine (make
 # gpu-bundle: build/gpu) and says what to run there.  On a GPU machine,
 # with build/gpu carried, it runs the GPU-vs-CPU tests and the record
-# checks (tests/gpu/run-on-device.sh), then the throughput benchmark
-# against the PyTorch peers (tests/bench/gpu-throughput.sh, its runs
-# capped so that the whole check takes under 8 minutes), and writes
+# checks (tests/gpu/run-on-device.sh), then resnet9 against its PyTorch
+# peer (tests/bench/resnet9-gpu.sh) and the fmnist-small throughput
+# against the PyTorch peers (tests/bench/gpu-throughput.sh), their runs
+# capped so that the whole check takes about 8 minutes, and writes
 # everything to $OUT/gpu-check.log as well (OUT defaults to
 # /tmp/sv-gpu-out).
 #
@@ -42,11 +43,15 @@ rcf=$OUT/gpu-check.rc
 	sh tests/gpu/run-on-device.sh
 	r1=$?
 	echo "== run-on-device.sh: exit $r1 after $(( $(date +%s) - t0 )) s"
-	SV_BENCH_CAP=${SV_BENCH_CAP:-40} SV_BENCH_VMAP_CAP=${SV_BENCH_VMAP_CAP:-50} \
+	SV_BENCH_CAP=${SV_BENCH_R9_CAP:-40} sh tests/bench/resnet9-gpu.sh
+	r3=$?
+	echo "== resnet9-gpu.sh: exit $r3 after $(( $(date +%s) - t0 )) s"
+	SV_BENCH_CAP=${SV_BENCH_CAP:-30} SV_BENCH_VMAP_CAP=${SV_BENCH_VMAP_CAP:-40} \
 		sh tests/bench/gpu-throughput.sh
 	r2=$?
 	echo "== gpu-throughput.sh: exit $r2 after $(( $(date +%s) - t0 )) s in all"
-	if [ "$r1" -ne 0 ]; then echo "$r1"; elif [ "$r2" -ne 0 ]; then echo "$r2"; else echo 0; fi > "$rcf"
+	if [ "$r1" -ne 0 ]; then echo "$r1"; elif [ "$r2" -ne 0 ]; then echo "$r2";
+	elif [ "$r3" -ne 0 ]; then echo "$r3"; else echo 0; fi > "$rcf"
 } 2>&1 | tee "$log"
 rc=$(cat "$rcf" 2>/dev/null || echo 3)
 echo "gpu-check.sh: exit $rc; log in $log"

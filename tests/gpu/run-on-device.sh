@@ -34,9 +34,21 @@ if [ "$(cut -f1,6,15 "$OUT/gpu.tsv")" = "$(cut -f1,6,15 "$OUT/cpu.tsv")" ]; then
 else
 	echo "sv-train: GPU and CPU records DIFFER"; rc=1
 fi
-echo "== refusals"
-echo 1 | "$G/sv-train" -q --device gpu -m resnet9 -d synthetic:n=64,test=16,h=32,w=32,c=3 --batch 2
-echo "resnet9 exit $? (want 2)"
+echo "== resnet9: 3 seeds in a cohort of 3 = the CPU records (1 epoch, 2 augmented steps of 500)"
+R9="-q -m resnet9 -d synthetic:n=1000,test=200,h=32,w=32,c=3 --epochs 1"
+# shellcheck disable=SC2086
+seq 0 2 | "$G/sv-train" $R9 --device gpu --gpu-seeds 3 > "$OUT/r9gpu.tsv"
+echo "gpu exit $?"
+# shellcheck disable=SC2086
+seq 0 2 | "$G/sv-train" $R9 -j "$(nproc)" > "$OUT/r9cpu.tsv"
+echo "cpu exit $?"
+cut -f1,8,11,15 "$OUT/r9gpu.tsv" "$OUT/r9cpu.tsv"
+if [ -s "$OUT/r9gpu.tsv" ] &&
+   [ "$(cut -f1,6,9,10,14,15 "$OUT/r9gpu.tsv")" = "$(cut -f1,6,9,10,14,15 "$OUT/r9cpu.tsv")" ]; then
+	echo "resnet9: GPU records = CPU records (seed, correct, losses, init_hash, hash)"
+else
+	echo "resnet9: GPU and CPU records DIFFER"; rc=1
+fi
 
 echo "== cohorts: 5 seeds in cohorts of 2 (3 cohorts) = the CPU records"
 seq 0 4 | "$G/sv-train" -q --device gpu --gpu-seeds 2 -d "$DATA" > "$OUT/cohort2.tsv"
