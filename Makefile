@@ -55,7 +55,8 @@ ISA_avx512 = -mavx512f -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma
 ISA_avx2   = -mavx2 -mfma
 
 # CUDA: the GPU backend is built only where nvcc is found (its kernels are
-# the project's own; it needs no cuDNN).  make NVCC= skips it.
+# the project's own; cuDNN is loaded only for --gpu-math cudnn).  make
+# NVCC= skips it.
 NVCC ?= $(shell command -v nvcc 2>/dev/null || { test -x /usr/local/cuda/bin/nvcc && echo /usr/local/cuda/bin/nvcc; })
 CUDASRC = $(wildcard cuda/*.cu)
 ifneq ($(and $(NVCC),$(CUDASRC)),)
@@ -93,11 +94,16 @@ $(B)/tests/%: tests/unit/%.c tests/unit/*.h $(B)/libsv.a $(LIBHDR) | $(B)/tests
 
 # --- GPU backend (dlopen'ed by sv-train/sv-eval only when asked for a GPU)
 # -fmad=false: no contraction of a*b+c; the kernels write fmaf() where the
-# CPU twin does, so they give the CPU's bits.  Own kernels only (no cuDNN
-# at run time): the .so needs the driver's libcuda and nothing else.
+# CPU twin does, so they give the CPU's bits.  The .so needs the driver's
+# libcuda and nothing else; cuDNN is loaded with dlopen only for
+# sv-train --gpu-math cudnn (cuda/dnn.cu; headers from the CUDA tree).
 NVCCFLAGS ?= -O2 -fmad=false --extended-lambda -Xcompiler -fPIC,-ffp-contract=off,-fvisibility=hidden,-Wall,-Wextra \
              -Ilib --Werror all-warnings \
              -gencode arch=compute_90,code=sm_90 -gencode arch=compute_80,code=sm_80
+# cuDNN's headers (for --gpu-math cudnn) beside nvcc's; without them the
+# backend is built with the cudnn modes saying so
+CUDNN_H = $(wildcard $(dir $(NVCC))../include/cudnn.h)
+NVCCFLAGS += $(if $(CUDNN_H),,-DSV_NO_CUDNN)
 $(B)/libsv-cuda.so: $(CUDASRC) cuda/*.h lib/train/gpu_abi.h lib/kernels/batched.h lib/kernels/hd.h lib/kernels/philox.h
 	$(NVCC) $(NVCCFLAGS) -shared -cudart static -o $@ $(CUDASRC)
 

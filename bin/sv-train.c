@@ -37,7 +37,7 @@ enum {
 	O_RESUME, O_EVERY_EPOCH, O_SAVE, O_TRACE, O_PROGRESS, O_COUNT, O_DEVICE,
 	O_LIST, O_LIST_MODELS, O_LIST_DATASETS, O_INFLIGHT, O_INIT_FROM,
 	O_REINIT, O_FREEZE, O_CLASSES, O_LIST_LAYERS, O_AUGMENT, O_NO_AUGMENT,
-	O_PLAIN_HEADER, O_GPU_SEEDS
+	O_PLAIN_HEADER, O_GPU_SEEDS, O_GPU_MATH, O_GPU_PRECISION
 };
 
 /* The one option table: getopt, --help and --list-options (which the
@@ -105,6 +105,13 @@ static const struct sv_optdef optdefs[] = {
 	{ "gpu-seeds", required_argument, O_GPU_SEEDS, "N",
 	  "seeds trained at once on the GPU (default: as many\n"
 	  "as half its free memory holds, at most 512)" },
+	{ "gpu-math", required_argument, O_GPU_MATH, "MODE",
+	  "exact (default: the project's kernels, the CPU's bits)\n"
+	  "or cudnn (cuDNN's deterministic convolutions and\n"
+	  "BatchNorm: not the CPU's bits)" },
+	{ "gpu-precision", required_argument, O_GPU_PRECISION, "P",
+	  "with --gpu-math cudnn: fp32 (default, no TF32), tf32\n"
+	  "or fp16 (the convolutions in half)" },
 	{ "list", no_argument, O_LIST, NULL,
 	  "list models, datasets and schedules, then exit" },
 	{ "list-models", no_argument, O_LIST_MODELS, NULL,
@@ -317,7 +324,8 @@ main(int argc, char **argv)
 	char extra[1536] = "";
 	int inflight = 0, list_layers = 0;
 	const char *model = "fmnist-small", *data = NULL, *out = NULL;
-	const char *device = "cpu";
+	const char *device = "cpu", *gpu_math = NULL, *gpu_prec = NULL;
+	char device_label[512], dnn_ver[64] = "";
 	int resume = 0, quiet = 0, force_progress = 0, ch;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct { int set; double v; } ov[8] = { { 0, 0 } };
@@ -406,6 +414,8 @@ main(int argc, char **argv)
 		case O_FREEZE: freeze = optarg; break;
 		case O_CLASSES: classes = optarg; break;
 		case O_LIST_LAYERS: list_layers = 1; break;
+		case O_GPU_MATH: gpu_math = optarg; break;
+		case O_GPU_PRECISION: gpu_prec = optarg; break;
 		case O_GPU_SEEDS:
 			r.cfg.gpu_seeds = (int)sv_opt_u64("--gpu-seeds", optarg, 1, 65535);
 			break;
@@ -442,6 +452,23 @@ main(int argc, char **argv)
 	                   strcmp(getenv("SV_COHORT"), "cpu") == 0;
 	if (r.cfg.gpu_seeds && strcmp(device, "gpu") != 0 && !r.cfg.cohort_cpu)
 		sv_opts_error(&g_opts, "--gpu-seeds goes with --device gpu");
+	if (gpu_math && strcmp(gpu_math, "exact") != 0 &&
+	    strcmp(gpu_math, "cudnn") != 0)
+		sv_opts_error(&g_opts, "option --gpu-math: exact or cudnn: '%s'",
+		              gpu_math);
+	if (gpu_prec && strcmp(gpu_prec, "fp32") != 0 &&
+	    strcmp(gpu_prec, "tf32") != 0 && strcmp(gpu_prec, "fp16") != 0)
+		sv_opts_error(&g_opts, "option --gpu-precision: fp32, tf32 or "
+		              "fp16: '%s'", gpu_prec);
+	if (gpu_math && strcmp(device, "gpu") != 0)
+		sv_opts_error(&g_opts, "--gpu-math goes with --device gpu");
+	if (gpu_prec && (!gpu_math || strcmp(gpu_math, "cudnn") != 0))
+		sv_opts_error(&g_opts, "--gpu-precision goes with --gpu-math cudnn "
+		              "(exact is float32)");
+	if (gpu_math && strcmp(gpu_math, "cudnn") == 0)
+		r.cfg.gpu_math = !gpu_prec || strcmp(gpu_prec, "fp32") == 0 ?
+		                 SV_GPU_CUDNN_FP32 : strcmp(gpu_prec, "tf32") == 0 ?
+		                 SV_GPU_CUDNN_TF32 : SV_GPU_CUDNN_FP16;
 	if (inflight > 1 && strcmp(device, "gpu") == 0)
 		sv_opts_error(&g_opts, "--in-flight %d: one seed at a time on "
 		              "the GPU", inflight);
@@ -451,6 +478,22 @@ main(int argc, char **argv)
 
 		if ((rc = sv_gpu_open(name, sizeof name, err, sizeof err)) != 0)
 			sv_die(rc, "--device gpu: %s", err);
+		if (r.cfg.gpu_math != SV_GPU_EXACT &&
+		    (rc = sv_gpu_dnn_version(dnn_ver, sizeof dnn_ver, err,
+		                             sizeof err)) != 0)
+			sv_die(rc, "--gpu-math cudnn: %s", err);
+		/* the record's device column: the numerics and the GPU */
+		if (r.cfg.gpu_math == SV_GPU_EXACT)
+			snprintf(device_label, sizeof device_label, "gpu exact (%s)",
+			         name);
+		else
+			snprintf(device_label, sizeof device_label,
+			         "gpu cudnn %s %s (%s)", gpu_prec ? gpu_prec : "fp32",
+			         dnn_ver, name);
+		for (char *q = device_label; *q; q++)
+			if (*q == '\t' || *q == '\n' || *q == '\r')
+				*q = ' ';
+		r.cfg.device_label = device_label;
 	}
 	r.cfg.o.r = r.model->recipe;
 	if (ov[V_EPOCHS].set) r.cfg.o.r.epochs = (int)ov[V_EPOCHS].v;
@@ -515,11 +558,15 @@ main(int argc, char **argv)
 	if (strpbrk(init_from ? init_from : "", "\t\n\r "))
 		sv_opts_error(&g_opts, "option --init-from: a blank or line break "
 		              "in the path");
-	snprintf(extra, sizeof extra, "%s%s%s%s%s%s%s%s", classes ? " --classes " : "",
+	/* cuDNN's numerics are part of the recipe: they change the bits */
+	snprintf(extra, sizeof extra, "%s%s%s%s%s%s%s%s%s%s", classes ? " --classes " : "",
 	         classes ? classes : "", init_from ? " --init-from " : "",
 	         init_from ? init_from : "", reinit ? " --reinit " : "",
 	         reinit ? reinit : "", freeze ? " --freeze " : "",
-	         freeze ? freeze : "");
+	         freeze ? freeze : "", r.cfg.gpu_math != SV_GPU_EXACT ?
+	         " --gpu-math cudnn --gpu-precision " : "",
+	         r.cfg.gpu_math != SV_GPU_EXACT ? (gpu_prec ? gpu_prec : "fp32")
+	                                        : "");
 	omp_set_dynamic(0);
 	pthread_mutex_init(&r.mu, NULL);
 

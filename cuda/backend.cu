@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "train/gpu_abi.h"
+#include "dnn.h"
 #include "kernels.h"
 
 static __thread char errbuf[512];
@@ -86,6 +87,8 @@ struct sv_cuda_net {
 	float *x, *gbuf[2];
 	double *bn_pa, *bn_pb;          /* BN image sums: batch * C */
 	double *bn_dm, *bn_sg, *bn_sb;  /* BN per channel: S * C */
+	struct sv_dnn *dnn;     /* cudnn modes: conv and BN through cuDNN,
+	                           conv weights (K,3,3,C) on the device */
 	int have_mom;
 	cudaStream_t s;
 };
@@ -105,6 +108,7 @@ net_free(struct sv_cuda_net *g)
 		cudaFree(l->invstd);
 		cudaFree(l->skip);
 	}
+	dnn_close(g->dnn);
 	cudaFree(g->bn_pa);
 	cudaFree(g->bn_pb);
 	cudaFree(g->bn_dm);
@@ -366,6 +370,65 @@ bn_args(const struct sv_cuda_net *g, const struct gpu_layer *l, int S,
 	                        (long)d->ih * d->iw, S, d->ic, 1e-5f, 0.1f };
 }
 
+/* A conv or BN layer of S slots of n images through cuDNN, slot by slot
+ * (the weights of a cudnn mode's convolutions are (K,3,3,C)); 0 or 3. */
+static int
+dnn_layer_fwd(struct sv_cuda_net *g, struct gpu_layer *l, int S, int n,
+              const float *in, int train)
+{
+	const struct sv_cuda_layer *d = &l->d;
+	long xs = (long)n * l->isz, ys = (long)n * l->osz;
+	int rc = 0;
+
+	for (int s = 0; s < S && rc == 0; s++) {
+		if (d->op == SV_CUDA_CONV)
+			rc = dnn_conv_fwd(g->dnn, in + s * xs, g->p[d->w] +
+			                  (size_t)s * g->count[d->w], d->b >= 0 ?
+			                  g->p[d->b] + (size_t)s * d->oc : NULL,
+			                  l->out + s * ys, n, d->ih, d->iw, d->ic,
+			                  d->oc);
+		else
+			rc = dnn_bn_fwd(g->dnn, in + s * xs, l->out + s * ys,
+			                g->p[d->w] + (size_t)s * d->ic,
+			                g->p[d->b] + (size_t)s * d->ic,
+			                g->p[d->rm] + (size_t)s * d->ic,
+			                g->p[d->rv] + (size_t)s * d->ic,
+			                l->mean + (size_t)s * d->ic,
+			                l->invstd + (size_t)s * d->ic, n, d->ih, d->iw,
+			                d->ic, train);
+	}
+	return rc ? fail(3, "%s", dnn_error()) : 0;
+}
+
+static int
+dnn_layer_bwd(struct sv_cuda_net *g, struct gpu_layer *l, int S, int n,
+              const float *in, const float *dout, float *din)
+{
+	const struct sv_cuda_layer *d = &l->d;
+	long xs = (long)n * l->isz, ys = (long)n * l->osz;
+	int rc = 0;
+
+	for (int s = 0; s < S && rc == 0; s++) {
+		if (d->op == SV_CUDA_CONV)
+			rc = dnn_conv_bwd(g->dnn, in + s * xs, g->p[d->w] +
+			                  (size_t)s * g->count[d->w], dout + s * ys,
+			                  g->g[d->w] + (size_t)s * g->count[d->w],
+			                  d->b >= 0 ? g->g[d->b] + (size_t)s * d->oc
+			                            : NULL,
+			                  din ? din + s * xs : NULL, n, d->ih, d->iw,
+			                  d->ic, d->oc);
+		else if (din)   /* as sv_net_backward: nothing below layer 1 */
+			rc = dnn_bn_bwd(g->dnn, in + s * xs, dout + s * ys,
+			                din + s * xs, g->p[d->w] + (size_t)s * d->ic,
+			                g->g[d->w] + (size_t)s * d->ic,
+			                g->g[d->b] + (size_t)s * d->ic,
+			                l->mean + (size_t)s * d->ic,
+			                l->invstd + (size_t)s * d->ic, n, d->ih, d->iw,
+			                d->ic);
+	}
+	return rc ? fail(3, "%s", dnn_error()) : 0;
+}
+
 /* The layers forward over S slots of n images each (S = 1: one network),
  * from g->x; train: BatchNorm on the batch's statistics.  Queued on
  * g->s. */
@@ -380,6 +443,13 @@ layers_forward(struct sv_cuda_net *g, int S, int n, int train)
 		const float *in = layer_in(g, i);
 		cudaError_t e = cudaSuccess;
 
+		if (g->dnn && (d->op == SV_CUDA_CONV || d->op == SV_CUDA_BN)) {
+			int rc = dnn_layer_fwd(g, l, S, n, in, train);
+
+			if (rc)
+				return rc;
+			continue;
+		}
 		switch (d->op) {
 		case SV_CUDA_CONV: {
 			struct sv_bconv a = { in, g->p[d->w],
@@ -446,6 +516,14 @@ layers_backward(struct sv_cuda_net *g, int S, int n)
 		float *din = i > 0 ? g->gbuf[1 - cur] : NULL;
 		cudaError_t e = cudaSuccess;
 
+		if (g->dnn && (d->op == SV_CUDA_CONV || d->op == SV_CUDA_BN)) {
+			int rc = dnn_layer_bwd(g, l, S, n, in, dout, din);
+
+			if (rc)
+				return rc;
+			cur = 1 - cur;
+			continue;
+		}
 		switch (d->op) {
 		case SV_CUDA_CONV: {
 			struct sv_bconv a = { in, g->p[d->w], NULL, dout, NULL, din,
@@ -575,6 +653,10 @@ struct sv_cuda_cohort {
 	struct sv_aug *aug;      /* (S, nchunk): this epoch's */
 	long nchunk;
 	int aug_on;              /* this epoch augments */
+	int *tc, *tk;            /* cudnn modes: tensor i is a conv weight
+	                            (3,3,tc,tk) on the host, (tk,3,3,tc) here;
+	                            tc[i] 0 for the others */
+	float *tbuf;             /* host, the largest such tensor */
 };
 
 static void
@@ -592,12 +674,68 @@ cohort_free(struct sv_cuda_cohort *c)
 	cudaFree(c->aug);
 	cudaFreeHost(c->hlogits);
 	free(c->frozen);
+	free(c->tc);
+	free(c->tk);
+	free(c->tbuf);
 	free(c);
+}
+
+/* cudnn modes: cuDNN on the cohort's stream, and the conv weights'
+ * layout */
+static int
+cohort_dnn(struct sv_cuda_cohort *c, const struct sv_cuda_net_desc *d,
+           int math)
+{
+	struct sv_cuda_net *g = c->g;
+	size_t act = 0, wts = 0;
+
+	if (!(c->tc = (int *)calloc((size_t)g->np + 1, sizeof *c->tc)) ||
+	    !(c->tk = (int *)calloc((size_t)g->np + 1, sizeof *c->tk)))
+		return fail(3, "out of memory");
+	for (int i = 0; i < g->nl; i++) {
+		const struct sv_cuda_layer *l = &d->layers[i];
+		size_t a = (size_t)c->slot_batch * l->ih * l->iw *
+		           (l->ic > l->oc ? l->ic : l->oc);
+
+		if (l->op != SV_CUDA_CONV)
+			continue;
+		c->tc[l->w] = l->ic;
+		c->tk[l->w] = l->oc;
+		if (a > act)
+			act = a;
+		if (9ULL * l->ic * l->oc > wts)
+			wts = 9ULL * l->ic * l->oc;
+	}
+	if (!(c->tbuf = (float *)malloc(sizeof(float) * (wts ? wts : 1))))
+		return fail(3, "out of memory");
+	if (dnn_open(&g->dnn, math, g->s, act, wts) != 0)
+		return fail(3, "%s", dnn_error());
+	return 0;
+}
+
+/* (3,3,C,K) <-> (K,3,3,C) */
+static void
+to_krsc(const float *src, float *dst, int C, int K)
+{
+	for (int t = 0; t < 9; t++)
+		for (int ci = 0; ci < C; ci++)
+			for (int k = 0; k < K; k++)
+				dst[((long)k * 9 + t) * C + ci] = src[((long)t * C + ci) * K + k];
+}
+
+static void
+from_krsc(const float *src, float *dst, int C, int K)
+{
+	for (int t = 0; t < 9; t++)
+		for (int ci = 0; ci < C; ci++)
+			for (int k = 0; k < K; k++)
+				dst[((long)t * C + ci) * K + k] = src[((long)k * 9 + t) * C + ci];
 }
 
 static int
 cohort_build(struct sv_cuda_cohort *c, const struct sv_cuda_net_desc *d,
-             int S, const struct sv_cuda_data *data, const char *frozen)
+             int S, const struct sv_cuda_data *data, const char *frozen,
+             int math)
 {
 	uint32_t *iota;
 	int rc;
@@ -616,8 +754,10 @@ cohort_build(struct sv_cuda_cohort *c, const struct sv_cuda_net_desc *d,
 		return rc;
 	if (!(c->frozen = (char *)calloc((size_t)c->g->np + 1, 1)))
 		return fail(3, "out of memory");
-	if (frozen)
-		memcpy(c->frozen, frozen, (size_t)c->g->np);
+	if (frozen)   /* one flag a trained tensor */
+		memcpy(c->frozen, frozen, (size_t)c->g->ntrain);
+	if (math != SV_GPU_EXACT && (rc = cohort_dnn(c, d, math)) != 0)
+		return rc;
 	c->ntrain = data->ntrain;
 	c->ntest = data->ntest;
 	c->c = data->c, c->h = data->h, c->w = data->w;
@@ -661,7 +801,7 @@ cohort_build(struct sv_cuda_cohort *c, const struct sv_cuda_net_desc *d,
 
 static struct sv_cuda_cohort *
 cohort_new(const struct sv_cuda_net_desc *d, int S,
-           const struct sv_cuda_data *data, const char *frozen)
+           const struct sv_cuda_data *data, const char *frozen, int math)
 {
 	struct sv_cuda_cohort *c =
 		(struct sv_cuda_cohort *)calloc(1, sizeof *c);
@@ -670,7 +810,7 @@ cohort_new(const struct sv_cuda_net_desc *d, int S,
 		fail(3, "out of memory");
 		return NULL;
 	}
-	if (cohort_build(c, d, S, data, frozen) != 0) {
+	if (cohort_build(c, d, S, data, frozen, math) != 0) {
 		cohort_free(c);
 		return NULL;
 	}
@@ -686,9 +826,18 @@ cohort_set_params(struct sv_cuda_cohort *c, int s, float *const *p)
 		return fail(2, "cohort: no slot %d", s);
 	for (int i = 0; i < g->np; i++) {
 		size_t n = g->count[i];
+		const float *src = p[i];
 
-		CK(cudaMemcpyAsync(g->p[i] + (size_t)s * n, p[i], sizeof(float) * n,
+		if (c->tc && c->tc[i]) {   /* cuDNN's layout; the buffer is
+		                              reused, so the copy waits */
+			to_krsc(p[i], c->tbuf, c->tc[i], c->tk[i]);
+			src = c->tbuf;
+			CK(cudaStreamSynchronize(g->s), "copy weights in");
+		}
+		CK(cudaMemcpyAsync(g->p[i] + (size_t)s * n, src, sizeof(float) * n,
 		                   cudaMemcpyHostToDevice, g->s), "copy weights in");
+		if (src == c->tbuf)
+			CK(cudaStreamSynchronize(g->s), "copy weights in");
 		if (i < g->ntrain)
 			CK(cudaMemsetAsync(g->m[i] + (size_t)s * n, 0,
 			                   sizeof(float) * n, g->s), "clear momentum");
@@ -705,10 +854,18 @@ cohort_get_params(struct sv_cuda_cohort *c, int s, float *const *p)
 
 	if (s < 0 || s >= c->S)
 		return fail(2, "cohort: no slot %d", s);
-	for (int i = 0; i < g->np; i++)
-		CK(cudaMemcpyAsync(p[i], g->p[i] + (size_t)s * g->count[i],
+	for (int i = 0; i < g->np; i++) {
+		int krsc = c->tc && c->tc[i];
+
+		CK(cudaMemcpyAsync(krsc ? c->tbuf : p[i],
+		                   g->p[i] + (size_t)s * g->count[i],
 		                   sizeof(float) * g->count[i],
 		                   cudaMemcpyDeviceToHost, g->s), "copy weights out");
+		if (krsc) {
+			CK(cudaStreamSynchronize(g->s), "copy weights out");
+			from_krsc(c->tbuf, p[i], c->tc[i], c->tk[i]);
+		}
+	}
 	CK(cudaStreamSynchronize(g->s), "copy weights out");
 	return 0;
 }
@@ -1050,6 +1207,12 @@ t_sgd_step(float *p, const float *g, float *m, long n, float lr,
 	return unstage(&st, rc);
 }
 
+static int
+dnn_version_api(char *buf, size_t n)
+{
+	return dnn_version(buf, n) ? fail(3, "%s", dnn_error()) : 0;
+}
+
 static const struct sv_cuda_api api = {
 	SV_CUDA_ABI,
 	last_error,
@@ -1070,6 +1233,7 @@ static const struct sv_cuda_api api = {
 	cohort_backward,
 	cohort_sgd,
 	mem_info,
+	dnn_version_api,
 	t_conv3x3_fwd,
 	t_conv3x3_bwd_data,
 	t_conv3x3_bwd_filter,

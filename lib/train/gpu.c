@@ -461,9 +461,20 @@ sv_gpu_cohort_slots(const struct sv_net *net, const struct sv_dataset *d,
 }
 
 int
+sv_gpu_dnn_version(char *ver, size_t n, char *err, size_t errsz)
+{
+	if (!backend.api)
+		return sv_seterr(err, errsz, SV_EXIT_ENV, "no GPU backend");
+	if (backend.api->dnn_version(ver, n) != 0)
+		return sv_seterr(err, errsz, SV_EXIT_ENV, "%s",
+		                 backend.api->last_error());
+	return 0;
+}
+
+int
 sv_gpu_cohort(struct sv_cohort_exec *ex, const struct sv_net *net,
-              const struct sv_dataset *d, int S, int batch, char *err,
-              size_t errsz)
+              const struct sv_dataset *d, int S, int batch, int math,
+              char *err, size_t errsz)
 {
 	struct sv_cuda_layer *ls;
 	uint64_t *count;
@@ -488,7 +499,8 @@ sv_gpu_cohort(struct sv_cohort_exec *ex, const struct sv_net *net,
 	                              (int)d->train.w, (int)d->train.c, &lut[0][0] };
 	gc = sv_calloc(1, sizeof *gc);
 	gc->api = backend.api;
-	if (!(gc->c = gc->api->cohort_new(&desc, S, &data, net->frozen))) {
+	if (!(gc->c = gc->api->cohort_new(&desc, S, &data, net->frozen,
+	                                  math))) {
 		rc = sv_seterr(err, errsz, SV_EXIT_ENV, "%s",
 		               backend.api->last_error());
 		free(gc);

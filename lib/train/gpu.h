@@ -61,10 +61,14 @@ int sv_gpu_cohort_slots(const struct sv_net *net, const struct sv_dataset *d,
                         int batch, int asked, char *err, size_t errsz);
 
 /* The GPU executor of a cohort of S slots (batch images each) of net's
- * model, d copied to the GPU once (cohort.h); ex->close frees it.  0, 2 (a
- * model with a layer the backend has no kernel for) or 3. */
+ * model, d copied to the GPU once (cohort.h), in the numerics math (enum
+ * sv_gpu_math of gpu_abi.h); ex->close frees it.  0, 2 (a model with a
+ * layer the backend has no kernel for) or 3 (cuDNN missing too). */
 int sv_gpu_cohort(struct sv_cohort_exec *ex, const struct sv_net *net,
-                  const struct sv_dataset *d, int S, int batch, char *err,
-                  size_t errsz);
+                  const struct sv_dataset *d, int S, int batch, int math,
+                  char *err, size_t errsz);
+/* Load cuDNN through the backend (after sv_gpu_open): "cuDNN 9.x.y" into
+ * ver[n]; 0, or 3 with err naming the library and why. */
+int sv_gpu_dnn_version(char *ver, size_t n, char *err, size_t errsz);
 
 #endif

@@ -65,6 +65,17 @@ struct sv_cuda_net_desc {
 	const uint64_t *count;
 };
 
+/* The numerics of a cohort (sv-train --gpu-math).  exact: the project's
+ * kernels, the CPU's bits.  cudnn-*: cuDNN for the convolutions and
+ * BatchNorm (cuda/dnn.h), deterministic algorithms picked by rule, in
+ * float without TF32, with TF32, or the convolutions in half. */
+enum sv_gpu_math {
+	SV_GPU_EXACT = 0,
+	SV_GPU_CUDNN_FP32 = 1,
+	SV_GPU_CUDNN_TF32 = 2,
+	SV_GPU_CUDNN_FP16 = 3
+};
+
 struct sv_cuda_net; /* opaque, owned by the backend */
 
 /* The dataset of a cohort, copied to the GPU once: images as bytes
@@ -105,10 +116,11 @@ struct sv_cuda_api {
 
 	/* A cohort (lib/train/cohort.h): S slots of the network d (d->batch
 	 * images a slot), the dataset resident, frozen[nparam] the tensors
-	 * SGD leaves alone.  NULL when it cannot be built (last_error). */
+	 * SGD leaves alone, math an enum sv_gpu_math.  NULL when it cannot be
+	 * built (last_error; cuDNN that cannot be loaded is named there). */
 	struct sv_cuda_cohort *(*cohort_new)(const struct sv_cuda_net_desc *d,
 	                                     int S, const struct sv_cuda_data *data,
-	                                     const char *frozen);
+	                                     const char *frozen, int math);
 	void (*cohort_free)(struct sv_cuda_cohort *c);
 	/* the passes of struct sv_cohort_exec, same meaning */
 	int (*cohort_set_params)(struct sv_cuda_cohort *c, int s, float *const *p);
@@ -123,6 +135,9 @@ struct sv_cuda_api {
 	                  float wd, int nesterov);
 	/* GPU memory free and total, bytes */
 	int (*mem_info)(size_t *free_bytes, size_t *total_bytes);
+	/* Load cuDNN: "cuDNN 9.x.y" into buf[n]; 0, or 3 (last_error names
+	 * the library and why) */
+	int (*dnn_version)(char *buf, size_t n);
 
 	/* The kernels one by one on host arrays, for the GPU-vs-CPU tests:
 	 * the arguments of the CPU twin without nthreads. */

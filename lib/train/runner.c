@@ -194,13 +194,16 @@ run_cohorts(struct runner *R, struct sv_seed_source *src, struct sv_net *net,
 		                   why, sizeof why);
 		dev.kind_name = "cpu";
 	} else {
-		rc = sv_gpu_cohort(&ex, net, cfg->data, S, batch, why, sizeof why);
+		rc = sv_gpu_cohort(&ex, net, cfg->data, S, batch, cfg->gpu_math,
+		                   why, sizeof why);
 		dev.kind_name = "gpu";
 	}
 	if (rc != 0)
 		return sv_seterr(err, errsz, rc, "--device %s: %s", dev.kind_name,
 		                 why);
 	dev.kind = cfg->cohort_cpu ? SV_DEVICE_CPU : SV_DEVICE_GPU;
+	if (!cfg->cohort_cpu && cfg->device_label)
+		dev.kind_name = cfg->device_label;   /* the record's column */
 	it = sv_calloc((size_t)S, sizeof *it);
 	o = sv_calloc((size_t)S, sizeof *o);
 	res = sv_calloc((size_t)S, sizeof *res);
@@ -256,8 +259,8 @@ run_cohorts(struct runner *R, struct sv_seed_source *src, struct sv_net *net,
 			if (it[i].job.user && ops->drop)
 				ops->drop(ops->ctx, &it[i].job);
 		if (rc != 0)
-			rc = sv_seterr(err, errsz, rc, "--device %s: %s", dev.kind_name,
-			               rderr);
+			rc = sv_seterr(err, errsz, rc, "--device %s: %s",
+			               cfg->cohort_cpu ? "cpu" : "gpu", rderr);
 		else if (st != SV_REC_DATA)
 			break;
 	}

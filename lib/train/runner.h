@@ -58,6 +58,9 @@ struct sv_runner_cfg {
 	int inflight;             /* seeds at once; 0: chosen (device.h) */
 	int gpu_seeds;            /* --device gpu: seeds a cohort (cohort.h),
 	                             0: as many as fit */
+	int gpu_math;             /* --device gpu: enum sv_gpu_math */
+	const char *device_label; /* the record's device column for a GPU
+	                             run; NULL: "gpu" */
 	int cohort_cpu;           /* --device cpu: seeds in cohorts of
 	                             gpu_seeds (default 4) through the CPU
 	                             executor (SV_COHORT=cpu, for tests) */

@@ -32,6 +32,14 @@ if [ ! -x build/gpu/sv-train ]; then
 	echo "gpu-check.sh: no build/gpu/sv-train: run 'make gpu-bundle' where it was built" >&2
 	exit 3
 fi
+# cuDNN for --gpu-math cudnn: the system's, else the one PyTorch carries
+if [ -z "${SV_CUDNN_LIB:-}" ] && ! ldconfig -p 2>/dev/null | grep -q 'libcudnn\.so\.9 '; then
+	for py in python3 /usr/bin/python3; do
+		l=$("$py" -c 'import nvidia.cudnn as c; print(list(c.__path__)[0] + "/lib/libcudnn.so.9")' 2>/dev/null) ||
+			l=$("$py" -c 'import os, torch; print(os.path.dirname(torch.__file__) + "/lib/libcudnn.so.9")' 2>/dev/null) || l=
+		if [ -n "$l" ] && [ -f "$l" ]; then export SV_CUDNN_LIB="$l"; break; fi
+	done
+fi
 OUT=${OUT:-/tmp/sv-gpu-out}
 mkdir -p "$OUT" || exit 3
 export OUT

@@ -451,7 +451,8 @@ test_cohort(const char *model, const char *spec, int S, int ns, int epochs,
 		o[i].train_size = train_size;
 		seeds[i] = 1000 + 17 * (uint64_t)i;
 	}
-	st = sv_gpu_cohort(&eg, &net, &d, S, batch, err, sizeof err);
+	st = sv_gpu_cohort(&eg, &net, &d, S, batch, SV_GPU_EXACT, err,
+	                   sizeof err);
 	if (!ok(st == 0, "%s: a cohort of %d slots on the GPU", model, S)) {
 		printf("#   %s\n", err);
 		goto out;
@@ -493,6 +494,74 @@ test_cohort(const char *model, const char *spec, int S, int ns, int epochs,
 	sv_dataset_free(&d);
 out:
 	free(o), free(rg), free(rcpu), free(seeds);
+}
+
+/* A cudnn mode (not the CPU's bits): a cohort trained twice on this GPU
+ * gives the same records, its initial weights are the CPU's, and its
+ * accuracy is near the exact mode's. */
+static void
+test_cudnn(const char *model, const char *spec, int S, int epochs, int batch,
+           int math, const char *mname)
+{
+	const struct sv_model_def *m = sv_model_find(model);
+	struct sv_dataset d;
+	struct sv_net net;
+	struct sv_cohort_exec ex;
+	struct sv_train_opts *o = calloc((size_t)S, sizeof *o);
+	struct sv_train_result *r[3];
+	uint64_t *seeds = calloc((size_t)S, sizeof *seeds);
+	char err[1024];
+	int st = 0, same = 1, init = 1;
+	double acc[3] = { 0, 0, 0 };
+
+	for (int k = 0; k < 3; k++)
+		r[k] = calloc((size_t)S, sizeof *r[k]);
+	if (!ok(sv_dataset_load(spec, &d, err, sizeof err) == 0, "load %s", spec) ||
+	    !ok(sv_net_init(&net, m, batch, (int)d.train.h, (int)d.train.w,
+	                    (int)d.train.c, d.nclass, nthreads, err,
+	                    sizeof err) == 0, "build %s", model))
+		goto out;
+	for (int i = 0; i < S; i++) {
+		o[i].r = m->recipe;
+		o[i].r.epochs = epochs;
+		o[i].r.batch = batch;
+		o[i].vary = SV_VARY_ALL;
+		seeds[i] = 500 + (uint64_t)i;
+	}
+	/* cudnn twice, then exact */
+	for (int k = 0; k < 3 && st == 0; k++) {
+		st = sv_gpu_cohort(&ex, &net, &d, S, batch, k < 2 ? math : SV_GPU_EXACT,
+		                   err, sizeof err);
+		if (st == 0) {
+			st = sv_cohort_train(&ex, &net, &d, o, seeds, S, r[k], err,
+			                     sizeof err);
+			ex.close(ex.ctx);
+		}
+	}
+	if (!ok(st == 0, "%s %s: %d seeds trained twice, and in exact mode",
+	        model, mname, S)) {
+		printf("#   %s\n", err);
+		goto done;
+	}
+	for (int i = 0; i < S; i++) {
+		same &= strcmp(r[0][i].last.hash, r[1][i].last.hash) == 0 &&
+		        r[0][i].last.correct == r[1][i].last.correct;
+		init &= strcmp(r[0][i].last.init_hash, r[2][i].last.init_hash) == 0;
+		for (int k = 0; k < 3; k++)
+			acc[k] += (double)r[k][i].last.correct / r[k][i].last.total / S;
+	}
+	ok(same, "%s %s: the same seeds twice on this GPU give the same hash",
+	   model, mname);
+	ok(init, "%s %s: init_hash = the exact mode's (the CPU's)", model, mname);
+	ok(fabs(acc[0] - acc[2]) < 0.05, "%s %s: mean accuracy %.4f, exact "
+	   "%.4f", model, mname, acc[0], acc[2]);
+done:
+	sv_net_free(&net);
+	sv_dataset_free(&d);
+out:
+	for (int k = 0; k < 3; k++)
+		free(r[k]);
+	free(o), free(seeds);
 }
 
 int
@@ -555,5 +624,21 @@ main(int argc, char **argv)
 	/* the single-seed GPU device against the CPU reference at the
 	 * paper's shapes: one step of 500 augmented 32x32 images */
 	test_training("resnet9", "synthetic:n=500,test=100,h=32,w=32,c=3", 1, 0, 5);
+	/* the cudnn modes, where cuDNN can be loaded */
+	if (sv_gpu_dnn_version(name, sizeof name, err, sizeof err) != 0) {
+		printf("# no cuDNN: %s\n", err);
+		printf("ok %d # SKIP no cuDNN: the cudnn modes are not tested\n",
+		       ++tap_n);
+	} else {
+		printf("# %s\n", name);
+		test_cudnn("resnet9", "synthetic:n=2000,test=500,h=32,w=32,c=3", 4,
+		           2, 100, SV_GPU_CUDNN_FP32, "cudnn fp32");
+		test_cudnn("resnet9", "synthetic:n=2000,test=500,h=32,w=32,c=3", 4,
+		           2, 100, SV_GPU_CUDNN_TF32, "cudnn tf32");
+		test_cudnn("resnet9", "synthetic:n=2000,test=500,h=32,w=32,c=3", 4,
+		           2, 100, SV_GPU_CUDNN_FP16, "cudnn fp16");
+		test_cudnn("fmnist-small", "synthetic:n=2000,test=500", 4, 1, 128,
+		           SV_GPU_CUDNN_FP32, "cudnn fp32 (conv bias)");
+	}
 	return tap_done();
 }

@@ -1,5 +1,8 @@
 /* test_gpu_open.c - lib/train/gpu.c without a GPU: model support, refusals and
  * the message when the backend, the driver or the GPU is missing */
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "tap.h"
 
 #include <stdlib.h>
@@ -95,6 +98,42 @@ main(void)
 		   strcmp(err, "no GPU found") == 0, "says what is missing: %s", err);
 		ok(sv_gpu_api() == NULL || strncmp(err, "no GPU backend", 14) != 0,
 		   "no table without a backend");
+	}
+	/* cuDNN (--gpu-math cudnn) is loaded by the backend on demand: a
+	 * library that is not there is named in the message (exit 3); a
+	 * cuDNN 9 gives its version, no GPU needed (in a child: the load
+	 * happens once a process) */
+	if (sv_gpu_api() == NULL) {
+		printf("ok %d # SKIP no GPU backend built: no cuDNN loader to test\n",
+		       ++tap_n);
+	} else {
+		char ver[64] = "";
+		const char *lib = "/usr/local/cuda/lib64/libcudnn.so.9";
+		pid_t pid;
+		int st = 0;
+
+		fflush(stdout);
+		if ((pid = fork()) == 0) {
+			int got;
+
+			setenv("SV_CUDNN_LIB", "/nonexistent/libcudnn.so.9", 1);
+			got = sv_gpu_dnn_version(ver, sizeof ver, err, sizeof err);
+			_exit(got == 3 && strstr(err, "cannot load cuDNN "
+			      "(/nonexistent/libcudnn.so.9)") &&
+			      strstr(err, "SV_CUDNN_LIB") ? 0 : 1);
+		}
+		waitpid(pid, &st, 0);
+		ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		   "no cuDNN: exit 3, the library named, SV_CUDNN_LIB suggested");
+		if (access(lib, R_OK) != 0) {
+			printf("ok %d # SKIP no %s here\n", ++tap_n, lib);
+		} else {
+			setenv("SV_CUDNN_LIB", lib, 1);
+			rc = sv_gpu_dnn_version(ver, sizeof ver, err, sizeof err);
+			ok(rc == 0 && strncmp(ver, "cuDNN 9.", 8) == 0,
+			   "cuDNN 9 loads without a GPU: '%s'%s%s", ver,
+			   rc ? ": " : "", rc ? err : "");
+		}
 	}
 	return tap_done();
 }
