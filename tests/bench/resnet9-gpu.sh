@@ -17,8 +17,8 @@
 #   torch fp32 | fp16 x JOBS      JOBS processes at once (seeds in flight)
 #   sv-train exact, 1 seed        --gpu-seeds 1
 #   sv-train exact, S seeds       --gpu-seeds S (seeds in flight)
-#   sv-train cudnn modes          "not available" until sv-train has
-#                                 --gpu-math
+#   sv-train cudnn fp32|tf32|fp16 --gpu-math cudnn --gpu-precision P,
+#                                 1 seed and S seeds
 # It prints a table (method, seeds, s a seed, seeds/hour) and PASS/MISS
 # for the issue's lines: exact at most 2x PyTorch fp32's time a seed;
 # cudnn fp16 at most PyTorch fp16's; with seeds in flight, twice PyTorch's
@@ -47,9 +47,9 @@ case ${1:-} in -h | --help) sed -n '2,/^set -u$/{/^set -u$/d;s/^# \{0,1\}//;p;}'
 
 DEV=${SV_BENCH_DEVICE:-gpu}
 case $DEV in
-gpu) B=${SV_BUILD:-build/gpu} TDEV=cuda TRAIN=${SV_BENCH_TRAIN_SIZE:-10000}
+gpu) B=${SV_BUILD:-build/gpu} TDEV=cuda TRAIN=${SV_BENCH_TRAIN_SIZE:-10000} AT=--gpu-seeds
      TEST=${SV_BENCH_TEST_SIZE:-2000} S=${SV_BENCH_SEEDS:-16} JOBS=${SV_BENCH_JOBS:-4} ;;
-cpu) B=${SV_BUILD:-build} TDEV=cpu TRAIN=${SV_BENCH_TRAIN_SIZE:-500}
+cpu) B=${SV_BUILD:-build} TDEV=cpu TRAIN=${SV_BENCH_TRAIN_SIZE:-500} AT=--in-flight
      TEST=${SV_BENCH_TEST_SIZE:-100} S=${SV_BENCH_SEEDS:-2} JOBS=${SV_BENCH_JOBS:-2} ;;
 *) die 2 "SV_BENCH_DEVICE: gpu or cpu, not '$DEV'" ;;
 esac
@@ -127,16 +127,17 @@ torch_run "torch tf32" tf32 1
 torch_run "torch fp16" fp16 1
 torch_run "torch fp32 in flight" fp32 "$JOBS"
 torch_run "torch fp16 in flight" fp16 "$JOBS"
-sv_run "sv exact" 1 --gpu-seeds 1
-sv_run "sv exact in flight" "$S" --gpu-seeds "$S"
-if "$SV" --list-options 2>/dev/null | grep -qx -- --gpu-math; then
+sv_run "sv exact" 1 "$AT" 1
+sv_run "sv exact in flight" "$S" "$AT" "$S"
+if [ "$DEV" = gpu ] && "$SV" --list-options 2>/dev/null | grep -qx -- --gpu-math; then
 	for m in fp32 tf32 fp16; do
-		sv_run "sv cudnn $m" 1 --gpu-seeds 1 --gpu-math "cudnn-$m"
-		sv_run "sv cudnn $m in flight" "$S" --gpu-seeds "$S" --gpu-math "cudnn-$m"
+		sv_run "sv cudnn $m" 1 --gpu-seeds 1 --gpu-math cudnn --gpu-precision "$m"
+		sv_run "sv cudnn $m in flight" "$S" --gpu-seeds "$S" --gpu-math cudnn \
+			--gpu-precision "$m"
 	done
 else
 	for m in fp32 tf32 fp16; do
-		row "sv cudnn $m" 1 "not available (sv-train has no --gpu-math)" NA NA
+		row "sv cudnn $m" 1 "not available (device $DEV, or no --gpu-math)" NA NA
 	done
 fi
 
