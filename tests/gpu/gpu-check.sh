@@ -8,8 +8,9 @@
 # with build/gpu carried, it runs the GPU-vs-CPU tests and the record
 # checks (tests/gpu/run-on-device.sh), then resnet9 against its PyTorch
 # peer (tests/bench/resnet9-gpu.sh) and the fmnist-small throughput
-# against the PyTorch peers (tests/bench/gpu-throughput.sh), their runs
-# capped so that the whole check takes about 8 minutes, and writes
+# against the PyTorch peers (tests/bench/gpu-throughput.sh), each stage
+# and each run capped so that the whole check stays inside one device
+# command ($SV_GPU_CHECK_SECONDS, default 560), and writes
 # everything to $OUT/gpu-check.log as well (OUT defaults to
 # /tmp/sv-gpu-out).
 #
@@ -47,15 +48,26 @@ log=$OUT/gpu-check.log
 rcf=$OUT/gpu-check.rc
 {
 	t0=$(date +%s)
+	# each stage gets at most its share of what is left of the budget
+	# ($SV_GPU_CHECK_SECONDS, default 560: one device command is 600 s)
+	budget=${SV_GPU_CHECK_SECONDS:-560}
+	stage() {
+		want=$1
+		shift
+		left=$((budget - ($(date +%s) - t0)))
+		[ "$want" -lt "$left" ] || want=$left
+		if [ "$want" -lt 10 ]; then echo "== $*: no time left"; return 124; fi
+		timeout -k 5 "$want" "$@"
+	}
 	echo "== sv gpu check: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(git rev-parse --short HEAD 2>/dev/null || echo 'no git')"
-	sh tests/gpu/run-on-device.sh
+	stage 300 sh tests/gpu/run-on-device.sh
 	r1=$?
 	echo "== run-on-device.sh: exit $r1 after $(( $(date +%s) - t0 )) s"
-	SV_BENCH_CAP=${SV_BENCH_R9_CAP:-40} sh tests/bench/resnet9-gpu.sh
+	stage 150 env SV_BENCH_CAP="${SV_BENCH_R9_CAP:-20}" sh tests/bench/resnet9-gpu.sh
 	r3=$?
 	echo "== resnet9-gpu.sh: exit $r3 after $(( $(date +%s) - t0 )) s"
-	SV_BENCH_CAP=${SV_BENCH_CAP:-30} SV_BENCH_VMAP_CAP=${SV_BENCH_VMAP_CAP:-40} \
-		sh tests/bench/gpu-throughput.sh
+	stage 200 env SV_BENCH_CAP="${SV_BENCH_CAP:-20}" \
+		SV_BENCH_VMAP_CAP="${SV_BENCH_VMAP_CAP:-30}" sh tests/bench/gpu-throughput.sh
 	r2=$?
 	echo "== gpu-throughput.sh: exit $r2 after $(( $(date +%s) - t0 )) s in all"
 	if [ "$r1" -ne 0 ]; then echo "$r1"; elif [ "$r2" -ne 0 ]; then echo "$r2";
