@@ -26,6 +26,18 @@
 #include "hd.h"
 #include "philox.h"
 
+#ifndef __CUDACC__
+/* The CPU's way through an index space: call (a body at index i) for
+ * i = 0..total-1 on nthreads OpenMP threads. */
+#define SV_EACH(nthreads, total, call) do {                                \
+		long n_ = (total);                                         \
+		int nt_ = (nthreads);                                      \
+		_Pragma("omp parallel for num_threads(nt_)")              \
+		for (long i = 0; i < n_; i++)                              \
+			call;                                              \
+	} while (0)
+#endif
+
 /* A conv3x3 layer (stride 1, pad 1) of S seeds: in (S*N,H,W,C); w
  * (S,3,3,C,K); b (S,K) or NULL; out (S*N,H,W,K). */
 struct sv_bconv {

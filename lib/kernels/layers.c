@@ -218,15 +218,6 @@ sv_linear_bwd(const float *dout, const float *in, const float *w, float *dw,
 	}
 }
 
-/* Run call (a body at index i) for i = 0..total-1 on nthreads threads. */
-#define EACH(nthreads, total, call) do {                                   \
-		long n_ = (total);                                         \
-		int nt_ = (nthreads);                                      \
-		_Pragma("omp parallel for num_threads(nt_)")              \
-		for (long i = 0; i < n_; i++)                              \
-			call;                                              \
-	} while (0)
-
 void
 sv_bn_fwd(const float *x, float *y, const float *g, const float *b,
           float *rmean, float *rvar, float *mean, float *invstd, long N,
@@ -241,12 +232,12 @@ sv_bn_fwd(const float *x, float *y, const float *g, const float *b,
 	int nt = nthreads > 0 ? nthreads : 1;
 
 	if (!eval) {
-		EACH(nt, N * C, sv_bbn_part_sum(&a, i));
-		EACH(nt, C, sv_bbn_mean(&a, i));
-		EACH(nt, N * C, sv_bbn_part_sq(&a, i));
+		SV_EACH(nt, N * C, sv_bbn_part_sum(&a, i));
+		SV_EACH(nt, C, sv_bbn_mean(&a, i));
+		SV_EACH(nt, N * C, sv_bbn_part_sq(&a, i));
 	}
-	EACH(nt, C, sv_bbn_stats(&a, i, eval));
-	EACH(nt, N * P * C, sv_bbn_apply(&a, i));
+	SV_EACH(nt, C, sv_bbn_stats(&a, i, eval));
+	SV_EACH(nt, N * P * C, sv_bbn_apply(&a, i));
 	free(pa);
 	free(dm);
 }
@@ -265,9 +256,9 @@ sv_bn_bwd(const float *x, const float *dy, const float *g, const float *mean,
 	                    sb, pa, pb, N, P, 1, C, 0.0f, 0.0f };
 	int nt = nthreads > 0 ? nthreads : 1;
 
-	EACH(nt, N * C, sv_bbn_part_grad(&a, i));
-	EACH(nt, C, sv_bbn_grads(&a, i));
-	EACH(nt, N * P * C, sv_bbn_dx(&a, i));
+	SV_EACH(nt, N * C, sv_bbn_part_grad(&a, i));
+	SV_EACH(nt, C, sv_bbn_grads(&a, i));
+	SV_EACH(nt, N * P * C, sv_bbn_dx(&a, i));
 	free(pa), free(pb), free(sg), free(sb);
 }
 

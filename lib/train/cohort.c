@@ -257,15 +257,6 @@ sv_cohort_fit(size_t free_bytes, size_t data_bytes, size_t slot_bytes,
 
 /* --- the CPU executor: the batched bodies in loops */
 
-/* Run call (a body at index i) for i = 0..total-1 over c's threads. */
-#define EACH(c, total, call) do {                                          \
-		long n_ = (total);                                         \
-		int nt_ = (c)->nthreads;                                   \
-		_Pragma("omp parallel for num_threads(nt_)")              \
-		for (long i = 0; i < n_; i++)                              \
-			call;                                              \
-	} while (0)
-
 struct cpu_layer {
 	struct sv_cuda_layer d;
 	long isz, osz;        /* floats an image in and out */
@@ -337,7 +328,7 @@ cpu_set_order(void *ctx, const uint32_t *order, long n,
 	if (aug_keys) {
 		c->aug = sv_mallocarray((size_t)c->S * (size_t)c->nchunk,
 		                        sizeof *c->aug);
-		EACH(c, c->S * c->nchunk,
+		SV_EACH(c->nthreads, c->S * c->nchunk,
 		     sv_baug_draw(aug_keys, (uint32_t)epoch, c->aug, c->nchunk,
 		                  (int)tr->h, (int)tr->w, i));
 	}
@@ -379,7 +370,7 @@ cpu_forward(void *ctx, int test, long at, int n, int train,
 		return sv_seterr(c->err, sizeof c->err, SV_EXIT_USAGE,
 		                 "forward: %d images a slot, %d at most", n,
 		                 c->batch);
-	EACH(c, c->S * n * per, sv_bgather_px(&g, i));
+	SV_EACH(c->nthreads, c->S * n * per, sv_bgather_px(&g, i));
 	for (int li = 0; li < c->nl; li++) {
 		struct cpu_layer *l = &c->l[li];
 		const struct sv_cuda_layer *d = &l->d;
@@ -393,7 +384,7 @@ cpu_forward(void *ctx, int test, long at, int n, int train,
 			                      l->out, NULL, NULL, NULL, c->S, n,
 			                      d->ih, d->iw, d->ic, d->oc };
 
-			EACH(c, N * l->osz, sv_bconv_fwd(&a, i));
+			SV_EACH(c->nthreads, N * l->osz, sv_bconv_fwd(&a, i));
 			break;
 		}
 		case SV_CUDA_RELU:
@@ -409,33 +400,33 @@ cpu_forward(void *ctx, int test, long at, int n, int train,
 			                        l->out, NULL, NULL, NULL, c->S, n,
 			                        (int)l->isz, d->oc };
 
-			EACH(c, N * d->oc, sv_blinear_fwd(&a, i));
+			SV_EACH(c->nthreads, N * d->oc, sv_blinear_fwd(&a, i));
 			break;
 		}
 		case SV_CUDA_BN: {
 			struct sv_bbn a = bn_args(c, l, n, in, NULL, NULL);
 
 			if (train) {
-				EACH(c, N * d->ic, sv_bbn_part_sum(&a, i));
-				EACH(c, (long)c->S * d->ic, sv_bbn_mean(&a, i));
-				EACH(c, N * d->ic, sv_bbn_part_sq(&a, i));
+				SV_EACH(c->nthreads, N * d->ic, sv_bbn_part_sum(&a, i));
+				SV_EACH(c->nthreads, (long)c->S * d->ic, sv_bbn_mean(&a, i));
+				SV_EACH(c->nthreads, N * d->ic, sv_bbn_part_sq(&a, i));
 			}
-			EACH(c, (long)c->S * d->ic, sv_bbn_stats(&a, i, !train));
-			EACH(c, N * l->osz, sv_bbn_apply(&a, i));
+			SV_EACH(c->nthreads, (long)c->S * d->ic, sv_bbn_stats(&a, i, !train));
+			SV_EACH(c->nthreads, N * l->osz, sv_bbn_apply(&a, i));
 			break;
 		}
 		case SV_CUDA_GMAX:
-			EACH(c, N * l->osz, sv_bgmax_fwd(in, l->out, l->arg,
+			SV_EACH(c->nthreads, N * l->osz, sv_bgmax_fwd(in, l->out, l->arg,
 			                                 d->ih * d->iw, d->ic, i));
 			break;
 		case SV_CUDA_SCALE:
-			EACH(c, N * l->osz, sv_bscale(in, l->out, d->scale, i));
+			SV_EACH(c->nthreads, N * l->osz, sv_bscale(in, l->out, d->scale, i));
 			break;
 		case SV_CUDA_SAVE:
 			l->out = (float *)in;
 			break;
 		case SV_CUDA_ADD:
-			EACH(c, N * l->osz, sv_badd(in, c->l[d->save].out, l->out, i));
+			SV_EACH(c->nthreads, N * l->osz, sv_badd(in, c->l[d->save].out, l->out, i));
 			break;
 		}
 	}
@@ -464,8 +455,9 @@ cpu_backward(void *ctx, const float *dlogits, int n)
 			                      c->g[d->w], d->b >= 0 ? c->g[d->b] : NULL,
 			                      c->S, n, d->ih, d->iw, d->ic, d->oc };
 
-			EACH(c, sv_bconv_filter_outputs(&a), sv_bconv_bwd_filter(&a, i));
-			EACH(c, din ? N * l->isz : 0, sv_bconv_bwd_data(&a, i));
+			SV_EACH(c->nthreads, sv_bconv_filter_outputs(&a),
+			        sv_bconv_bwd_filter(&a, i));
+			SV_EACH(c->nthreads, din ? N * l->isz : 0, sv_bconv_bwd_data(&a, i));
 			break;
 		}
 		case SV_CUDA_RELU:
@@ -483,9 +475,9 @@ cpu_backward(void *ctx, const float *dlogits, int n)
 			                        d->b >= 0 ? c->g[d->b] : NULL, c->S, n,
 			                        (int)l->isz, d->oc };
 
-			EACH(c, (long)c->S * d->oc * l->isz, sv_blinear_dw(&a, i));
-			EACH(c, a.db ? (long)c->S * d->oc : 0, sv_blinear_db(&a, i));
-			EACH(c, din ? N * l->isz : 0, sv_blinear_din(&a, i));
+			SV_EACH(c->nthreads, (long)c->S * d->oc * l->isz, sv_blinear_dw(&a, i));
+			SV_EACH(c->nthreads, a.db ? (long)c->S * d->oc : 0, sv_blinear_db(&a, i));
+			SV_EACH(c->nthreads, din ? N * l->isz : 0, sv_blinear_din(&a, i));
 			break;
 		}
 		case SV_CUDA_BN:
@@ -493,23 +485,24 @@ cpu_backward(void *ctx, const float *dlogits, int n)
 			if (din) {
 				struct sv_bbn a = bn_args(c, l, n, in, dout, din);
 
-				EACH(c, N * d->ic, sv_bbn_part_grad(&a, i));
-				EACH(c, (long)c->S * d->ic, sv_bbn_grads(&a, i));
-				EACH(c, N * l->isz, sv_bbn_dx(&a, i));
+				SV_EACH(c->nthreads, N * d->ic, sv_bbn_part_grad(&a, i));
+				SV_EACH(c->nthreads, (long)c->S * d->ic, sv_bbn_grads(&a, i));
+				SV_EACH(c->nthreads, N * l->isz, sv_bbn_dx(&a, i));
 			}
 			break;
 		case SV_CUDA_GMAX:
 			if (din) {
 				memset(din, 0, (size_t)N * l->isz * sizeof *din);
-				EACH(c, N * l->osz, sv_bgmax_bwd(dout, l->arg, din,
+				SV_EACH(c->nthreads, N * l->osz, sv_bgmax_bwd(dout, l->arg, din,
 				                                 d->ih * d->iw, d->ic, i));
 			}
 			break;
 		case SV_CUDA_SCALE:
-			EACH(c, din ? N * l->isz : 0, sv_bscale(dout, din, d->scale, i));
+			SV_EACH(c->nthreads, din ? N * l->isz : 0,
+			        sv_bscale(dout, din, d->scale, i));
 			break;
 		case SV_CUDA_SAVE:
-			EACH(c, din ? N * l->isz : 0, sv_badd(dout, l->skip, din, i));
+			SV_EACH(c->nthreads, din ? N * l->isz : 0, sv_badd(dout, l->skip, din, i));
 			break;
 		case SV_CUDA_ADD:
 			memcpy(c->l[d->save].skip, dout, (size_t)N * l->isz *
@@ -530,7 +523,7 @@ cpu_sgd(void *ctx, float lr, float momentum, float wd, int nesterov)
 
 	for (int t = 0; t < c->ntrain; t++)
 		if (!c->frozen[t])  /* --freeze: no update, no weight decay */
-			EACH(c, (long)c->S * (long)c->count[t],
+			SV_EACH(c->nthreads, (long)c->S * (long)c->count[t],
 			     sv_bsgd(c->p[t], c->g[t], c->m[t], i, lr, momentum, wd,
 			             nesterov, !c->have_mom));
 	c->have_mom = 1;
