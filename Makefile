@@ -66,7 +66,8 @@ endif
 all: $(BINS) $(GPU_SO) build-note
 
 build-note: $(BINS)
-	@if [ -n "$(GPU_SO)" ]; then echo "sv: built $(PROGS) and the GPU backend $(GPU_SO)"; \
+	@if [ -n "$(GPU_SO)" ]; then echo "sv: built $(PROGS) and the GPU backend $(GPU_SO)" \
+	   "($(if $(CUDNN_INC),with --gpu-math cudnn: cuDNN headers in $(CUDNN_INC),without --gpu-math cudnn: no cudnn.h found; set CUDNN_INC))"; \
 	 else echo "sv: built $(PROGS) (CPU only: nvcc not found, no GPU backend)"; fi
 
 $(B)/tests:
@@ -100,11 +101,20 @@ $(B)/tests/%: tests/unit/%.c tests/unit/*.h $(B)/libsv.a $(LIBHDR) | $(B)/tests
 NVCCFLAGS ?= -O2 -fmad=false --extended-lambda -Xcompiler -fPIC,-ffp-contract=off,-fvisibility=hidden,-Wall,-Wextra \
              -Ilib --Werror all-warnings \
              -gencode arch=compute_90,code=sm_90 -gencode arch=compute_80,code=sm_80
-# cuDNN's headers (for --gpu-math cudnn) beside nvcc's; without them the
-# backend is built with the cudnn modes saying so
-CUDNN_H = $(wildcard $(dir $(NVCC))../include/cudnn.h)
-NVCCFLAGS += $(if $(CUDNN_H),,-DSV_NO_CUDNN)
-$(B)/libsv-cuda.so: $(CUDASRC) cuda/*.h lib/train/gpu_abi.h lib/kernels/batched.h lib/kernels/hd.h lib/kernels/philox.h
+# cuDNN's headers (for --gpu-math cudnn): CUDNN_INC, or the first of
+# $CUDA_HOME/include, the include folder beside nvcc (which may be a
+# wrapper script elsewhere), /usr/local/cuda/include and Debian's places.
+# Without them the backend is built with the cudnn modes saying so.
+CUDNN_INC ?= $(patsubst %/,%,$(dir $(firstword $(wildcard \
+	$(if $(CUDA_HOME),$(CUDA_HOME)/include/cudnn.h) \
+	$(dir $(NVCC))../include/cudnn.h /usr/local/cuda/include/cudnn.h \
+	/usr/include/cudnn.h /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)/cudnn.h))))
+NVCCFLAGS += $(if $(CUDNN_INC),-I$(CUDNN_INC),-DSV_NO_CUDNN)
+# the backend is rebuilt when the flags change (cuDNN found or not)
+$(B)/nvccflags.stamp: FORCE
+	@mkdir -p $(B)
+	@echo '$(NVCC) $(NVCCFLAGS)' | cmp -s - $@ || echo '$(NVCC) $(NVCCFLAGS)' > $@
+$(B)/libsv-cuda.so: $(CUDASRC) cuda/*.h lib/train/gpu_abi.h lib/kernels/batched.h lib/kernels/hd.h lib/kernels/philox.h $(B)/nvccflags.stamp
 	$(NVCC) $(NVCCFLAGS) -shared -cudart static -o $@ $(CUDASRC)
 
 # GPU-vs-CPU tests (tests/gpu/): built everywhere, run where a GPU is
