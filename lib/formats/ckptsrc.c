@@ -21,6 +21,7 @@ struct walk {
 	sv_src_fn fn;
 	void *ctx;
 	int st;               /* an error of the walk itself */
+	unsigned long items;  /* handed to fn */
 	char *err;
 	size_t errsz;
 };
@@ -53,15 +54,25 @@ entry_fn(struct sv_ar_stream *s, void *ctx)
 	it.name = name;
 	it.entry = s->name;
 	it.s = s;
+	w->items++;
 	r = w->fn(&it, w->ctx);
 	free(name);
 	return r < 0 ? -1 : 0;
 }
 
-/* The status of a walk: the walk's own error, else svar's. */
+/* The status of a walk: the walk's own error, else svar's; a directory
+ * or archive that held no checkpoint is bad input (a wrong path, or a
+ * run that saved nothing), not an empty success. */
 static int
-walk_status(const struct walk *w, int st)
+walk_status(const struct walk *w, int st, const char *path, const char *what)
 {
+	char q[1024];
+
+	if (st == SV_AR_OK && w->items == 0)
+		return sv_seterr(w->err, w->errsz, SV_AR_EFORMAT,
+		                 "%s: no %s in this %s",
+		                 sv_escape(path, q, sizeof q),
+		                 w->flags & SV_SRC_RAW ? "file" : "checkpoint", what);
 	return st == SV_AR_ECALLBACK && w->st != SV_AR_OK ? w->st : st;
 }
 
@@ -70,7 +81,7 @@ sv_src_each(const char *path, unsigned flags,
             const struct sv_ar_limits *lim, sv_src_fn fn, void *ctx,
             char *err, size_t errsz)
 {
-	struct walk w = { flags, "", fn, ctx, SV_AR_OK, err, errsz };
+	struct walk w = { flags, "", fn, ctx, SV_AR_OK, 0, err, errsz };
 	uint64_t max = lim && lim->max_entry ? lim->max_entry : SV_AR_MAX_ENTRY;
 	struct sv_ar_stream s;
 	struct sv_src_item it;
@@ -102,7 +113,7 @@ sv_src_each(const char *path, unsigned flags,
 			w.prefix = pre;
 			st = sv_ar_walk(path, lim, entry_fn, &w, err, errsz);
 			free(pre);
-			return walk_status(&w, st);
+			return walk_status(&w, st, path, "directory");
 		}
 	}
 	/* one open file: a checkpoint, a raw file or an archive */
@@ -122,7 +133,7 @@ sv_src_each(const char *path, unsigned flags,
 				return sv_seterr(err, errsz, SV_AR_EFORMAT,
 				                 "%s: neither a checkpoint nor a tar "
 				                 "archive", sv_escape(path, q, sizeof q));
-			return walk_status(&w, st);
+			return walk_status(&w, st, path, "archive");
 		}
 	}
 	s.max = max;

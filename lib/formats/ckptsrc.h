@@ -46,6 +46,9 @@ typedef int (*sv_src_fn)(const struct sv_src_item *it, void *ctx);
  * a directory that cannot be read (a link, a FIFO, a name with a control
  * character) is handed to fn like any other, with SV_SRC_CKPT_ONLY too:
  * reading it fails with the message that names it, and the walk goes on.
+ * A directory or archive with no item (none a checkpoint, with
+ * SV_SRC_CKPT_ONLY) is SV_AR_EFORMAT, "path: no checkpoint in this
+ * directory" (or "archive"; "no file" with SV_SRC_RAW).
  * Paths and names in err are escaped (sv_escape).  sv_ar_exit()
  * turns the status into an exit status (2 bad input, 3 out of memory). */
 int sv_src_each(const char *path, unsigned flags,
