@@ -309,17 +309,22 @@ share_ref(const struct opts *o, const struct sv_report *res, size_t n)
 	struct sv_buf b = { 0 };
 
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(res[i].g->key, o->share_of) == 0)
+		if (strcmp(res[i].g->key, o->share_of) == 0 ||
+		    strcmp(sv_group_name(res[i].g), o->share_of) == 0)
 			return i;
 	for (size_t i = 0; i < n; i++)
-		sv_buf_printf(&b, "%s'%s'", i ? ", " : "", res[i].g->key);
+		sv_buf_printf(&b, "%s'%s'", i ? ", " : "",
+		              sv_group_name(res[i].g));
 	sv_die(SV_EXIT_USAGE, "--share-of: no group '%s' (the groups: %s)",
 	       o->share_of, b.p ? b.p : "none");
 }
 
+/* common: what every group's recipe holds when the groups are labelled
+ * by the options in which they differ (-g recipe), else NULL */
 static void
 put_summary(const struct opts *o, struct sv_report *res, size_t n,
-            const char *colname, int grouped, struct sv_buf *out)
+            const char *colname, int grouped, const char *common,
+            struct sv_buf *out)
 {
 	double sum = NAN, net = NAN;
 	size_t ref = 0;
@@ -333,6 +338,9 @@ put_summary(const struct opts *o, struct sv_report *res, size_t n,
 			sv_report_json(&o->r, &res[i], colname, grouped,
 			               out);
 	} else {
+		if (common)
+			sv_buf_printf(out, "every group's recipe holds: %s\n"
+			              "the groups are named by the rest\n\n", common);
 		sv_report_table(&o->r, res, n, colname, grouped, out);
 		if (o->share_of)
 			sv_report_shares_put(res, n, ref, sum, net, out);
@@ -358,11 +366,11 @@ static int
 run_summary(struct opts *o, struct sv_input *in)
 {
 	struct sv_groups G;
-	int col = -1, gcol = -1, ecol = -1, tcol = -1, resolved = 0;
+	int col = -1, gcol = -1, ecol = -1, tcol = -1, resolved = 0, recipe = 0;
 	char colbuf[32], msg[256];
 	char *colname = NULL;
 	struct sv_report *res;
-	struct sv_buf out = { 0 };
+	struct sv_buf out = { 0 }, common = { 0 };
 
 	sv_groups_init(&G, 0);
 	while (next_record(in)) {
@@ -373,8 +381,11 @@ run_summary(struct opts *o, struct sv_input *in)
 
 		if (!resolved) {
 			col = pick(r, o->field);
-			if (o->group)
+			if (o->group) {
 				gcol = pick(r, o->group);
+				recipe = strcmp(sv_reader_colname(r, gcol, colbuf,
+				                sizeof colbuf), "recipe") == 0;
+			}
 			ecol = sv_reader_col(r, "epoch");
 			if (ecol == col)
 				ecol = -1;
@@ -425,10 +436,15 @@ run_summary(struct opts *o, struct sv_input *in)
 		o->r.best_of = sv_best_of_default(nmax > 100 ? nmax : 100,
 		                                  &o->r.nbest);
 	}
+	/* recipes are long: groups are named by the options that differ */
+	if (recipe)
+		sv_groups_option_labels(&G, &common);
 	res = sv_calloc(G.n, sizeof *res);
 	for (size_t i = 0; i < G.n; i++)
 		sv_report_compute(&o->r, &G.g[i], &res[i]);
-	put_summary(o, res, G.n, colname, gcol >= 0 || in->nfiles > 1, &out);
+	put_summary(o, res, G.n, colname, gcol >= 0 || in->nfiles > 1,
+	            common.p, &out);
+	sv_buf_free(&common);
 	if (fwrite(out.p, 1, out.len, stdout) != out.len)
 		sv_die(SV_EXIT_ENV, "write error");
 	sv_buf_free(&out);

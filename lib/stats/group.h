@@ -20,6 +20,7 @@ struct sv_colvals {
 
 struct sv_group {
 	char *key;
+	char *label;       /* a shorter name for text and figures, or NULL */
 	double *x, *ep;    /* values; epochs when the input has them */
 	size_t n, cap, na; /* na: NA values skipped */
 	double total;      /* test-set size from a 'total' column, or NAN */
@@ -43,6 +44,23 @@ void sv_groups_free(struct sv_groups *G);
  * tried first: input is mostly sorted by group.  The pointer is valid
  * until the next call (the array moves). */
 struct sv_group *sv_group_of(struct sv_groups *G, const char *key);
+
+/* The name of g in text and figures: its label, else its key. */
+static inline const char *
+sv_group_name(const struct sv_group *g)
+{
+	return g->label ? g->label : g->key;
+}
+
+/* Label groups whose keys are option strings (the 'recipe' column:
+ * "-m mlp --lr 0.05 ...") by the options in which they differ: an
+ * option with its value that every key holds is left out of every label
+ * and appended to common, space-separated, in the first key's order; a
+ * key holding only those is labelled "(the common options)".  Nothing
+ * changes (returns 0) with fewer than 2 groups, a key that is not an
+ * option string, no option in common, or two keys with one label
+ * (options in another order); else returns 1. */
+int sv_groups_option_labels(struct sv_groups *G, struct sv_buf *common);
 
 /* Room for more values in cv->v. */
 void sv_colvals_grow(struct sv_colvals *cv);

@@ -189,7 +189,7 @@ sv_report_notes(const struct sv_report_opts *o, const struct sv_report *res,
 				continue;
 			sv_buf_printf(b, "note: %s%s%s: not computed: ", name[k],
 			              grouped ? " for " : "",
-			              grouped ? r->g->key : "");
+			              grouped ? sv_group_name(r->g) : "");
 			if (rc[k] == SV_NORM_ERANGE)
 				sv_buf_printf(b, "needs %s values, got %zu\n",
 				              range[k], r->n);
@@ -201,7 +201,8 @@ sv_report_notes(const struct sv_report_opts *o, const struct sv_report *res,
 		if (res[i].ci_err)
 			sv_buf_printf(b, "note: bootstrap%s%s: %s\n",
 			              grouped ? " for " : "",
-			              grouped ? res[i].g->key : "", res[i].ci_err);
+			              grouped ? sv_group_name(res[i].g) : "",
+			              res[i].ci_err);
 }
 
 void
@@ -219,6 +220,7 @@ sv_report_shares(struct sv_report *res, size_t nr, size_t ref, double *sum,
 	sv_variance_shares(var, noise, nr, ref, share, sum, net);
 	for (size_t i = 0; i < nr; i++) {
 		res[i].share_of = res[ref].g->key;
+		res[i].share_name = sv_group_name(res[ref].g);
 		res[i].var_share = share[i];
 		res[i].noise_share = noise[i] / var[ref];
 	}
@@ -231,7 +233,7 @@ void
 sv_report_shares_put(const struct sv_report *res, size_t nr, size_t ref,
                      double sum, double net, struct sv_buf *b)
 {
-	const char *k = res[ref].g->key;
+	const char *k = sv_group_name(res[ref].g);
 
 	sv_buf_printf(b, "\nVariance shares: each group's variance over %s's "
 	              "(sample variances)\n", k);
@@ -264,7 +266,7 @@ sv_report_table(const struct sv_report_opts *o, const struct sv_report *res, siz
 		any_na |= res[i].g->na > 0;
 	}
 	for (size_t i = 0; i < nr; i++)
-		cells[i] = sv_strdup(grouped ? res[i].g->key : col);
+		cells[i] = sv_strdup(grouped ? sv_group_name(res[i].g) : col);
 	sv_table_row(&t, grouped ? col : "", cells);
 	for (const struct sv_summary_field *f = sv_summary_fields; f->name;
 	     f++) {
@@ -285,7 +287,7 @@ sv_report_table(const struct sv_report_opts *o, const struct sv_report *res, siz
 			char label[160];
 
 			snprintf(label, sizeof label, "var share of %.120s",
-			         res[0].share_of);
+			         res[0].share_name);
 			for (size_t i = 0; i < nr; i++)
 				cells[i] = sv_cell_g(res[i].var_share);
 			sv_table_row(&t, label, cells);
@@ -340,7 +342,7 @@ sv_report_claim_put(const struct sv_report_opts *o, const struct sv_report *r, c
 
 	sv_buf_printf(b, "\nClaim audit: %s = %.6g against %zu seeds%s%s\n",
 	              col, o->claim, r->n, grouped ? " of " : "",
-	              grouped ? r->g->key : "");
+	              grouped ? sv_group_name(r->g) : "");
 	sv_buf_printf(b, "  percentile of the claim     %.4g\n", c->percentile);
 	sv_buf_printf(b, "  one seed reaches it         %.4g (p_single)\n",
 	              c->p_single);
@@ -374,7 +376,7 @@ sv_report_equal_spread(const struct sv_report *res, size_t nr, int json,
 	size_t *nx = sv_calloc(nr, sizeof *nx);
 
 	for (size_t i = 0; i < nr; i++) {
-		names[i] = res[i].g->key;
+		names[i] = json ? res[i].g->key : sv_group_name(res[i].g);
 		x[i] = res[i].x;
 		nx[i] = res[i].n;
 	}
@@ -392,7 +394,7 @@ sv_report_hist_svg(const struct sv_report *res, size_t nr, const char *col,
 	struct sv_plot_series *ps = sv_calloc(nr ? nr : 1, sizeof *ps);
 
 	for (size_t i = 0; i < nr; i++) {
-		ps[i].name = nr > 1 ? res[i].g->key : NULL;
+		ps[i].name = nr > 1 ? sv_group_name(res[i].g) : NULL;
 		ps[i].sorted = res[i].x;
 		ps[i].n = res[i].n;
 		ps[i].mean = res[i].s.mean;
@@ -414,7 +416,7 @@ sv_report_epochs_svg(const struct sv_report *res, size_t nr, const char *col,
 
 		if (g->ep) /* else a group of NA values only: no epochs */
 			sv_epoch_table(g->x, g->ep, g->n, &t[i]);
-		s[i] = (struct sv_plot_epochs){ nr > 1 ? g->key : NULL,
+		s[i] = (struct sv_plot_epochs){ nr > 1 ? sv_group_name(g) : NULL,
 			t[i].epoch, t[i].mean, t[i].sd, t[i].min, t[i].max,
 			t[i].n, res[i].n };
 	}
@@ -442,18 +444,20 @@ sv_report_compare(const struct sv_report_opts *o, const struct sv_report *a,
 			                sv_compare_strerror(rc), b);
 		} else {
 			sv_buf_printf(b, "\nComparison %s vs %s: not computed: %s\n",
-			              a->g->key, bb->g->key,
+			              sv_group_name(a->g), sv_group_name(bb->g),
 			              sv_compare_strerror(rc));
 		}
 		return;
 	}
-	verdict = sv_compare_verdict(&c, a->g->key, a->n, bb->g->key, bb->n,
-	                             o->level, vbuf, sizeof vbuf);
+	verdict = sv_compare_verdict(&c, json ? a->g->key : sv_group_name(a->g),
+	                             a->n, json ? bb->g->key : sv_group_name(bb->g),
+	                             bb->n, o->level, vbuf, sizeof vbuf);
 	if (json) {
 		sv_compare_json(&c, a->g->key, bb->g->key, small, verdict, b);
 		return;
 	}
-	sv_compare_text(&c, a->g->key, a->n, bb->g->key, bb->n, o->level,
+	sv_compare_text(&c, sv_group_name(a->g), a->n, sv_group_name(bb->g),
+	                bb->n, o->level,
 	                verdict, b);
 }
 

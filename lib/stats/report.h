@@ -49,6 +49,7 @@ struct sv_report {
 	double *best, *best_sd, *best_wor; /* nbest each */
 	/* --share-of: the group whose variance the shares divide */
 	const char *share_of;      /* NULL: no shares */
+	const char *share_name;    /* share_of's name in text */
 	double var_share;          /* var / var of share_of */
 	double noise_share;        /* test_se^2 / var of share_of, or NAN */
 };

@@ -198,9 +198,66 @@ test_ops_row(void)
 	}
 }
 
+/* groups keyed by option strings are named by what differs */
+static void
+label_case(const char *const *keys, size_t n, int want_rc,
+           const char *const *want, const char *want_common, const char *what)
+{
+	struct sv_groups G;
+	struct sv_buf common = { 0 };
+	int rc;
+
+	sv_groups_init(&G, 0);
+	for (size_t i = 0; i < n; i++)
+		sv_group_of(&G, keys[i]);
+	rc = sv_groups_option_labels(&G, &common);
+	is_int(rc, want_rc, "%s: labelled or not", what);
+	for (size_t i = 0; i < n; i++)
+		is_str(sv_group_name(&G.g[i]), want ? want[i] : keys[i],
+		       "%s: group %zu", what, i);
+	is_str(common.p ? common.p : "", want_common, "%s: the common options",
+	       what);
+	sv_buf_free(&common);
+	sv_groups_free(&G);
+}
+
+static void
+test_option_labels(void)
+{
+	const char *k1[] = { "-m mlp -d synthetic:n=300 --lr 0.05 --nesterov",
+	                     "-m mlp -d synthetic:n=300 --lr 0.1 --nesterov" };
+	const char *w1[] = { "--lr 0.05", "--lr 0.1" };
+	/* an option only one key has; a key that has only common ones; a
+	 * negative value stays with its option */
+	const char *k2[] = { "-m mlp --lr 0.05",
+	                     "-m mlp --lr 0.05 --train-size 1000",
+	                     "-m mlp --lr 0.05 --shift -0.5" };
+	const char *w2[] = { "(the common options)", "--train-size 1000",
+	                     "--shift -0.5" };
+	/* an option whose value differs in a later word */
+	const char *k3[] = { "-m a --x 1 2 --y 3", "-m a --x 1 3 --y 3" };
+	const char *w3[] = { "--x 1 2", "--x 1 3" };
+	const char *plain[] = { "cpu", "gpu" };
+	const char *nocommon[] = { "-m a --lr 1", "-m b --lr 2" };
+	const char *order[] = { "-m a --x 1 --y 2", "-m a --y 2 --x 1" };
+	const char *valuefirst[] = { "-m a", "0.5 -m a" };
+	const char *one[] = { "-m a --lr 1" };
+
+	label_case(k1, 2, 1, w1, "-m mlp -d synthetic:n=300 --nesterov",
+	           "one option differs");
+	label_case(k2, 3, 1, w2, "-m mlp --lr 0.05", "options one key has");
+	label_case(k3, 2, 1, w3, "-m a --y 3", "a value of two words");
+	label_case(plain, 2, 0, NULL, "", "keys that are not options");
+	label_case(nocommon, 2, 0, NULL, "", "nothing in common");
+	label_case(order, 2, 0, NULL, "", "one set of options in two orders");
+	label_case(valuefirst, 2, 0, NULL, "", "a key starting with a value");
+	label_case(one, 1, 0, NULL, "", "one group");
+}
+
 int
 main(void)
 {
+	test_option_labels();
 	test_groups();
 	test_epochs();
 	test_report();
