@@ -14,6 +14,7 @@
 
 #include "base/opts.h"
 #include "base/util.h"
+#include "base/words.h"
 #include "formats/ckpt.h"
 #include "formats/columns.h"
 #include "formats/record.h"
@@ -37,7 +38,7 @@ enum {
 	O_RESUME, O_EVERY_EPOCH, O_SAVE, O_TRACE, O_PROGRESS, O_COUNT, O_DEVICE,
 	O_LIST, O_LIST_MODELS, O_LIST_DATASETS, O_INFLIGHT, O_INIT_FROM,
 	O_REINIT, O_FREEZE, O_CLASSES, O_LIST_LAYERS, O_AUGMENT, O_NO_AUGMENT,
-	O_PLAIN_HEADER, O_GPU_SEEDS, O_GPU_MATH, O_GPU_PRECISION
+	O_PLAIN_HEADER, O_GPU_SEEDS, O_GPU_MATH, O_GPU_PRECISION, O_RECIPE
 };
 
 /* The one option table: getopt, --help and --list-options (which the
@@ -47,6 +48,9 @@ static const struct sv_optdef optdefs[] = {
 	  "model (default fmnist-small); see --list" },
 	{ "data", required_argument, 'd', "NAME[:PATH]",
 	  "dataset (default: the model's); see --list" },
+	{ "recipe", required_argument, O_RECIPE, "TEXT",
+	  "a record's recipe column (sv-records(5)): its options,\n"
+	  "as if given first (the options given after it win)" },
 	{ "train-size", required_argument, O_TRAIN_SIZE, "N",
 	  "train on N images drawn by the split stream" },
 	{ "classes", required_argument, O_CLASSES, "LIST",
@@ -312,6 +316,47 @@ done(void *ctx, struct sv_job *j)
 	drop(ctx, j);
 }
 
+/* --recipe TEXT: the words of TEXT (sv_words_split), which must all be
+ * options and their values, go before the other arguments, so that an
+ * option given on the command line wins over the recipe's.  Returns argv
+ * as it was without --recipe, else a new array (never freed: main's);
+ * getopt starts over either way. */
+static char **
+expand_recipe(int *argc, char **argv)
+{
+	const char *recipe = NULL;
+	char **w, **all, err[256];
+	int nw, ch, n = *argc;
+
+	while ((ch = sv_opts_next(&g_opts, n, argv)) != -1)
+		if (ch == O_RECIPE && recipe)
+			sv_opts_error(&g_opts, "--recipe given twice");
+		else if (ch == O_RECIPE)
+			recipe = optarg;
+	optind = 0;
+	if (!recipe)
+		return argv;
+	if (sv_words_split(recipe, &w, &nw, err, sizeof err) != 0)
+		sv_opts_error(&g_opts, "option --recipe: %s: '%s'", err, recipe);
+	/* the recipe alone: options only */
+	all = sv_calloc((size_t)nw + (size_t)n + 1, sizeof *all);
+	all[0] = argv[0];
+	memcpy(all + 1, w, (size_t)nw * sizeof *w);
+	while ((ch = sv_opts_next(&g_opts, nw + 1, all)) != -1)
+		if (ch == O_RECIPE)
+			sv_opts_error(&g_opts, "option --recipe: a recipe holding "
+			              "--recipe");
+	if (optind != nw + 1)
+		sv_opts_error(&g_opts, "option --recipe: '%s' is not an option "
+		              "or its value", all[optind]);
+	optind = 0;
+	memcpy(all + 1, w, (size_t)nw * sizeof *w); /* getopt moved them */
+	memcpy(all + 1 + nw, argv + 1, (size_t)(n - 1) * sizeof *argv);
+	free(w); /* the words themselves live on in all */
+	*argc = nw + n;
+	return all;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -341,6 +386,7 @@ main(int argc, char **argv)
 	r.cfg.o.vary = SV_VARY_ALL;
 	r.cfg.threads = ncpu > 0 ? (int)(ncpu < 256 ? ncpu : 256) : 1;
 	sv_opts_init(&g_opts, optdefs, synopsis);
+	argv = expand_recipe(&argc, argv);
 	while ((ch = sv_opts_next(&g_opts, argc, argv)) != -1) {
 		switch (ch) {
 		case 'm': model = optarg; break;
@@ -422,6 +468,7 @@ main(int argc, char **argv)
 		case O_INFLIGHT:
 			r.cfg.inflight = inflight = (int)sv_opt_u64("--in-flight", optarg, 1, 256);
 			break;
+		case O_RECIPE: break; /* expand_recipe put its options first */
 		case O_LIST: sv_train_list(stdout); sv_close_stdout(); return 0;
 		case O_LIST_MODELS:
 			for (const struct sv_model_def *m = sv_models; m->name; m++)
@@ -558,15 +605,27 @@ main(int argc, char **argv)
 	if (strpbrk(init_from ? init_from : "", "\t\n\r "))
 		sv_opts_error(&g_opts, "option --init-from: a blank or line break "
 		              "in the path");
-	/* cuDNN's numerics are part of the recipe: they change the bits */
-	snprintf(extra, sizeof extra, "%s%s%s%s%s%s%s%s%s%s", classes ? " --classes " : "",
-	         classes ? classes : "", init_from ? " --init-from " : "",
-	         init_from ? init_from : "", reinit ? " --reinit " : "",
-	         reinit ? reinit : "", freeze ? " --freeze " : "",
-	         freeze ? freeze : "", r.cfg.gpu_math != SV_GPU_EXACT ?
-	         " --gpu-math cudnn --gpu-precision " : "",
-	         r.cfg.gpu_math != SV_GPU_EXACT ? (gpu_prec ? gpu_prec : "fp32")
-	                                        : "");
+	{
+		const char *xo[] = { "classes", "init-from", "reinit", "freeze" };
+		const char *xv[] = { classes, init_from, reinit, freeze };
+		struct sv_buf xb = { 0 };
+
+		for (int i = 0; i < 4; i++) {
+			if (!xv[i])
+				continue;
+			sv_buf_printf(&xb, " --%s ", xo[i]);
+			sv_word_put(&xb, xv[i]);
+		}
+		/* cuDNN's numerics are part of the recipe: they change the
+		 * bits (and need the GPU) */
+		if (r.cfg.gpu_math != SV_GPU_EXACT)
+			sv_buf_printf(&xb, " --device gpu --gpu-math cudnn "
+			              "--gpu-precision %s", gpu_prec ? gpu_prec : "fp32");
+		if (xb.len >= sizeof extra)
+			sv_opts_error(&g_opts, "options too long for the recipe");
+		snprintf(extra, sizeof extra, "%s", xb.p ? xb.p : "");
+		sv_buf_free(&xb);
+	}
 	omp_set_dynamic(0);
 	pthread_mutex_init(&r.mu, NULL);
 

@@ -27,6 +27,7 @@ complete -c sv-train -l gpu-seeds -x -d 'seeds trained at once on the GPU'
 complete -c sv-train -l gpu-math -x -a 'exact cudnn' -d 'the GPU numerics'
 complete -c sv-train -l gpu-precision -x -a 'fp32 tf32 fp16' -d 'cudnn precision'
 complete -c sv-train -l classes -x -d 'only these classes'
+complete -c sv-train -l recipe -x -d "the options of a record's recipe column"
 complete -c sv-train -l augment -d 'crop, flip and cutout'
 complete -c sv-train -l no-augment -d 'no augmentation'
 complete -c sv-train -l init-from -r -F -d 'start from a checkpoint'

@@ -13,8 +13,9 @@ for f in "$@"; do
 			$1 == s { print $c["recipe"] "\t" $c["hash"]; exit }' "$f")
 		recipe=$(printf '%s' "$line" | cut -f1)
 		want=$(printf '%s' "$line" | cut -f2)
-		# shellcheck disable=SC2086
-		got=$(echo "$seed" | "${B}sv-train" -q $recipe | awk -F'\t' 'NR == 2 { print $15 }')
+		got=$(echo "$seed" | "${B}sv-train" -q --recipe "$recipe" |
+			awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+				{ print $c["hash"] }')
 		if [ -n "$want" ] && [ "$got" = "$want" ]; then
 			echo "ok $n - $f seed $seed: $got"
 		else

@@ -10,6 +10,7 @@
 #include "kernels/layers.h"
 #include "kernels/philox.h"
 #include "base/util.h"
+#include "base/words.h"
 
 static const char *const vary_words[] = { "init", "order", "aug", "split" };
 
@@ -356,6 +357,7 @@ sv_recipe_line(const char *model, const char *data,
                size_t n)
 {
 	char lr[32], mom[32], wd[32], vary[64], ts[32] = "";
+	struct sv_buf m = { 0 }, d = { 0 };
 	int len;
 
 	short_float(o->r.lr, lr, sizeof lr);
@@ -364,12 +366,16 @@ sv_recipe_line(const char *model, const char *data,
 	sv_vary_name(o->vary, vary, sizeof vary);
 	if (o->train_size)
 		snprintf(ts, sizeof ts, " --train-size %u", o->train_size);
+	sv_word_put(&m, model);
+	sv_word_put(&d, data);
 	len = snprintf(buf, n, "-m %s -d %s --epochs %d --batch %d --lr %s "
 	               "--momentum %s --%s --wd %s --schedule %s --%s --vary %s "
-	               "--base-seed %llu%s%s", model, data, o->r.epochs,
+	               "--base-seed %llu%s%s", m.p, d.p, o->r.epochs,
 	               o->r.batch, lr, mom, o->r.nesterov ? "nesterov" :
 	               "no-nesterov", wd, sv_schedule_name(o->r.schedule),
 	               o->r.augment ? "augment" : "no-augment", vary,
 	               (unsigned long long)o->base_seed, ts, extra);
+	sv_buf_free(&m);
+	sv_buf_free(&d);
 	return len < 0 || (size_t)len >= n ? -1 : 0;
 }

@@ -101,8 +101,10 @@ void sv_train_opts_string(const struct sv_train_opts *o, char *buf,
  * --momentum X --nesterov|--no-nesterov --wd X --schedule NAME
  * --augment|--no-augment --vary LIST
  * --base-seed N [--train-size N]" and then extra (the caller's further
- * options, "" for none), numbers in the shortest form that reads back to
- * the same float.  Returns 0, or -1 when it does not fit in n. */
+ * options, "" for none, its values quoted by the caller), numbers in the
+ * shortest form that reads back to the same float, MODEL and DATA quoted
+ * as shell words (sv_word_put: a path with a blank).  Returns 0, or -1
+ * when it does not fit in n. */
 int sv_recipe_line(const char *model, const char *data,
                    const struct sv_train_opts *o, const char *extra,
                    char *buf, size_t n);
