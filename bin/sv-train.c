@@ -596,15 +596,15 @@ main(int argc, char **argv)
 		              "updates every layer)");
 	if (reinit && !init_from)
 		sv_opts_error(&g_opts, "--reinit goes with --init-from");
+	if (strpbrk(init_from ? init_from : "", "\t\n\r"))
+		sv_opts_error(&g_opts, "option --init-from: a tab or line break "
+		              "in the path");
 	if ((rc = sv_transfer_init(&xfer, init_from, reinit, freeze, &probe, err,
 	                           sizeof err)) != 0)
 		sv_die(rc, "%s", err);
 	if (init_from || freeze)
 		r.cfg.o.transfer = &xfer;
 	sv_net_free(&probe);
-	if (strpbrk(init_from ? init_from : "", "\t\n\r "))
-		sv_opts_error(&g_opts, "option --init-from: a blank or line break "
-		              "in the path");
 	{
 		const char *xo[] = { "classes", "init-from", "reinit", "freeze" };
 		const char *xv[] = { classes, init_from, reinit, freeze };
