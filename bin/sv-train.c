@@ -342,6 +342,7 @@ expand_recipe(int *argc, char **argv)
 	all = sv_calloc((size_t)nw + (size_t)n + 1, sizeof *all);
 	all[0] = argv[0];
 	memcpy(all + 1, w, (size_t)nw * sizeof *w);
+	g_opts.where = "option --recipe: ";
 	while ((ch = sv_opts_next(&g_opts, nw + 1, all)) != -1)
 		if (ch == O_RECIPE)
 			sv_opts_error(&g_opts, "option --recipe: a recipe holding "
@@ -349,6 +350,7 @@ expand_recipe(int *argc, char **argv)
 	if (optind != nw + 1)
 		sv_opts_error(&g_opts, "option --recipe: '%s' is not an option "
 		              "or its value", all[optind]);
+	g_opts.where = NULL;
 	optind = 0;
 	memcpy(all + 1, w, (size_t)nw * sizeof *w); /* getopt moved them */
 	memcpy(all + 1 + nw, argv + 1, (size_t)(n - 1) * sizeof *argv);

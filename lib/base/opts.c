@@ -16,6 +16,7 @@ sv_opts_init(struct sv_opts *g, const struct sv_optdef *defs,
 		n++;
 	g->defs = defs;
 	g->synopsis = synopsis;
+	g->where = NULL;
 	g->longopts = sv_calloc(n + 1, sizeof *g->longopts);
 	g->shortopts = sv_malloc(2 * n + 2);
 	g->shortopts[k++] = ':';   /* report a missing value as ':' */
@@ -100,14 +101,16 @@ sv_opts_next(struct sv_opts *g, int argc, char **argv)
 			snprintf(text, sizeof text, "-%c", optopt);
 		else
 			opt_text(argv, 0, text, sizeof text);
-		sv_opts_error(g, "option '%s' needs a value", text);
+		sv_opts_error(g, "%soption '%s' needs a value",
+		              g->where ? g->where : "", text);
 	case '?':
 		if (optopt > 0 && optopt < SV_OPT_LONG &&
 		    !(argv[optind - 1][0] == '-' && argv[optind - 1][1] == '-'))
 			snprintf(text, sizeof text, "-%c", optopt);
 		else
 			opt_text(argv, 0, text, sizeof text);
-		sv_opts_error(g, "unknown option '%s'", text);
+		sv_opts_error(g, "%sunknown option '%s'", g->where ? g->where : "",
+		              text);
 	default:
 		return c;
 	}

@@ -50,6 +50,8 @@ struct sv_opts {
 	const char *synopsis;  /* the usage line(s) after "usage: " */
 	struct option *longopts;
 	char *shortopts;
+	const char *where;     /* before sv_opts_next's messages, e.g.
+	                        * "option --recipe: "; NULL for none */
 };
 
 /* Build the getopt tables from defs (ending with a NULL name). */
