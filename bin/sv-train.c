@@ -368,7 +368,7 @@ main(int argc, char **argv)
 	struct sv_transfer xfer;
 	const char *init_from = NULL, *reinit = NULL, *freeze = NULL;
 	const char *classes = NULL;
-	char extra[1536] = "";
+	struct sv_buf extra = { 0 };  /* the recipe's options after sv_recipe_line's */
 	int inflight = 0, list_layers = 0;
 	const char *model = "fmnist-small", *data = NULL, *out = NULL;
 	const char *device = "cpu", *gpu_math = NULL, *gpu_prec = NULL;
@@ -610,30 +610,27 @@ main(int argc, char **argv)
 	{
 		const char *xo[] = { "classes", "init-from", "reinit", "freeze" };
 		const char *xv[] = { classes, init_from, reinit, freeze };
-		struct sv_buf xb = { 0 };
 
 		for (int i = 0; i < 4; i++) {
 			if (!xv[i])
 				continue;
-			sv_buf_printf(&xb, " --%s ", xo[i]);
-			sv_word_put(&xb, xv[i]);
+			sv_buf_printf(&extra, " --%s ", xo[i]);
+			sv_word_put(&extra, xv[i]);
 		}
 		/* cuDNN's numerics are part of the recipe: they change the
 		 * bits (and need the GPU) */
 		if (r.cfg.gpu_math != SV_GPU_EXACT)
-			sv_buf_printf(&xb, " --device gpu --gpu-math cudnn "
+			sv_buf_printf(&extra, " --device gpu --gpu-math cudnn "
 			              "--gpu-precision %s", gpu_prec ? gpu_prec : "fp32");
-		if (xb.len >= sizeof extra)
-			sv_opts_error(&g_opts, "options too long for the recipe");
-		snprintf(extra, sizeof extra, "%s", xb.p ? xb.p : "");
-		sv_buf_free(&xb);
 	}
 	omp_set_dynamic(0);
 	pthread_mutex_init(&r.mu, NULL);
 
-	if (sv_recipe_line(r.model->name, r.data_spec, &r.cfg.o, extra, r.recipe,
-	                   sizeof r.recipe) != 0)
-		sv_opts_error(&g_opts, "--data: too long: '%s'", r.data_spec);
+	if (sv_recipe_line(r.model->name, r.data_spec, &r.cfg.o,
+	                   extra.p ? extra.p : "", r.recipe, sizeof r.recipe) != 0)
+		sv_opts_error(&g_opts, "--data and the options: too long for the "
+		              "recipe column: '%s'", r.data_spec);
+	sv_buf_free(&extra);
 	sv_dataset_hash(&r.data, r.data_hash);
 	r.init_from = init_from ? xfer.from_hash : "-";
 	{
